@@ -1,0 +1,36 @@
+/**
+ * The one seam between core and a crypto implementation. Two implementations exist:
+ * `backend.web.ts` (Web Crypto + CompressionStream: Bun, Deno, workers, browsers) and
+ * `backend.node.ts` (node:crypto + node:zlib, ~20x faster on Node because it is synchronous).
+ * The package's `imports` map (`#crypto-backend`) picks one by export condition, never by sniffing globals.
+ *
+ * Every method is async so callers have one code path; the Node back-end resolves immediately.
+ */
+export type HashAlgorithm = 'SHA-256' | 'SHA-1'
+export type CompressionFormat = 'deflate' | 'deflate-raw'
+
+export interface Hmac {
+  sign(data: Uint8Array): Promise<Uint8Array>
+  /** Constant-time comparison of `mac` against the MAC of `data`. */
+  verify(data: Uint8Array, mac: Uint8Array): Promise<boolean>
+}
+
+export interface AesGcm {
+  /** Returns ciphertext followed by the 16-byte tag. */
+  seal(nonce: Uint8Array, plaintext: Uint8Array, additionalData: Uint8Array): Promise<Uint8Array>
+  /** Returns the plaintext, or `null` when the tag does not authenticate. */
+  open(nonce: Uint8Array, sealed: Uint8Array, additionalData: Uint8Array): Promise<Uint8Array | null>
+}
+
+export interface CryptoBackend {
+  readonly name: 'node' | 'web'
+  /** HKDF-SHA256 with an empty salt. */
+  hkdf(secret: Uint8Array, info: string, length: number): Promise<Uint8Array>
+  /** Imports the key once; keep the returned object rather than calling again per value. */
+  importHmac(hash: HashAlgorithm, key: Uint8Array): Promise<Hmac>
+  /** Imports an AES-256-GCM key once (32 bytes). */
+  importAesGcm(key: Uint8Array): Promise<AesGcm>
+  compress(data: Uint8Array, format: CompressionFormat): Promise<Uint8Array>
+  /** Returns `null` when the input is not valid compressed data or inflates past `maxLength` bytes. */
+  decompress(data: Uint8Array, format: CompressionFormat, maxLength: number): Promise<Uint8Array | null>
+}

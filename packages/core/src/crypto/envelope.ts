@@ -1,0 +1,109 @@
+import type { CryptoBackend } from './backend.ts'
+
+/**
+ * The authenticated inner layout shared by signed and sealed tokens (docs/format.md):
+ *   flags (u8) | issued-at (u32 BE, Unix seconds) | expires-at (u32 BE, 0 = no expiry) | data
+ * flags bit 0: data is deflate-raw compressed.
+ */
+export const HEADER_BYTES = 9
+const FLAG_DEFLATE = 1
+/** A token's data never inflates past this: a small cookie must not become a large allocation. */
+export const MAX_DATA_BYTES = 1 << 20
+/** Clocks of two servers sharing keys differ; a token issued this far in the future is still accepted. */
+export const CLOCK_SKEW_SECONDS = 60
+
+export interface SealOptions {
+  /** Seconds the value stays valid, authenticated inside the token; omit for no expiry. */
+  maxAge?: number
+  /** Unix time in seconds; injectable for tests. */
+  now?: number
+  /** Deflate the data when that makes it shorter. Off by default: compressing secrets next to attacker-chosen data leaks them through length (CRIME/BREACH). */
+  compress?: boolean
+}
+
+export interface VerifyOptions {
+  now?: number
+}
+
+export type InvalidReason =
+  | 'malformed'
+  | 'unknown_key'
+  | 'bad_signature'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'wrong_kind'
+
+export type OpenResult =
+  | {
+      ok: true
+      value: string
+      issuedAt: number
+      /** 0 when the token has no expiry. */
+      expiresAt: number
+      /** True when a key other than the newest verified it: re-issue it. */
+      stale: boolean
+    }
+  | { ok: false; reason: InvalidReason }
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+export const nowSeconds = () => Math.floor(Date.now() / 1000)
+
+export async function packEnvelope(
+  value: string,
+  options: SealOptions,
+  backend: CryptoBackend,
+): Promise<Uint8Array> {
+  const now = options.now ?? nowSeconds()
+  const expiresAt = options.maxAge === undefined ? 0 : now + Math.max(0, Math.floor(options.maxAge))
+  let data: Uint8Array = encoder.encode(value)
+  let flags = 0
+  if (options.compress && data.length > 64) {
+    const deflated = await backend.compress(data, 'deflate-raw')
+    if (deflated.length < data.length) {
+      data = deflated
+      flags |= FLAG_DEFLATE
+    }
+  }
+  const out = new Uint8Array(HEADER_BYTES + data.length)
+  const view = new DataView(out.buffer)
+  view.setUint8(0, flags)
+  view.setUint32(1, now >>> 0)
+  view.setUint32(5, expiresAt >>> 0)
+  out.set(data, HEADER_BYTES)
+  return out
+}
+
+/** Reads an envelope that has already been authenticated. */
+export async function unpackEnvelope(
+  envelope: Uint8Array,
+  stale: boolean,
+  options: VerifyOptions,
+  backend: CryptoBackend,
+): Promise<OpenResult> {
+  if (envelope.length < HEADER_BYTES) return { ok: false, reason: 'malformed' }
+  const view = new DataView(envelope.buffer, envelope.byteOffset, envelope.byteLength)
+  const flags = view.getUint8(0)
+  const issuedAt = view.getUint32(1)
+  const expiresAt = view.getUint32(5)
+  const now = options.now ?? nowSeconds()
+  if (flags & ~FLAG_DEFLATE) return { ok: false, reason: 'malformed' }
+  if (issuedAt > now + CLOCK_SKEW_SECONDS) return { ok: false, reason: 'not_yet_valid' }
+  if (expiresAt !== 0 && now >= expiresAt) return { ok: false, reason: 'expired' }
+  let data: Uint8Array | null = envelope.subarray(HEADER_BYTES)
+  if (flags & FLAG_DEFLATE) {
+    data = await backend.decompress(data, 'deflate-raw', MAX_DATA_BYTES)
+    if (data === null) return { ok: false, reason: 'malformed' }
+  }
+  try {
+    return { ok: true, value: decoder.decode(data), issuedAt, expiresAt, stale }
+  } catch {
+    return { ok: false, reason: 'malformed' }
+  }
+}
+
+/** `name` NUL `token-prefix`: binds the cookie name so a value cannot be moved to another cookie. */
+export function bindName(name: string, tokenPrefix: string): Uint8Array {
+  return encoder.encode(`${name}\0${tokenPrefix}`)
+}

@@ -1,0 +1,124 @@
+import { backend as defaultBackend } from '#crypto-backend'
+import { ConfigError } from '../errors.ts'
+import { encodeBase64Url } from './base64url.ts'
+import type { AesGcm, CryptoBackend, Hmac } from './backend.ts'
+
+/** RFC 2104 and NIST SP 800-107 want a key at least as long as the hash output: 32 bytes for SHA-256. */
+export const MIN_SECRET_BYTES = 32
+
+export type Secret = string | Uint8Array
+
+export interface KeyringOptions {
+  /** Crypto implementation; defaults to the one the `node`/`default` export condition picks. */
+  backend?: CryptoBackend
+  /**
+   * Fills a buffer with random bytes (nonces). Override only to reproduce test vectors.
+   * @default crypto.getRandomValues
+   */
+  random?: (buffer: Uint8Array) => Uint8Array
+}
+
+/** One secret's derived keys. Sub-keys come from HKDF so the raw secret is never used by two algorithms. */
+export interface DerivedKey {
+  /** Position in the ring: 0 is the newest. */
+  readonly index: number
+  /** Short public identifier carried in every token so verification never tries every key. */
+  readonly id: string
+  readonly signer: Hmac
+  readonly sealer: AesGcm
+}
+
+export interface Keyring {
+  readonly size: number
+  readonly backend: CryptoBackend
+  readonly random: (buffer: Uint8Array) => Uint8Array
+  /** The newest key: it signs and seals. */
+  current(): Promise<DerivedKey>
+  /** The key a token names, or `undefined` when no key in the ring has that id. */
+  find(id: string): Promise<DerivedKey | undefined>
+}
+
+const encoder = new TextEncoder()
+const INFO_KEY_ID = 'cookietin/v1 key-id'
+const INFO_SIGN = 'cookietin/v1 hmac-sha256'
+const INFO_SEAL = 'cookietin/v1 aes-256-gcm'
+
+function toBytes(secret: Secret): Uint8Array {
+  return typeof secret === 'string' ? encoder.encode(secret) : secret
+}
+
+function checkSecrets(secrets: readonly Secret[]): Uint8Array[] {
+  if (secrets.length === 0) {
+    throw new ConfigError('NO_SECRET', 'No secret given: pass at least one secret of 32 bytes or more')
+  }
+  const seen = new Set<string>()
+  return secrets.map((secret, index) => {
+    if (typeof secret !== 'string' && !(secret instanceof Uint8Array)) {
+      throw new ConfigError('INVALID_OPTION', `Secret #${index} must be a string or a Uint8Array`)
+    }
+    const bytes = toBytes(secret)
+    if (bytes.length < MIN_SECRET_BYTES) {
+      throw new ConfigError(
+        'WEAK_SECRET',
+        `Secret #${index} is ${bytes.length} bytes; secrets must be at least ${MIN_SECRET_BYTES} bytes (generate one with \`openssl rand -base64 32\`)`,
+      )
+    }
+    const key = encodeBase64Url(bytes)
+    if (seen.has(key)) throw new ConfigError('DUPLICATE_SECRET', `Secret #${index} repeats an earlier secret`)
+    seen.add(key)
+    return bytes
+  })
+}
+
+/**
+ * A ring of secrets, newest first. The newest signs and seals; every one verifies, so secrets can be
+ * rotated by putting a new one in front and dropping the oldest later.
+ * Throws `ConfigError` at once for a missing, short or repeated secret.
+ */
+export function createKeyring(secrets: Secret | readonly Secret[], options: KeyringOptions = {}): Keyring {
+  const list = checkSecrets(typeof secrets === 'string' || secrets instanceof Uint8Array ? [secrets] : secrets)
+  const backend = options.backend ?? defaultBackend
+  const random = options.random ?? ((buffer: Uint8Array) => crypto.getRandomValues(buffer))
+
+  async function derive(secret: Uint8Array, index: number): Promise<DerivedKey> {
+    const [id, signKey, sealKey] = await Promise.all([
+      backend.hkdf(secret, INFO_KEY_ID, 6),
+      backend.hkdf(secret, INFO_SIGN, 32),
+      backend.hkdf(secret, INFO_SEAL, 32),
+    ])
+    const [signer, sealer] = await Promise.all([
+      backend.importHmac('SHA-256', signKey),
+      backend.importAesGcm(sealKey),
+    ])
+    return { index, id: encodeBase64Url(id), signer, sealer }
+  }
+
+  // Derived once per keyring and kept: importing a key costs far more than using it.
+  let all: Promise<Map<string, DerivedKey>> | undefined
+  let resolved: { newest: DerivedKey; byId: Map<string, DerivedKey> } | undefined
+  const load = () => {
+    all ??= Promise.all(list.map(derive)).then((keys) => {
+      const byId = new Map<string, DerivedKey>()
+      // A 48-bit id collision is astronomically unlikely; keep the newer key if it ever happens.
+      for (const key of keys) if (!byId.has(key.id)) byId.set(key.id, key)
+      resolved = { newest: keys[0] as DerivedKey, byId }
+      return byId
+    })
+    return all
+  }
+
+  return {
+    size: list.length,
+    backend,
+    random,
+    async current() {
+      if (resolved) return resolved.newest
+      await load()
+      return (resolved as unknown as { newest: DerivedKey }).newest
+    },
+    async find(id) {
+      if (resolved) return resolved.byId.get(id)
+      return (await load()).get(id)
+    },
+  }
+}

@@ -1,0 +1,63 @@
+import { decodeBase64Url, encodeBase64Url } from './base64url.ts'
+import {
+  bindName,
+  type OpenResult,
+  packEnvelope,
+  type SealOptions,
+  unpackEnvelope,
+  type VerifyOptions,
+} from './envelope.ts'
+import type { Keyring } from './keyring.ts'
+
+/** Version tag of sealed tokens: `e1.<key id>.<base64url(nonce | ciphertext | tag)>`. */
+export const SEALED_PREFIX = 'e1.'
+const NONCE_BYTES = 12
+const TAG_BYTES = 16
+const MAX_TOKEN_LENGTH = 1 << 21
+
+/**
+ * Encrypts and authenticates `value` for the cookie `name` with AES-256-GCM and a random 96-bit nonce.
+ * The times live inside the ciphertext; the cookie name and key id are additional authenticated data.
+ */
+export async function sealValue(
+  keyring: Keyring,
+  name: string,
+  value: string,
+  options: SealOptions = {},
+): Promise<string> {
+  const key = await keyring.current()
+  const envelope = await packEnvelope(value, options, keyring.backend)
+  const nonce = keyring.random(new Uint8Array(NONCE_BYTES))
+  const prefix = `${SEALED_PREFIX}${key.id}`
+  const sealed = await key.sealer.seal(nonce, envelope, bindName(name, prefix))
+  const blob = new Uint8Array(NONCE_BYTES + sealed.length)
+  blob.set(nonce, 0)
+  blob.set(sealed, NONCE_BYTES)
+  return `${prefix}.${encodeBase64Url(blob)}`
+}
+
+/** Opens a token from `sealValue`. Never throws: bad input is `{ ok: false, reason }`. */
+export async function unsealValue(
+  keyring: Keyring,
+  name: string,
+  token: string,
+  options: VerifyOptions = {},
+): Promise<OpenResult> {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !token.startsWith(SEALED_PREFIX)) {
+    return { ok: false, reason: typeof token === 'string' && token.startsWith('s1.') ? 'wrong_kind' : 'malformed' }
+  }
+  const idEnd = token.indexOf('.', SEALED_PREFIX.length)
+  if (idEnd < 0) return { ok: false, reason: 'malformed' }
+  const prefix = token.slice(0, idEnd)
+  const key = await keyring.find(prefix.slice(SEALED_PREFIX.length))
+  if (!key) return { ok: false, reason: 'unknown_key' }
+  const blob = decodeBase64Url(token.slice(idEnd + 1))
+  if (!blob || blob.length < NONCE_BYTES + TAG_BYTES) return { ok: false, reason: 'malformed' }
+  const envelope = await key.sealer.open(
+    blob.subarray(0, NONCE_BYTES),
+    blob.subarray(NONCE_BYTES),
+    bindName(name, prefix),
+  )
+  if (!envelope) return { ok: false, reason: 'bad_signature' }
+  return unpackEnvelope(envelope, key.index !== 0, options, keyring.backend)
+}

@@ -1,0 +1,71 @@
+/**
+ * One error family with stable, UPPER_SNAKE `code`s. Configuration mistakes throw at construction;
+ * untrusted input (a request's cookies) never throws, it reads as absent or empty.
+ */
+
+const BRAND = Symbol.for('cookietin.error')
+
+export type CookieErrorCode =
+  | 'INVALID_COOKIE_NAME'
+  | 'INVALID_COOKIE_VALUE'
+  | 'INVALID_DOMAIN'
+  | 'INVALID_PATH'
+  | 'INVALID_MAX_AGE'
+  | 'INVALID_EXPIRES'
+  | 'INVALID_SAME_SITE'
+  | 'INVALID_PRIORITY'
+  | 'INVALID_PREFIX'
+  | 'COOKIE_TOO_LARGE'
+
+export type ConfigErrorCode = 'NO_SECRET' | 'WEAK_SECRET' | 'DUPLICATE_SECRET' | 'INVALID_OPTION'
+
+export type SessionErrorCode = 'SESSION_TOO_LARGE' | 'SESSION_DESTROYED'
+
+export type CookietinErrorCode = CookieErrorCode | ConfigErrorCode | SessionErrorCode
+
+export class CookietinError extends Error {
+  readonly code: CookietinErrorCode
+  readonly [BRAND] = true
+
+  constructor(code: CookietinErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+    this.name = new.target.name
+  }
+}
+
+/** A cookie name, value or attribute that RFC 6265bis does not allow. */
+export class CookieError extends CookietinError {
+  declare readonly code: CookieErrorCode
+  constructor(code: CookieErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options)
+  }
+}
+
+/** A mistake in options or secrets, thrown when the codec or middleware is created. */
+export class ConfigError extends CookietinError {
+  declare readonly code: ConfigErrorCode
+  constructor(code: ConfigErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options)
+  }
+}
+
+/** A session whose cookies would exceed the configured chunk limit; nothing was sent. */
+export class SessionTooLargeError extends CookietinError {
+  declare readonly code: 'SESSION_TOO_LARGE'
+  readonly size: number
+  readonly limit: number
+  constructor(size: number, limit: number) {
+    super(
+      'SESSION_TOO_LARGE',
+      `Session cookies would take ${size} bytes, over the limit of ${limit} bytes; the previous session cookie was left unchanged`,
+    )
+    this.size = size
+    this.limit = limit
+  }
+}
+
+/** True for any cookietin error, even one thrown by another loaded copy of the package. */
+export function isCookietinError(error: unknown): error is CookietinError {
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true
+}

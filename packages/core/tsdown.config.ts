@@ -1,0 +1,16 @@
+import { defineConfig } from 'tsdown'
+
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    'backend.node': 'src/crypto/backend.node.ts',
+    'backend.web': 'src/crypto/backend.web.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: true,
+  platform: 'neutral',
+  target: 'es2022',
+  // The back-end is chosen by the consumer's export conditions at run time, never at build time.
+  external: ['#crypto-backend', /^node:/],
+  clean: true,
+})
