@@ -1,1 +1,34 @@
-export {}
+export {
+  CookieError,
+  ConfigError,
+  CookietinError,
+  SessionTooLargeError,
+  isCookietinError,
+  type CookieErrorCode,
+  type ConfigErrorCode,
+  type CookietinErrorCode,
+  type SessionErrorCode,
+} from './errors.ts'
+export * from './cookie/index.ts'
+export { CookieJar, type CookieJarOptions, type JarCookieOptions } from './cookie/jar.ts'
+export { encodeBase64Url, decodeBase64Url } from './crypto/base64url.ts'
+export type { CryptoBackend, Hmac, AesGcm, HashAlgorithm, CompressionFormat } from './crypto/backend.ts'
+export { createKeyring, MIN_SECRET_BYTES, type Keyring, type KeyringOptions, type Secret, type DerivedKey } from './crypto/keyring.ts'
+export type { OpenResult, InvalidReason, SealOptions, VerifyOptions } from './crypto/envelope.ts'
+export { signValue, verifyValue } from './crypto/sign.ts'
+export { sealValue, unsealValue } from './crypto/seal.ts'
+export { Session, type SessionData } from './session/session.ts'
+export type { SessionOptions, SessionCookieOptions, InvalidSessionEvent } from './session/options.ts'
+export type { StandardSchemaV1 } from './session/standardSchema.ts'
+export type {
+  Flash,
+  SessionPayload,
+  SessionFormat,
+  SessionFormatFactory,
+  FormatSetup,
+  FormatContext,
+  DecodeResult,
+  InvalidSessionReason,
+} from './session/types.ts'
+export { createSessionCodec, type SessionCodec } from './session/codec.ts'
+export { createSessionHandler, type SessionHandler, type RequestScope, type ScopeResult } from './session/handler.ts'

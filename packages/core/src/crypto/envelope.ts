@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors.ts'
 import type { CryptoBackend } from './backend.ts'
 
 /**
@@ -11,6 +12,8 @@ const FLAG_DEFLATE = 1
 export const MAX_DATA_BYTES = 1 << 20
 /** Clocks of two servers sharing keys differ; a token issued this far in the future is still accepted. */
 export const CLOCK_SKEW_SECONDS = 60
+/** Times are unsigned 32-bit seconds: the format runs out in February 2106. */
+export const MAX_TIME = 0xffffffff
 
 export interface SealOptions {
   /** Seconds the value stays valid, authenticated inside the token; omit for no expiry. */
@@ -50,13 +53,38 @@ const decoder = new TextDecoder('utf-8', { fatal: true })
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000)
 
+/**
+ * The clock to use: `now` when given, else the system clock. A `now` that is not a Unix time in
+ * seconds (NaN, milliseconds, negative) is a programming mistake and throws: silently wrapping it
+ * into 32 bits, or comparing against NaN, would mint or accept tokens that never expire.
+ */
+export function resolveNow(now: number | undefined): number {
+  if (now === undefined) return nowSeconds()
+  if (typeof now !== 'number' || !Number.isFinite(now) || now < 0 || now > MAX_TIME) {
+    throw new ConfigError('INVALID_OPTION', `now must be a Unix time in seconds between 0 and ${MAX_TIME}; got ${String(now)}`)
+  }
+  return Math.floor(now)
+}
+
+function expiryFor(now: number, maxAge: number | undefined): number {
+  if (maxAge === undefined) return 0
+  if (typeof maxAge !== 'number' || Number.isNaN(maxAge) || maxAge === Number.NEGATIVE_INFINITY) {
+    throw new ConfigError('INVALID_OPTION', `maxAge must be a number of seconds; got ${String(maxAge)}`)
+  }
+  if (maxAge === Number.POSITIVE_INFINITY) {
+    throw new ConfigError('INVALID_OPTION', 'maxAge must be finite; omit it for a value that never expires')
+  }
+  // 0 means "no expiry" on the wire, so an expiring token never carries it; past 2106 it saturates.
+  return Math.min(MAX_TIME, Math.max(1, now + Math.max(0, Math.floor(maxAge))))
+}
+
 export async function packEnvelope(
   value: string,
   options: SealOptions,
   backend: CryptoBackend,
 ): Promise<Uint8Array> {
-  const now = options.now ?? nowSeconds()
-  const expiresAt = options.maxAge === undefined ? 0 : now + Math.max(0, Math.floor(options.maxAge))
+  const now = resolveNow(options.now)
+  const expiresAt = expiryFor(now, options.maxAge)
   let data: Uint8Array = encoder.encode(value)
   let flags = 0
   if (options.compress && data.length > 64) {
@@ -69,17 +97,17 @@ export async function packEnvelope(
   const out = new Uint8Array(HEADER_BYTES + data.length)
   const view = new DataView(out.buffer)
   view.setUint8(0, flags)
-  view.setUint32(1, now >>> 0)
-  view.setUint32(5, expiresAt >>> 0)
+  view.setUint32(1, now)
+  view.setUint32(5, expiresAt)
   out.set(data, HEADER_BYTES)
   return out
 }
 
-/** Reads an envelope that has already been authenticated. */
+/** Reads an envelope that has already been authenticated; `now` comes from `resolveNow`. */
 export async function unpackEnvelope(
   envelope: Uint8Array,
   stale: boolean,
-  options: VerifyOptions,
+  now: number,
   backend: CryptoBackend,
 ): Promise<OpenResult> {
   if (envelope.length < HEADER_BYTES) return { ok: false, reason: 'malformed' }
@@ -87,7 +115,6 @@ export async function unpackEnvelope(
   const flags = view.getUint8(0)
   const issuedAt = view.getUint32(1)
   const expiresAt = view.getUint32(5)
-  const now = options.now ?? nowSeconds()
   if (flags & ~FLAG_DEFLATE) return { ok: false, reason: 'malformed' }
   if (issuedAt > now + CLOCK_SKEW_SECONDS) return { ok: false, reason: 'not_yet_valid' }
   if (expiresAt !== 0 && now >= expiresAt) return { ok: false, reason: 'expired' }

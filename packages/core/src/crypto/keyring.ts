@@ -44,28 +44,50 @@ const INFO_SIGN = 'cookietin/v1 hmac-sha256'
 const INFO_SEAL = 'cookietin/v1 aes-256-gcm'
 
 function toBytes(secret: Secret): Uint8Array {
-  return typeof secret === 'string' ? encoder.encode(secret) : secret
+  // Always a private copy: keys are derived lazily, so a caller that later zeroes or reuses its
+  // buffer (good hygiene) must not silently change, or blank, the keys this ring derives.
+  return typeof secret === 'string' ? encoder.encode(secret) : Uint8Array.from(secret)
 }
 
-function checkSecrets(secrets: readonly Secret[]): Uint8Array[] {
-  if (secrets.length === 0) {
+/** Names a secret in an error without ever printing it: position, and which end of the ring it is. */
+function describe(index: number, count: number): string {
+  if (count === 1) return 'The secret'
+  const where = index === 0 ? 'the newest' : index === count - 1 ? 'the oldest' : `the ${ordinal(index + 1)} newest`
+  return `Secret #${index} (${where} of ${count})`
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100
+  if (tens >= 11 && tens <= 13) return `${n}th`
+  return `${n}${['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`
+}
+
+function checkSecrets(secrets: readonly Secret[] | null | undefined): Uint8Array[] {
+  if (secrets === null || secrets === undefined || secrets.length === 0) {
     throw new ConfigError('NO_SECRET', 'No secret given: pass at least one secret of 32 bytes or more')
   }
-  const seen = new Set<string>()
-  return secrets.map((secret, index) => {
+  if (!Array.isArray(secrets)) {
+    throw new ConfigError('INVALID_OPTION', 'Secrets must be a string, a Uint8Array or an array of them, newest first')
+  }
+  const seen = new Map<string, number>()
+  return secrets.map((secret: unknown, index) => {
+    const which = describe(index, secrets.length)
     if (typeof secret !== 'string' && !(secret instanceof Uint8Array)) {
-      throw new ConfigError('INVALID_OPTION', `Secret #${index} must be a string or a Uint8Array`)
+      throw new ConfigError('INVALID_OPTION', `${which} must be a string or a Uint8Array`)
     }
     const bytes = toBytes(secret)
     if (bytes.length < MIN_SECRET_BYTES) {
       throw new ConfigError(
         'WEAK_SECRET',
-        `Secret #${index} is ${bytes.length} bytes; secrets must be at least ${MIN_SECRET_BYTES} bytes (generate one with \`openssl rand -base64 32\`)`,
+        `${which} is ${bytes.length} bytes; secrets must be at least ${MIN_SECRET_BYTES} bytes (generate one with \`openssl rand -base64 32\`)`,
       )
     }
     const key = encodeBase64Url(bytes)
-    if (seen.has(key)) throw new ConfigError('DUPLICATE_SECRET', `Secret #${index} repeats an earlier secret`)
-    seen.add(key)
+    const earlier = seen.get(key)
+    if (earlier !== undefined) {
+      throw new ConfigError('DUPLICATE_SECRET', `${which} repeats secret #${earlier}; every secret in the ring must differ`)
+    }
+    seen.set(key, index)
     return bytes
   })
 }
@@ -76,7 +98,9 @@ function checkSecrets(secrets: readonly Secret[]): Uint8Array[] {
  * Throws `ConfigError` at once for a missing, short or repeated secret.
  */
 export function createKeyring(secrets: Secret | readonly Secret[], options: KeyringOptions = {}): Keyring {
-  const list = checkSecrets(typeof secrets === 'string' || secrets instanceof Uint8Array ? [secrets] : secrets)
+  const list = checkSecrets(
+    typeof secrets === 'string' || secrets instanceof Uint8Array ? [secrets] : (secrets as readonly Secret[] | null | undefined),
+  )
   const backend = options.backend ?? defaultBackend
   const random = options.random ?? ((buffer: Uint8Array) => crypto.getRandomValues(buffer))
 
@@ -94,17 +118,24 @@ export function createKeyring(secrets: Secret | readonly Secret[], options: Keyr
   }
 
   // Derived once per keyring and kept: importing a key costs far more than using it.
-  let all: Promise<Map<string, DerivedKey>> | undefined
-  let resolved: { newest: DerivedKey; byId: Map<string, DerivedKey> } | undefined
-  const load = () => {
-    all ??= Promise.all(list.map(derive)).then((keys) => {
+  type Loaded = { newest: DerivedKey; byId: Map<string, DerivedKey> }
+  let all: Promise<Loaded> | undefined
+  let resolved: Loaded | undefined
+  const load = (): Promise<Loaded> => {
+    if (all) return all
+    const pending = Promise.all(list.map(derive)).then((keys) => {
       const byId = new Map<string, DerivedKey>()
       // A 48-bit id collision is astronomically unlikely; keep the newer key if it ever happens.
       for (const key of keys) if (!byId.has(key.id)) byId.set(key.id, key)
       resolved = { newest: keys[0] as DerivedKey, byId }
-      return byId
+      return resolved
     })
-    return all
+    // A failed derivation (a back-end that cannot run here) is not cached: the next call retries.
+    pending.catch(() => {
+      if (all === pending) all = undefined
+    })
+    all = pending
+    return pending
   }
 
   return {
@@ -112,13 +143,10 @@ export function createKeyring(secrets: Secret | readonly Secret[], options: Keyr
     backend,
     random,
     async current() {
-      if (resolved) return resolved.newest
-      await load()
-      return (resolved as unknown as { newest: DerivedKey }).newest
+      return (resolved ?? (await load())).newest
     },
     async find(id) {
-      if (resolved) return resolved.byId.get(id)
-      return (await load()).get(id)
+      return (resolved ?? (await load())).byId.get(id)
     },
   }
 }

@@ -5,6 +5,7 @@ import {
   packEnvelope,
   type SealOptions,
   unpackEnvelope,
+  resolveNow,
   type VerifyOptions,
 } from './envelope.ts'
 import type { Keyring } from './keyring.ts'
@@ -59,5 +60,5 @@ export async function unsealValue(
     bindName(name, prefix),
   )
   if (!envelope) return { ok: false, reason: 'bad_signature' }
-  return unpackEnvelope(envelope, key.index !== 0, options, keyring.backend)
+  return unpackEnvelope(envelope, key.index !== 0, now, keyring.backend)
 }

@@ -5,6 +5,7 @@ import {
   packEnvelope,
   type SealOptions,
   unpackEnvelope,
+  resolveNow,
   type VerifyOptions,
 } from './envelope.ts'
 import type { Keyring } from './keyring.ts'
@@ -50,5 +51,5 @@ export async function verifyValue(
   if (!envelope || !mac || mac.length !== 32) return { ok: false, reason: 'malformed' }
   const valid = await key.signer.verify(bindName(name, token.slice(0, macStart)), mac)
   if (!valid) return { ok: false, reason: 'bad_signature' }
-  return unpackEnvelope(envelope, key.index !== 0, options, keyring.backend)
+  return unpackEnvelope(envelope, key.index !== 0, now, keyring.backend)
 }

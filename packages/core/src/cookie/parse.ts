@@ -1,0 +1,125 @@
+/**
+ * Reading a request's `Cookie` header (RFC 6265bis §5.7 produces it; §4.2 describes it).
+ * The header is untrusted input, so nothing here throws: whatever cannot be read as a cookie is
+ * skipped. One forward pass with `indexOf`, no regular expressions, so time is linear in the
+ * header's length whatever an attacker sends.
+ */
+
+import { isOws } from './validate.ts'
+
+// A constructor whose prototype has a null prototype: objects it makes inherit nothing (so a
+// cookie named `__proto__` or `constructor` is an ordinary own property) but, unlike
+// `Object.create(null)`, start in V8's fast-properties mode. jshttp/cookie uses the same trick.
+const NullObject = /* @__PURE__ */ (() => {
+  const C = function () {} as unknown as new () => Record<string, string>
+  C.prototype = Object.create(null)
+  return C
+})()
+
+/**
+ * Parses a `Cookie` request header into `{ name: value }`.
+ *
+ * - Never throws; `null`, `undefined` or an empty header give an empty object.
+ * - Pairs are split on `;`; names and values are trimmed of spaces and tabs (OWS).
+ * - A pair without `=` or with an empty name is skipped.
+ * - The first of several cookies with the same name wins (RFC 6265bis §5.7.3 sends the most
+ *   specific path first).
+ * - A value wrapped in double quotes (RFC 6265bis §4.1.1 allows `DQUOTE *cookie-octet DQUOTE`)
+ *   loses them; a value containing `%` is percent-decoded as UTF-8 when every escape decodes,
+ *   and kept exactly as received otherwise (`a%zz` stays `a%zz`).
+ * - The result inherits nothing from `Object.prototype`: `__proto__` is just a cookie name.
+ *
+ * @example parseCookies('SID=31d4d96e407aad42; lang=en-US') // { SID: '31d4d96e407aad42', lang: 'en-US' }
+ */
+export function parseCookies(header: string | null | undefined): Record<string, string> {
+  const cookies = new NullObject()
+  if (typeof header !== 'string') return cookies
+  const len = header.length
+  let index = 0
+  // Where the next '=' is; kept across pairs without one so the header is scanned for '=' once.
+  let eq = -1
+  while (index < len) {
+    if (eq < index) {
+      eq = header.indexOf('=', index)
+      if (eq === -1) break // no '=' left: no pair left
+    }
+    let end = header.indexOf(';', index)
+    if (end === -1) end = len
+    if (eq > end) {
+      index = end + 1 // a pair without '='
+      continue
+    }
+    let nameStart = index
+    let nameEnd = eq
+    while (nameStart < nameEnd && isOws(header.charCodeAt(nameStart))) nameStart++
+    while (nameEnd > nameStart && isOws(header.charCodeAt(nameEnd - 1))) nameEnd--
+    if (nameEnd > nameStart) {
+      const name = header.slice(nameStart, nameEnd)
+      if (cookies[name] === undefined) cookies[name] = readValue(header, eq + 1, end)
+    }
+    index = end + 1
+  }
+  return cookies
+}
+
+/**
+ * Reads one cookie from a `Cookie` header, with exactly the semantics of {@link parseCookies}
+ * (`parseCookie(h, n) === parseCookies(h)[n]`) but without building an object, and jumping from
+ * one occurrence of `name` to the next instead of reading every pair.
+ *
+ * @example parseCookie('SID=31d4d96e407aad42; lang=en-US', 'lang') // 'en-US'
+ */
+export function parseCookie(header: string | null | undefined, name: string): string | undefined {
+  if (typeof header !== 'string' || typeof name !== 'string' || !canBeParsedName(name)) {
+    return undefined
+  }
+  const len = header.length
+  let at = header.indexOf(name)
+  while (at !== -1) {
+    // A match counts only where a pair's name starts: after the start or a ';' and any OWS...
+    let before = at
+    while (before > 0 && isOws(header.charCodeAt(before - 1))) before--
+    if (before === 0 || header.charCodeAt(before - 1) === 0x3b) {
+      // ...and where it ends: followed by OWS and '=', which is the pair's first '=' because
+      // `name` holds none.
+      let after = at + name.length
+      while (after < len && isOws(header.charCodeAt(after))) after++
+      if (after < len && header.charCodeAt(after) === 0x3d) {
+        let end = header.indexOf(';', after + 1)
+        if (end === -1) end = len
+        return readValue(header, after + 1, end)
+      }
+    }
+    at = header.indexOf(name, at + 1)
+  }
+  return undefined
+}
+
+/** Whether parseCookies could ever produce `name` as a key (trimmed, non-empty, no ';' or '='). */
+function canBeParsedName(name: string): boolean {
+  return (
+    name.length > 0 &&
+    !isOws(name.charCodeAt(0)) &&
+    !isOws(name.charCodeAt(name.length - 1)) &&
+    !name.includes(';') &&
+    !name.includes('=')
+  )
+}
+
+/** The value between `start` and `end`: trimmed, unquoted, then percent-decoded if it can be. */
+function readValue(header: string, start: number, end: number): string {
+  while (start < end && isOws(header.charCodeAt(start))) start++
+  while (end > start && isOws(header.charCodeAt(end - 1))) end--
+  if (end - start >= 2 && header.charCodeAt(start) === 0x22 && header.charCodeAt(end - 1) === 0x22) {
+    start++
+    end--
+  }
+  const value = header.slice(start, end)
+  if (value.indexOf('%') === -1) return value
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    // A malformed escape or one that is not UTF-8: the value was not ours to decode.
+    return value
+  }
+}

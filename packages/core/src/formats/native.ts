@@ -1,0 +1,89 @@
+import type { OpenResult, SealOptions } from '../crypto/envelope.ts'
+import { createKeyring, type Keyring } from '../crypto/keyring.ts'
+import { sealValue, unsealValue } from '../crypto/seal.ts'
+import { signValue, verifyValue } from '../crypto/sign.ts'
+import type {
+  DecodeResult,
+  Flash,
+  FormatContext,
+  FormatSetup,
+  SessionFormat,
+  SessionPayload,
+} from '../session/types.ts'
+
+/**
+ * The JSON inside a native session token (docs/format.md):
+ *   {"i": id, "d": data, "f"?: [[category, message], ...], "p"?: 1}
+ */
+interface WirePayload {
+  i: string
+  d: Record<string, unknown>
+  f?: [string, string][]
+  p?: 1
+}
+
+export function payloadToJson(payload: SessionPayload): string {
+  const wire: WirePayload = { i: payload.id, d: payload.data }
+  if (payload.flashes.length > 0) wire.f = payload.flashes.map((f) => [f.category, f.message])
+  if (payload.permanent) wire.p = 1
+  return JSON.stringify(wire)
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+export function jsonToPayload(json: string): SessionPayload | undefined {
+  let wire: unknown
+  try {
+    wire = JSON.parse(json)
+  } catch {
+    return undefined
+  }
+  if (!isRecord(wire) || typeof wire['i'] !== 'string' || !isRecord(wire['d'])) return undefined
+  const flashes: Flash[] = []
+  const rawFlashes = wire['f']
+  if (rawFlashes !== undefined) {
+    if (!Array.isArray(rawFlashes)) return undefined
+    for (const entry of rawFlashes) {
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'string') {
+        return undefined
+      }
+      flashes.push({ category: entry[0], message: entry[1] })
+    }
+  }
+  // JSON.parse makes `__proto__` an own key, never a prototype; a null prototype keeps it that way.
+  const data = Object.setPrototypeOf(wire['d'], null) as Record<string, unknown>
+  return { id: wire['i'], data, flashes, permanent: wire['p'] === 1 }
+}
+
+type Encoder = (keyring: Keyring, name: string, value: string, options: SealOptions) => Promise<string>
+type Decoder = (keyring: Keyring, name: string, token: string, options: { now: number }) => Promise<OpenResult>
+
+function nativeFormat(name: 'sealed' | 'signed', encode: Encoder, decode: Decoder) {
+  return (setup: FormatSetup, compress = false): SessionFormat => {
+    const keyringOptions: Parameters<typeof createKeyring>[1] = {}
+    if (setup.backend) keyringOptions.backend = setup.backend
+    if (setup.random) keyringOptions.random = setup.random
+    const keyring = createKeyring(setup.secrets, keyringOptions)
+    return {
+      name,
+      encode: (payload: SessionPayload, context: FormatContext) =>
+        encode(keyring, context.name, payloadToJson(payload), {
+          maxAge: context.maxAge,
+          now: context.now,
+          compress,
+        }),
+      async decode(value: string, context: FormatContext): Promise<DecodeResult> {
+        const opened = await decode(keyring, context.name, value, { now: context.now })
+        if (!opened.ok) return opened
+        const payload = jsonToPayload(opened.value)
+        return payload ? { ok: true, payload, stale: opened.stale } : { ok: false, reason: 'malformed' }
+      },
+    }
+  }
+}
+
+/** AES-256-GCM: nobody without the key can read or change the session. The default. */
+export const sealedFormat = nativeFormat('sealed', sealValue, unsealValue)
+/** HMAC-SHA256: anyone can read the session (it is encoded, not encrypted); nobody can change it. */
+export const signedFormat = nativeFormat('signed', signValue, verifyValue)

@@ -1,0 +1,199 @@
+import type { CookieJar } from '../cookie/jar.ts'
+import { type CookieOptions, serializeCookie } from '../cookie/index.ts'
+import { ConfigError, SessionTooLargeError } from '../errors.ts'
+import { sealedFormat, signedFormat } from '../formats/native.ts'
+import { findSessionCookies, joinChunks, splitIntoChunks } from './chunks.ts'
+import type { SessionCookieOptions, SessionOptions } from './options.ts'
+import {
+  createEmptyPayload,
+  newSessionId,
+  SESSION_STATE,
+  Session,
+  type SessionData,
+  type SessionState,
+} from './session.ts'
+import type { FormatContext, FormatSetup, InvalidSessionReason, SessionFormat } from './types.ts'
+
+export interface SessionCodec<T extends SessionData = SessionData> {
+  readonly cookieName: string
+  readonly format: SessionFormat
+  /** Reads the session from the request's cookies. Never throws: a bad cookie reads as a new empty session. */
+  load(cookies: CookieJar): Promise<Session<T>>
+  /**
+   * Adds the `Set-Cookie` headers the session needs to `cookies`: none when nothing changed.
+   * Throws `SessionTooLargeError` with nothing written, so the client keeps its previous session.
+   */
+  commit(session: Session<T>, cookies: CookieJar): Promise<void>
+}
+
+const DEFAULT_MAX_AGE = 14 * 24 * 60 * 60
+const SESSION_BINDING = 'session:'
+
+function check(condition: boolean, option: string, expected: string): void {
+  if (!condition) throw new ConfigError('INVALID_OPTION', `Option \`${option}\` must be ${expected}`)
+}
+
+const isPositiveInteger = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value > 0
+
+/** Validates options and secrets now, at start-up, so a misconfiguration never waits for a request. */
+export function createSessionCodec<T extends SessionData = SessionData>(
+  options: SessionOptions<T>,
+): SessionCodec<T> {
+  check(typeof options === 'object' && options !== null, 'options', 'an object')
+  const cookieName = options.cookieName ?? 'session'
+  const maxAge = options.maxAge ?? DEFAULT_MAX_AGE
+  const maxSize = options.maxSize ?? 12288
+  check(isPositiveInteger(maxAge), 'maxAge', 'a positive whole number of seconds')
+  check(isPositiveInteger(maxSize), 'maxSize', 'a positive whole number of bytes')
+  check(options.maxChunks === undefined || isPositiveInteger(options.maxChunks), 'maxChunks', 'a positive integer')
+  check(options.schema === undefined || typeof options.schema?.['~standard']?.validate === 'function', 'schema', 'a Standard Schema validator')
+  const cookie: SessionCookieOptions = { path: '/', httpOnly: true, sameSite: 'Lax', secure: 'auto', ...options.cookie }
+  check(cookie.secure === 'auto' || typeof cookie.secure === 'boolean', 'cookie.secure', "true, false or 'auto'")
+  // Serializing once now surfaces a bad name, domain, path or prefix at start-up.
+  serializeCookie(cookieName, '', { ...cookie, secure: cookie.secure !== false })
+
+  const warned = new Set<string>()
+  const warnSink = options.warn ?? ((message: string) => console.warn(message))
+  const setup: FormatSetup = {
+    secrets: Array.isArray(options.secrets) ? options.secrets : [options.secrets as string],
+    warn: (message) => {
+      if (warned.has(message)) return
+      warned.add(message)
+      warnSink(message)
+    },
+  }
+  if (options.backend) setup.backend = options.backend
+  if (options.random) setup.random = options.random
+  const formatOption = options.format ?? 'sealed'
+  let format: SessionFormat
+  if (formatOption === 'sealed') format = sealedFormat(setup, options.compress ?? false)
+  else if (formatOption === 'signed') format = signedFormat(setup, options.compress ?? false)
+  else if (typeof formatOption === 'function') format = formatOption(setup)
+  else throw new ConfigError('INVALID_OPTION', "Option `format` must be 'sealed', 'signed' or a format such as `flask`")
+  const maxChunks = Math.min(options.maxChunks ?? 4, format.maxChunks ?? Number.POSITIVE_INFINITY)
+
+  const random = options.random ?? ((buffer: Uint8Array) => crypto.getRandomValues(buffer))
+  const newId = () => newSessionId(random)
+  const clock = options.now ?? Date.now
+  const context = (): FormatContext => ({
+    // Bound into the MAC under a name no cookie can have (':' is not a token character), so a
+    // plain signed cookie can never be replayed as a session.
+    name: SESSION_BINDING + cookieName,
+    maxAge,
+    now: Math.floor(clock() / 1000),
+  })
+  const report = (reason: InvalidSessionReason) => {
+    try {
+      options.onInvalid?.({ reason, cookieName })
+    } catch {
+      // A logging hook must not turn a bad cookie into a failed request.
+    }
+  }
+
+  const fresh = (loadedCookies: string[]): Session<T> =>
+    new Session<T>(
+      {
+        payload: createEmptyPayload(newId(), options.permanent ?? false),
+        loadedJson: undefined,
+        stale: false,
+        isNew: true,
+        modified: false,
+        accessed: false,
+        regenerated: false,
+        destroyed: false,
+        loadedCookies,
+      },
+      newId,
+    )
+
+  async function load(jar: CookieJar): Promise<Session<T>> {
+    const cookies = jar.all()
+    const present = findSessionCookies(cookies, cookieName)
+    if (present.length === 0) return fresh(present)
+    const value = joinChunks(cookies, cookieName, maxChunks)
+    if (value === undefined) return fresh(present)
+    const decoded = await format.decode(value, context())
+    if (!decoded.ok) {
+      report(decoded.reason)
+      return fresh(present)
+    }
+    const { payload } = decoded
+    if (options.schema) {
+      const result = await options.schema['~standard'].validate(payload.data)
+      if (result.issues) {
+        report('schema')
+        return fresh(present)
+      }
+      payload.data = Object.setPrototypeOf({ ...(result.value as object) }, null) as Record<string, unknown>
+    }
+    const state: SessionState = {
+      payload,
+      loadedJson: JSON.stringify(payload),
+      stale: decoded.stale,
+      isNew: false,
+      modified: false,
+      accessed: false,
+      regenerated: false,
+      destroyed: false,
+      loadedCookies: present,
+    }
+    return new Session<T>(state, newId)
+  }
+
+  function attributesFor(state: SessionState, jar: CookieJar): CookieOptions {
+    const { secure, ...rest } = cookie
+    const attributes: CookieOptions = { ...rest, secure: secure === 'auto' ? jar.isSecureRequest : secure === true }
+    if (state.payload.permanent) {
+      attributes.maxAge = maxAge
+      attributes.expires = new Date(clock() + maxAge * 1000)
+    }
+    return attributes
+  }
+
+  function deleteAll(names: readonly string[], jar: CookieJar): void {
+    const { domain, path, partitioned } = cookie
+    for (const name of names) {
+      jar.delete(name, { ...(domain ? { domain } : {}), path: path ?? '/', ...(partitioned ? { partitioned, secure: true } : {}) })
+    }
+  }
+
+  async function commit(session: Session<T>, jar: CookieJar): Promise<void> {
+    const state = session[SESSION_STATE]
+    const { payload } = state
+    const isEmpty = Object.keys(payload.data).length === 0 && payload.flashes.length === 0
+    if (state.destroyed) {
+      deleteAll(state.loadedCookies, jar)
+      state.loadedCookies = []
+      return
+    }
+    // Every read and write goes through an accessor, so an untouched session cannot have changed;
+    // comparing JSON also catches nested objects changed in place.
+    const changed =
+      state.accessed && (state.loadedJson === undefined ? !isEmpty : JSON.stringify(payload) !== state.loadedJson)
+    if (isEmpty && !state.regenerated) {
+      // Flask's rule: a session emptied by the handler is deleted, not stored empty.
+      if (changed && !state.isNew) deleteAll(state.loadedCookies, jar)
+      return
+    }
+    const rolling = options.rolling === true && state.accessed
+    if (!changed && !state.regenerated && !state.stale && !rolling) return
+
+    const token = await format.encode(payload, context())
+    const attributes = attributesFor(state, jar)
+    const chunks = splitIntoChunks(cookieName, token, attributes)
+    const size = chunks.reduce((total, chunk) => total + chunk.name.length + chunk.value.length, 0)
+    if (chunks.length > maxChunks || size > maxSize) {
+      throw new SessionTooLargeError(size, Math.min(maxSize, maxChunks * 4096))
+    }
+    for (const chunk of chunks) jar.set(chunk.name, chunk.value, attributes)
+    deleteAll(state.loadedCookies.filter((name) => !chunks.some((chunk) => chunk.name === name)), jar)
+    state.loadedCookies = chunks.map((chunk) => chunk.name)
+    state.loadedJson = JSON.stringify(payload)
+    state.isNew = false
+    state.modified = false
+    state.stale = false
+    state.regenerated = false
+  }
+
+  return { cookieName, format, load, commit }
+}

@@ -1,0 +1,65 @@
+import { CookieJar } from '../cookie/jar.ts'
+import { createKeyring, type Keyring } from '../crypto/keyring.ts'
+import { type SessionCodec, createSessionCodec } from './codec.ts'
+import type { SessionOptions } from './options.ts'
+import { SESSION_STATE, type Session, type SessionData } from './session.ts'
+
+/** What one request sees: its session and its cookie jar. */
+export interface RequestScope<T extends SessionData = SessionData> {
+  session: Session<T>
+  cookies: CookieJar
+}
+
+export interface ScopeResult {
+  /** `Set-Cookie` values to append to the response, in order. */
+  setCookie: string[]
+  /** The handler read the session, so the response depends on the cookie: send `Vary: Cookie`. */
+  vary: boolean
+}
+
+/**
+ * What every framework adapter needs and nothing framework-specific: `begin` turns a request's `Cookie`
+ * header into a session and a jar, `end` turns them into `Set-Cookie` headers. Adapters only translate.
+ */
+export interface SessionHandler<T extends SessionData = SessionData> {
+  readonly codec: SessionCodec<T>
+  /** Never throws: a bad cookie reads as a new empty session. */
+  begin(cookieHeader: string | null | undefined, request: { secure: boolean }): Promise<RequestScope<T>>
+  /**
+   * Commits once; later calls return no headers. Throws `SessionTooLargeError` (nothing written for the
+   * session; cookies set through the jar are still returned on the error's `setCookie`).
+   */
+  end(scope: RequestScope<T>): Promise<ScopeResult>
+}
+
+const ENDED = new WeakSet<RequestScope<SessionData>>()
+
+export function createSessionHandler<T extends SessionData = SessionData>(
+  options: SessionOptions<T>,
+): SessionHandler<T> {
+  const codec = createSessionCodec(options)
+  // Signed plain cookies need 32-byte secrets; a Flask session with a shorter secret still works without them.
+  let keyring: Keyring | undefined
+  try {
+    keyring = createKeyring(options.secrets, options.backend ? { backend: options.backend } : {})
+  } catch (error) {
+    if (typeof options.format !== 'function') throw error
+  }
+
+  return {
+    codec,
+    async begin(cookieHeader, request) {
+      const cookies = new CookieJar(cookieHeader, { keyring, secure: request.secure })
+      return { session: await codec.load(cookies), cookies }
+    },
+    async end(scope) {
+      if (ENDED.has(scope as RequestScope<SessionData>)) return { setCookie: [], vary: false }
+      ENDED.add(scope as RequestScope<SessionData>)
+      await codec.commit(scope.session, scope.cookies)
+      return {
+        setCookie: scope.cookies.setCookieHeaders,
+        vary: scope.session[SESSION_STATE].accessed,
+      }
+    },
+  }
+}

@@ -1,0 +1,183 @@
+import type { Flash, SessionPayload } from './types.ts'
+
+export type SessionData = Record<string, unknown>
+
+/** Internal state the codec reads; not part of the public API. */
+export const SESSION_STATE: unique symbol = Symbol('cookietin.session.state')
+
+export interface SessionState {
+  payload: SessionPayload
+  /** JSON of the payload as loaded, to notice nested changes made without `set`. */
+  loadedJson: string | undefined
+  /** The loaded cookie was verified by an older key. */
+  stale: boolean
+  isNew: boolean
+  modified: boolean
+  accessed: boolean
+  regenerated: boolean
+  destroyed: boolean
+  /** Cookie names this session was read from (`name` or `name.0`, `name.1`, ...), to delete on shrink or destroy. */
+  loadedCookies: string[]
+}
+
+export function newSessionId(random: (buffer: Uint8Array) => Uint8Array): string {
+  const bytes = random(new Uint8Array(16))
+  let id = ''
+  for (const byte of bytes) id += byte.toString(16).padStart(2, '0')
+  return id
+}
+
+function emptyData(): SessionData {
+  return Object.create(null) as SessionData
+}
+
+/**
+ * A dict you read and write, like Flask's `session`. Nothing is stored on the server: on commit the
+ * whole session goes back to the client in its cookie, sealed or signed.
+ */
+export class Session<T extends SessionData = SessionData> {
+  readonly [SESSION_STATE]: SessionState
+  readonly #newId: () => string
+
+  constructor(state: SessionState, newId: () => string) {
+    this[SESSION_STATE] = state
+    this.#newId = newId
+  }
+
+  #read(): SessionPayload {
+    const state = this[SESSION_STATE]
+    state.accessed = true
+    return state.payload
+  }
+
+  #write(): SessionPayload {
+    const state = this[SESSION_STATE]
+    state.accessed = true
+    state.modified = true
+    return state.payload
+  }
+
+  get<K extends keyof T & string>(key: K): T[K] | undefined {
+    const data = this.#read().data
+    return Object.hasOwn(data, key) ? (data[key] as T[K]) : undefined
+  }
+
+  set<K extends keyof T & string>(key: K, value: T[K]): this {
+    if (value === undefined) {
+      this.delete(key)
+      return this
+    }
+    this.#write().data[key] = value
+    return this
+  }
+
+  has(key: keyof T & string): boolean {
+    return Object.hasOwn(this.#read().data, key)
+  }
+
+  /** Returns whether the key was there. */
+  delete(key: keyof T & string): boolean {
+    const data = this.#read().data
+    if (!Object.hasOwn(data, key)) return false
+    delete this.#write().data[key]
+    return true
+  }
+
+  /** Removes the key and returns its value (or `fallback`). */
+  pop<K extends keyof T & string>(key: K): T[K] | undefined
+  pop<K extends keyof T & string, D>(key: K, fallback: D): T[K] | D
+  pop<K extends keyof T & string, D>(key: K, fallback?: D): T[K] | D | undefined {
+    const data = this.#read().data
+    if (!Object.hasOwn(data, key)) return fallback
+    const value = data[key] as T[K]
+    delete this.#write().data[key]
+    return value
+  }
+
+  /** Empties the data (flashes too). The cookie is deleted on commit unless something is set again. */
+  clear(): void {
+    const payload = this.#write()
+    payload.data = emptyData()
+    payload.flashes = []
+  }
+
+  /** A read-only view of the data; change it with `set`, `delete` or `pop`. */
+  get data(): Readonly<Partial<T>> {
+    return this.#read().data as Partial<T>
+  }
+
+  get keys(): string[] {
+    return Object.keys(this.#read().data)
+  }
+
+  /** Random identity of this session, replaced by `regenerate()`. */
+  get id(): string {
+    return this.#read().id
+  }
+
+  /** True until the session has been committed once: no valid cookie came with the request. */
+  get isNew(): boolean {
+    return this[SESSION_STATE].isNew
+  }
+
+  get isModified(): boolean {
+    return this[SESSION_STATE].modified
+  }
+
+  /** Permanent sessions outlive the browser (Max-Age); others end with it. Both expire on the server. */
+  get permanent(): boolean {
+    return this.#read().permanent
+  }
+
+  set permanent(value: boolean) {
+    if (this[SESSION_STATE].payload.permanent !== value) this.#write().permanent = value
+  }
+
+  /** Queues a message for the next request that calls `consumeFlashes()`, as Flask's `flash()`. */
+  flash(message: string, category = 'message'): void {
+    this.#write().flashes.push({ category, message })
+  }
+
+  /** Returns the queued messages in order and removes them: each is seen exactly once. */
+  consumeFlashes(): Flash[] {
+    const payload = this.#read()
+    if (payload.flashes.length === 0) return []
+    const flashes = payload.flashes
+    this.#write().flashes = []
+    return flashes
+  }
+
+  /** Messages queued so far, without consuming them. */
+  peekFlashes(): readonly Flash[] {
+    return this.#read().flashes
+  }
+
+  /**
+   * Gives the session a new identity and value while keeping its data. Call it on login so a
+   * session fixed by an attacker before login is not the one that is logged in.
+   */
+  regenerate(): void {
+    const state = this[SESSION_STATE]
+    this.#write().id = this.#newId()
+    state.regenerated = true
+    state.destroyed = false
+  }
+
+  /** Empties the session and deletes its cookies on commit. */
+  destroy(): void {
+    const state = this[SESSION_STATE]
+    const payload = this.#write()
+    payload.data = emptyData()
+    payload.flashes = []
+    state.destroyed = true
+    state.regenerated = false
+  }
+
+  toJSON(): Partial<T> {
+    return { ...this.#read().data } as Partial<T>
+  }
+}
+
+export function createEmptyPayload(id: string, permanent: boolean): SessionPayload {
+  return { id, data: emptyData(), flashes: [], permanent }
+}

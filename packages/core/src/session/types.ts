@@ -1,0 +1,60 @@
+import type { Secret } from '../crypto/keyring.ts'
+import type { CryptoBackend } from '../crypto/backend.ts'
+
+export interface Flash {
+  category: string
+  message: string
+}
+
+/** What a session format stores: everything a session is, nothing about its cookie. */
+export interface SessionPayload {
+  /** Random identity; `regenerate()` replaces it so an attacker-planted session is worth nothing after login. */
+  id: string
+  data: Record<string, unknown>
+  flashes: Flash[]
+  permanent: boolean
+}
+
+export interface FormatContext {
+  /** The session cookie's name, bound into the MAC so the value cannot be moved to another cookie. */
+  name: string
+  /** Authenticated lifetime in seconds. */
+  maxAge: number
+  /** Unix seconds. */
+  now: number
+}
+
+export type InvalidSessionReason =
+  | 'malformed'
+  | 'unknown_key'
+  | 'bad_signature'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'wrong_kind'
+  | 'too_large'
+  | 'schema'
+
+export type DecodeResult =
+  | { ok: true; payload: SessionPayload; /** Verified by an older key: re-issue. */ stale: boolean }
+  | { ok: false; reason: InvalidSessionReason }
+
+/** A wire format for sessions: the native sealed and signed ones, or Flask's (`@cookietin/core/flask`). */
+export interface SessionFormat {
+  readonly name: string
+  /** Largest number of cookies one session may span; Flask reads exactly one. */
+  readonly maxChunks?: number
+  encode(payload: SessionPayload, context: FormatContext): Promise<string>
+  /** Never throws: untrusted input. */
+  decode(value: string, context: FormatContext): Promise<DecodeResult>
+}
+
+export interface FormatSetup {
+  secrets: readonly Secret[]
+  backend?: CryptoBackend
+  random?: (buffer: Uint8Array) => Uint8Array
+  /** Emits a configuration warning once (e.g. a short Flask secret). */
+  warn: (message: string) => void
+}
+
+/** Builds a format from the codec's secrets; it throws `ConfigError` for bad secrets at start-up. */
+export type SessionFormatFactory = (setup: FormatSetup) => SessionFormat
