@@ -16,15 +16,32 @@ export const CLOCK_SKEW_SECONDS = 60
 export const MAX_TIME = 0xffffffff
 
 export interface SealOptions {
-  /** Seconds the value stays valid, authenticated inside the token; omit for no expiry. */
+  /**
+   * Seconds the value stays valid, authenticated inside the token; omit for no expiry.
+   * Zero or less makes a token that is already expired; a value that is not a finite number throws
+   * `ConfigError` `INVALID_OPTION`.
+   * @default undefined (never expires)
+   * @example { maxAge: 60 * 60 * 24 * 14 }
+   */
   maxAge?: number
-  /** Unix time in seconds; injectable for tests. */
+  /**
+   * Unix time in seconds (not milliseconds) used as issued-at; injectable for tests and vectors.
+   * @default Math.floor(Date.now() / 1000)
+   */
   now?: number
-  /** Deflate the data when that makes it shorter. Off by default: compressing secrets next to attacker-chosen data leaks them through length (CRIME/BREACH). */
+  /**
+   * Deflate the data when it is over 64 bytes and that makes it shorter. Off by default: compressing
+   * secrets next to attacker-chosen data leaks them through length (CRIME/BREACH).
+   * @default false
+   */
   compress?: boolean
 }
 
 export interface VerifyOptions {
+  /**
+   * Unix time in seconds at which expiry and issued-at are checked; injectable for tests.
+   * @default Math.floor(Date.now() / 1000)
+   */
   now?: number
 }
 
@@ -68,11 +85,11 @@ export function resolveNow(now: number | undefined): number {
 
 function expiryFor(now: number, maxAge: number | undefined): number {
   if (maxAge === undefined) return 0
-  if (typeof maxAge !== 'number' || Number.isNaN(maxAge) || maxAge === Number.NEGATIVE_INFINITY) {
-    throw new ConfigError('INVALID_OPTION', `maxAge must be a number of seconds; got ${String(maxAge)}`)
-  }
-  if (maxAge === Number.POSITIVE_INFINITY) {
-    throw new ConfigError('INVALID_OPTION', 'maxAge must be finite; omit it for a value that never expires')
+  if (typeof maxAge !== 'number' || !Number.isFinite(maxAge)) {
+    throw new ConfigError(
+      'INVALID_OPTION',
+      `maxAge must be a finite number of seconds (omit it for a value that never expires); got ${String(maxAge)}`,
+    )
   }
   // 0 means "no expiry" on the wire, so an expiring token never carries it; past 2106 it saturates.
   return Math.min(MAX_TIME, Math.max(1, now + Math.max(0, Math.floor(maxAge))))

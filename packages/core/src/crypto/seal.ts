@@ -1,11 +1,12 @@
+import { ConfigError } from '../errors.ts'
 import { decodeBase64Url, encodeBase64Url } from './base64url.ts'
 import {
   bindName,
   type OpenResult,
   packEnvelope,
+  resolveNow,
   type SealOptions,
   unpackEnvelope,
-  resolveNow,
   type VerifyOptions,
 } from './envelope.ts'
 import type { Keyring } from './keyring.ts'
@@ -29,6 +30,9 @@ export async function sealValue(
   const key = await keyring.current()
   const envelope = await packEnvelope(value, options, keyring.backend)
   const nonce = keyring.random(new Uint8Array(NONCE_BYTES))
+  if (!(nonce instanceof Uint8Array) || nonce.length !== NONCE_BYTES) {
+    throw new ConfigError('INVALID_OPTION', `random must return the ${NONCE_BYTES}-byte buffer it is given, filled`)
+  }
   const prefix = `${SEALED_PREFIX}${key.id}`
   const sealed = await key.sealer.seal(nonce, envelope, bindName(name, prefix))
   const blob = new Uint8Array(NONCE_BYTES + sealed.length)
@@ -37,13 +41,18 @@ export async function sealValue(
   return `${prefix}.${encodeBase64Url(blob)}`
 }
 
-/** Opens a token from `sealValue`. Never throws: bad input is `{ ok: false, reason }`. */
+/**
+ * Opens a token from `sealValue`. Never throws for any `token`: bad input is `{ ok: false, reason }`.
+ * Throws `ConfigError` `INVALID_OPTION` only for an invalid `options.now`.
+ */
 export async function unsealValue(
   keyring: Keyring,
   name: string,
   token: string,
   options: VerifyOptions = {},
 ): Promise<OpenResult> {
+  // Checked first so that a bad `now` throws whatever the token, never only for authentic ones.
+  const now = resolveNow(options.now)
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !token.startsWith(SEALED_PREFIX)) {
     return { ok: false, reason: typeof token === 'string' && token.startsWith('s1.') ? 'wrong_kind' : 'malformed' }
   }

@@ -3,9 +3,9 @@ import {
   bindName,
   type OpenResult,
   packEnvelope,
+  resolveNow,
   type SealOptions,
   unpackEnvelope,
-  resolveNow,
   type VerifyOptions,
 } from './envelope.ts'
 import type { Keyring } from './keyring.ts'
@@ -31,13 +31,18 @@ export async function signValue(
   return `${unsigned}.${encodeBase64Url(mac)}`
 }
 
-/** Verifies a token from `signValue`. Never throws: bad input is `{ ok: false, reason }`. */
+/**
+ * Verifies a token from `signValue`. Never throws for any `token`: bad input is `{ ok: false, reason }`.
+ * Throws `ConfigError` `INVALID_OPTION` only for an invalid `options.now`.
+ */
 export async function verifyValue(
   keyring: Keyring,
   name: string,
   token: string,
   options: VerifyOptions = {},
 ): Promise<OpenResult> {
+  // Checked first so that a bad `now` throws whatever the token, never only for authentic ones.
+  const now = resolveNow(options.now)
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !token.startsWith(SIGNED_PREFIX)) {
     return { ok: false, reason: typeof token === 'string' && token.startsWith('e1.') ? 'wrong_kind' : 'malformed' }
   }

@@ -53,8 +53,8 @@ export function createSessionHandler<T extends SessionData = SessionData>(
       return { session: await codec.load(cookies), cookies }
     },
     async end(scope) {
-      if (ENDED.has(scope as RequestScope<SessionData>)) return { setCookie: [], vary: false }
-      ENDED.add(scope as RequestScope<SessionData>)
+      if (ENDED.has(scope)) return { setCookie: [], vary: false }
+      ENDED.add(scope)
       await codec.commit(scope.session, scope.cookies)
       return {
         setCookie: scope.cookies.setCookieHeaders,

@@ -1,0 +1,25 @@
+import fc from 'fast-check'
+import { describe, expect, test } from 'vitest'
+import { BrowserJar } from '../../test/browserJar.ts'
+import { createSessionHandler } from './handler.ts'
+
+describe.each(['sealed', 'signed'] as const)('%s sessions', (format) => {
+  test('load(commit(s)) equals s for any JSON data that fits', async () => {
+    const handler = createSessionHandler({ secrets: ['k'.repeat(32)], format })
+    const key = fc.string({ minLength: 1, maxLength: 12 })
+    const data = fc.dictionary(key, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 8 })
+    await fc.assert(
+      fc.asyncProperty(data, async (value) => {
+        // JSON has no -0; JSON.parse(JSON.stringify(value)) is what any cookie session can store.
+        const expected = JSON.parse(JSON.stringify(value)) as Record<string, unknown>
+        const browser = new BrowserJar()
+        const scope = await handler.begin('', { secure: false })
+        for (const [k, v] of Object.entries(value)) scope.session.set(k, v)
+        browser.apply((await handler.end(scope)).setCookie)
+        const loaded = await handler.begin(browser.header, { secure: false })
+        expect({ ...loaded.session.data }).toEqual(expected)
+      }),
+      { numRuns: 150 },
+    )
+  })
+})
