@@ -95,6 +95,6 @@ describe.each([nodeBackend, webBackend])('tampering on the $name back-end', (bac
         ),
         { numRuns: RUNS },
       )
-    })
+    }, 300_000)
   })
 })

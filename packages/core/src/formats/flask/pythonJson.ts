@@ -136,11 +136,10 @@ export function stringifyPythonJson(value: JsonValue): string {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-class Invalid {}
-const INVALID = new Invalid()
+/** Thrown inside the parser only, once allocated; `parsePythonJson` turns it into `undefined`. */
+const INVALID = new SyntaxError('Not JSON that Python would read')
 
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y
-const STRING_RUN = /[^"\\\u0000-\u001f]*/y
 const HEX4 = /^[0-9a-fA-F]{4}$/
 const SIMPLE_ESCAPES: Record<string, string> = {
   '"': '"',
@@ -182,10 +181,11 @@ export function parsePythonJson(text: string): JsonValue | undefined {
     pos++ // opening quote
     let out = ''
     for (;;) {
-      STRING_RUN.lastIndex = pos
-      STRING_RUN.test(text)
-      out += text.slice(pos, STRING_RUN.lastIndex)
-      pos = STRING_RUN.lastIndex
+      // A run of ordinary characters: anything but a quote, a backslash or a control character.
+      let end = pos
+      for (let c = text.charCodeAt(end); c >= 0x20 && c !== 0x22 && c !== 0x5c; c = text.charCodeAt(++end));
+      out += text.slice(pos, end)
+      pos = end
       const c = text[pos]
       if (c === '"') {
         pos++

@@ -130,8 +130,8 @@ export function tagValue(value: unknown): JsonValue {
   return tag(value, 1)
 }
 
-class Invalid {}
-const INVALID = new Invalid()
+/** Thrown inside `untagValue` only, once allocated; turned into `{ ok: false }`. */
+const INVALID = new TypeError('Not a tag Flask would write')
 
 function untagOne(key: string, value: unknown): unknown {
   switch (key) {
