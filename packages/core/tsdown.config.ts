@@ -10,7 +10,9 @@ export default defineConfig({
   dts: true,
   platform: 'neutral',
   target: 'es2022',
-  // The back-end is chosen by the consumer's export conditions at run time, never at build time.
-  external: ['#crypto-backend', /^node:/],
+  // The back-end is chosen by the consumer's export conditions at run time, never at build time:
+  // `#crypto-backend` must stay an import in dist (test/noNodeImports.test.ts checks it).
+  // (`deps.neverBundle` is tsdown 0.21's name for the deprecated `external`.)
+  deps: { neverBundle: ['#crypto-backend', /^node:/] },
   clean: true,
 })

@@ -69,7 +69,8 @@ function foldHead(res: ServerResponse, [status, message, headers]: unknown[]): v
   if (Array.isArray(headers)) {
     // Node's rule for a flat [name, value, ...] list: replace earlier values, keep duplicates within it.
     for (let i = 0; i < headers.length; i += 2) res.removeHeader(String(headers[i]))
-    for (let i = 0; i < headers.length; i += 2) res.appendHeader(String(headers[i]), headers[i + 1] as string)
+    for (let i = 0; i < headers.length; i += 2)
+      res.appendHeader(String(headers[i]), headers[i + 1] as string)
   } else if (headers) {
     for (const [name, value] of Object.entries(headers as OutgoingHttpHeaders)) {
       if (value !== undefined) res.setHeader(name, value)

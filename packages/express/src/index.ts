@@ -55,9 +55,14 @@ const requests = new WeakMap<Request, RequestState>()
  */
 export function commitSession(req: Request): Promise<void> {
   const state = requests.get(req)
-  if (!state) return Promise.reject(new TypeError('commitSession: the cookietin middleware did not run for this request'))
+  if (!state)
+    return Promise.reject(
+      new TypeError('commitSession: the cookietin middleware did not run for this request'),
+    )
   const { handler, scope } = state
-  state.saving = state.saving.catch(() => {}).then(() => handler.codec.commit(scope.session, scope.cookies))
+  state.saving = state.saving
+    .catch(() => {})
+    .then(() => handler.codec.commit(scope.session, scope.cookies))
   return state.saving.catch((error: unknown) => {
     state.surfaced = true
     throw error
@@ -65,13 +70,15 @@ export function commitSession(req: Request): Promise<void> {
 }
 
 /** Commits the session into the jar and returns every header the jar holds, with whether to vary. */
-async function finish({ handler, scope, saving, surfaced }: RequestState): Promise<{ setCookie: string[]; vary: boolean }> {
-  await saving.catch(() => {})
+async function finish(state: RequestState): Promise<{ setCookie: string[]; vary: boolean }> {
+  const { handler, scope } = state
+  await state.saving.catch(() => {})
   let vary = true
   try {
     ;({ vary } = await handler.end(scope))
   } catch (error) {
-    if (!(surfaced && isCookietinError(error) && error.code === 'SESSION_TOO_LARGE')) throw error
+    if (!(state.surfaced && isCookietinError(error) && error.code === 'SESSION_TOO_LARGE'))
+      throw error
   }
   // The jar, not `end`'s result: it also holds what an early commit wrote and cookies set after it.
   return { setCookie: scope.cookies.setCookieHeaders, vary }
@@ -85,7 +92,9 @@ async function finish({ handler, scope, saving, surfaced }: RequestState): Promi
  * app.use(cookietin({ secrets: process.env.SESSION_SECRET! }))
  * app.get('/', (req, res) => res.send(`Hello ${String(req.session.get('user') ?? 'stranger')}`))
  */
-export function cookietin<T extends TypedSessionData = TypedSessionData>(options: SessionOptions<T>): RequestHandler {
+export function cookietin<T extends Record<string, unknown> = TypedSessionData>(
+  options: SessionOptions<T>,
+): RequestHandler {
   const handler = createSessionHandler<T>(options) as unknown as SessionHandler<TypedSessionData>
   const warn = options.warn ?? ((message: string) => console.warn(message))
   return (req, res, next) => {
@@ -96,11 +105,18 @@ export function cookietin<T extends TypedSessionData = TypedSessionData>(options
       requests.set(req, state)
       req.session = scope.session
       req.cookieJar = scope.cookies
-      holdResponse(res, async () => {
-        const { setCookie, vary } = await finish(state)
-        for (const value of setCookie) res.appendHeader('Set-Cookie', value)
-        if (vary) res.vary('Cookie')
-      }, (error) => warn(`cookietin: the session could not be committed, so the response was replaced by a 500: ${String(error)}. Call \`await commitSession(req)\` in the route to handle it.`))
+      holdResponse(
+        res,
+        async () => {
+          const { setCookie, vary } = await finish(state)
+          for (const value of setCookie) res.appendHeader('Set-Cookie', value)
+          if (vary) res.vary('Cookie')
+        },
+        (error) =>
+          warn(
+            `cookietin: the session could not be committed, so the response was replaced by a 500: ${String(error)}. Call \`await commitSession(req)\` in the route to handle it.`,
+          ),
+      )
       next()
     }, next)
   }

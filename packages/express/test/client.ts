@@ -23,7 +23,10 @@ export class Browser {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
   }
 
-  async fetch(path: string, init: RequestInit = {}): Promise<Response & { setCookie: string[]; text_: string }> {
+  async fetch(
+    path: string,
+    init: RequestInit = {},
+  ): Promise<Response & { setCookie: string[]; text_: string }> {
     const headers = new Headers(init.headers)
     if (this.cookies.size > 0 && !headers.has('cookie')) headers.set('cookie', this.cookieHeader)
     const response = await fetch(this.base + path, { redirect: 'manual', ...init, headers })
@@ -40,4 +43,5 @@ export class Browser {
 }
 
 /** Names of the cookies a response sets (deletions included). */
-export const names = (setCookie: readonly string[]): string[] => setCookie.map((line) => line.slice(0, line.indexOf('=')))
+export const names = (setCookie: readonly string[]): string[] =>
+  setCookie.map((line) => line.slice(0, line.indexOf('=')))

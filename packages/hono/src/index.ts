@@ -7,6 +7,7 @@ import {
   type SessionHandler,
   type SessionOptions,
   createSessionHandler,
+  isCookietinError,
 } from '@cookietin/core'
 import type { MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
@@ -25,43 +26,47 @@ export interface CookietinEnv<T extends SessionData = SessionData> {
 interface RequestState {
   handler: SessionHandler
   scope: RequestScope
-  /** The one session commit, shared by `commitSession` and the end of the request. */
-  commit?: Promise<ScopeResult>
-  /** Made by `commitSession`, so the route saw its outcome. */
-  early?: boolean
+  /** The last early commit, so the final one waits for it. */
+  saving: Promise<void>
+  /** An early commit failed and its error reached the route: don't fail the response for it again. */
+  surfaced: boolean
 }
 
 const requests = new WeakMap<Session, RequestState>()
 
-function commitOnce(state: RequestState): Promise<ScopeResult> {
-  state.commit ??= state.handler.end(state.scope)
-  return state.commit
-}
-
 /**
  * Commits the session now rather than after the route, so the route can catch `SessionTooLargeError`
- * and answer 413 itself (the client keeps its previous session). Later changes are committed at the end
- * of the request; after a failed commit the session is left out and only the jar's other cookies go.
+ * and answer 413 itself (nothing is then written for the session: the client keeps its previous one).
+ * Changes made after this call, and cookies set on the jar, are still sent.
  */
-export async function commitSession(c: { var: { session: Session } }): Promise<void> {
+export function commitSession(c: { var: { session: Session } }): Promise<void> {
   const state = requests.get(c.var.session)
-  if (!state) throw new TypeError('commitSession: the cookietin middleware did not run for this request')
-  state.early ??= state.commit === undefined
-  await commitOnce(state)
+  if (!state)
+    return Promise.reject(
+      new TypeError('commitSession: the cookietin middleware did not run for this request'),
+    )
+  const { handler, scope } = state
+  state.saving = state.saving
+    .catch(() => {})
+    .then(() => handler.codec.commit(scope.session, scope.cookies))
+  return state.saving.catch((error: unknown) => {
+    state.surfaced = true
+    throw error
+  })
 }
 
+/** Commits the session into the jar and returns every header the jar holds, with whether to vary. */
 async function finish(state: RequestState): Promise<ScopeResult> {
   const { handler, scope } = state
+  await state.saving.catch(() => {})
   let vary = true
   try {
-    vary = (await commitOnce(state)).vary
+    ;({ vary } = await handler.end(scope))
   } catch (error) {
-    // The early commit's error reached the route already; any other is a server error.
-    if (!state.early) throw error
-    return { setCookie: scope.cookies.setCookieHeaders, vary }
+    if (!(state.surfaced && isCookietinError(error) && error.code === 'SESSION_TOO_LARGE'))
+      throw error
   }
-  // Changed again after an early commit: commit the difference into the same jar.
-  if (state.early && scope.session.isModified) await handler.codec.commit(scope.session, scope.cookies)
+  // The jar, not `end`'s result: it also holds what an early commit wrote and cookies set after it.
   return { setCookie: scope.cookies.setCookieHeaders, vary }
 }
 
@@ -87,7 +92,7 @@ export function cookietin<T extends SessionData = SessionData>(
   return createMiddleware<CookietinEnv<T>>(async (c, next) => {
     const secure = new URL(c.req.url).protocol === 'https:'
     const scope = await handler.begin(c.req.header('Cookie'), { secure })
-    const state: RequestState = { handler, scope }
+    const state: RequestState = { handler, scope, saving: Promise.resolve(), surfaced: false }
     requests.set(scope.session, state)
     c.set('session', scope.session)
     c.set('cookies', scope.cookies)

@@ -18,23 +18,30 @@ export type Send = (path: string, init?: RequestInit) => Promise<Response>
 
 export interface Transport {
   transport: string
-  open(app: App): Promise<{ send: Send; close(): Promise<void> }>
+  open: (app: App) => Promise<{ send: Send; close: () => Promise<void> }>
 }
 
 export const transports: Transport[] = [
   {
     transport: 'app.request',
-    open: async (app) => ({ send: async (path, init) => app.request(path, init), close: async () => {} }),
+    open: async (app) => ({
+      send: async (path, init) => app.request(path, init),
+      close: async () => {},
+    }),
   },
   {
     transport: '@hono/node-server over HTTP',
-    async open(app) {
+    open: async (app) => {
       const server = createAdaptorServer({ fetch: app.fetch })
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
       const { port } = server.address() as AddressInfo
       return {
-        send: (path, init) => fetch(`http://127.0.0.1:${port}${path}`, { redirect: 'manual', ...init }),
-        close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+        send: (path, init) =>
+          fetch(`http://127.0.0.1:${port}${path}`, { redirect: 'manual', ...init }),
+        close: () =>
+          new Promise<void>((resolve, reject) =>
+            server.close((error) => (error ? reject(error) : resolve())),
+          ),
       }
     },
   },
@@ -56,8 +63,11 @@ export function browser(send: Send) {
 }
 
 /** `name` of each Set-Cookie line. */
-export const cookieNames = (response: Response) => response.headers.getSetCookie().map((line) => line.split('=')[0])
+export const cookieNames = (response: Response) =>
+  response.headers.getSetCookie().map((line) => line.split('=')[0])
 
 /** Incompressible hex of `bytes` random bytes. */
 export const randomHex = (bytes: number) =>
-  Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (byte) => byte.toString(16).padStart(2, '0')).join('')
+  Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (byte) =>
+    byte.toString(16).padStart(2, '0'),
+  ).join('')

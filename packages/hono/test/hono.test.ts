@@ -2,13 +2,30 @@ import { Hono } from 'hono'
 import { setCookie } from 'hono/cookie'
 import { HTTPException } from 'hono/http-exception'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { type SessionOptions, SessionTooLargeError, commitSession, cookietin } from '../src/index.ts'
-import { type App, type Data, SECRET, type Send, backends, browser, cookieNames, randomHex, transports } from './fixtures.ts'
+import {
+  type SessionOptions,
+  SessionTooLargeError,
+  commitSession,
+  cookietin,
+} from '../src/index.ts'
+import {
+  type App,
+  type Data,
+  SECRET,
+  type Send,
+  backends,
+  browser,
+  cookieNames,
+  randomHex,
+  transports,
+} from './fixtures.ts'
 
 function createApp(options: Partial<SessionOptions<Data>> = {}): App {
   const app: App = new Hono()
   app.use(cookietin<Data>({ secrets: SECRET, ...options }))
-  app.onError((error, c) => (error instanceof HTTPException ? error.getResponse() : c.text('boom', 500)))
+  app.onError((error, c) =>
+    error instanceof HTTPException ? error.getResponse() : c.text('boom', 500),
+  )
   app.get('/read', (c) => c.json({ data: c.get('session').data, isNew: c.get('session').isNew }))
   app.get('/untouched', (c) => c.text('plain'))
   app.post('/login/:user', (c) => {
@@ -31,7 +48,8 @@ function createApp(options: Partial<SessionOptions<Data>> = {}): App {
     c.get('session').set('user', 'streamer')
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
-        for (const part of ['one ', 'two ', 'three']) controller.enqueue(new TextEncoder().encode(part))
+        for (const part of ['one ', 'two ', 'three'])
+          controller.enqueue(new TextEncoder().encode(part))
         controller.close()
       },
     })
@@ -55,7 +73,9 @@ function createApp(options: Partial<SessionOptions<Data>> = {}): App {
     await c.get('cookies').setSigned(c.req.param('name'), await c.req.text())
     return c.body(null, 204)
   })
-  app.get('/signed/:name', async (c) => c.json({ value: (await c.get('cookies').getSigned(c.req.param('name'))) ?? null }))
+  app.get('/signed/:name', async (c) =>
+    c.json({ value: (await c.get('cookies').getSigned(c.req.param('name'))) ?? null }),
+  )
   app.post('/destroy', (c) => {
     c.get('session').destroy()
     return c.body(null, 204)
@@ -88,7 +108,9 @@ function createApp(options: Partial<SessionOptions<Data>> = {}): App {
   return app
 }
 
-const cases = transports.flatMap((transport) => backends.map((backend) => ({ ...transport, ...backend })))
+const cases = transports.flatMap((transport) =>
+  backends.map((backend) => ({ ...transport, ...backend })),
+)
 
 describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }) => {
   let close: (() => Promise<void>) | undefined
@@ -104,8 +126,13 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
     expect(await (await b.request('/read')).json()).toEqual({ data: {}, isNew: true })
     const login = await b.request('/login/alice', { method: 'POST' })
     expect(login.status).toBe(204)
-    expect(login.headers.getSetCookie()[0]).toMatch(/^session=[^;]+; Path=\/; HttpOnly; SameSite=Lax$/)
-    expect(await (await b.request('/read')).json()).toEqual({ data: { user: 'alice' }, isNew: false })
+    expect(login.headers.getSetCookie()[0]).toMatch(
+      /^session=[^;]+; Path=\/; HttpOnly; SameSite=Lax$/,
+    )
+    expect(await (await b.request('/read')).json()).toEqual({
+      data: { user: 'alice' },
+      isNew: false,
+    })
   })
 
   it('hono: Vary: Cookie when the session was read, none when untouched; no Set-Cookie when unchanged', async () => {
@@ -170,7 +197,9 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
     const b = browser(await start())
     await b.request('/login/alice', { method: 'POST' })
     const destroyed = await b.request('/destroy', { method: 'POST' })
-    expect(destroyed.headers.getSetCookie()).toEqual([expect.stringMatching(/^session=; .*Max-Age=0/)])
+    expect(destroyed.headers.getSetCookie()).toEqual([
+      expect.stringMatching(/^session=; .*Max-Age=0/),
+    ])
     expect(await (await b.request('/read')).json()).toEqual({ data: {}, isNew: true })
   })
 
@@ -180,7 +209,10 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
     const before = b.jar.cookies.get('session')
     expect(cookieNames(await b.request('/regenerate', { method: 'POST' }))).toEqual(['session'])
     expect(b.jar.cookies.get('session')).not.toBe(before)
-    expect(await (await b.request('/read')).json()).toEqual({ data: { user: 'alice' }, isNew: false })
+    expect(await (await b.request('/read')).json()).toEqual({
+      data: { user: 'alice' },
+      isNew: false,
+    })
   })
 
   it('hono: a 6 KB session is chunked into session.0, session.1... and joined again when it shrinks', async () => {
@@ -188,7 +220,9 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
     await b.request('/login/alice', { method: 'POST' })
     const big = await b.request('/blob/6000', { method: 'POST' })
     expect(cookieNames(big)).toEqual(['session.0', 'session.1', 'session.2', 'session'])
-    expect(((await (await b.request('/read')).json()) as { data: Data }).data.blob).toHaveLength(6000)
+    expect(((await (await b.request('/read')).json()) as { data: Data }).data.blob).toHaveLength(
+      6000,
+    )
     const small = await b.request('/blob/10', { method: 'POST' })
     expect(cookieNames(small).sort()).toEqual(['session', 'session.0', 'session.1', 'session.2'])
     expect([...b.jar.cookies.keys()]).toEqual(['session'])
@@ -201,14 +235,19 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
     expect(response.status).toBe(413)
     expect(await response.json()).toEqual({ error: { code: 'SESSION_TOO_LARGE' } })
     expect(cookieNames(response)).toEqual(['other'])
-    expect(await (await b.request('/read')).json()).toEqual({ data: { user: 'alice' }, isNew: false })
+    expect(await (await b.request('/read')).json()).toEqual({
+      data: { user: 'alice' },
+      isNew: false,
+    })
   })
 
   it('hono: changes after commitSession(c) are committed too', async () => {
     const b = browser(await start())
     const response = await b.request('/early-then-more', { method: 'POST' })
     expect(cookieNames(response)).toEqual(['session'])
-    expect(await (await b.request('/read')).json()).toMatchObject({ data: { user: 'early', items: ['later'] } })
+    expect(await (await b.request('/read')).json()).toMatchObject({
+      data: { user: 'early', items: ['later'] },
+    })
   })
 
   it('hono: a tampered session cookie reads as an empty session, not a 500', async () => {
@@ -233,7 +272,9 @@ describe.each(backends)('hono 4, $backend crypto, without a server', ({ crypto }
   })
 
   it('hono: a bad secret throws when the middleware is created, not at the first request', () => {
-    expect(() => cookietin({ secrets: 'too short', backend: crypto })).toThrow(expect.objectContaining({ code: 'WEAK_SECRET' }))
+    expect(() => cookietin({ secrets: 'too short', backend: crypto })).toThrow(
+      expect.objectContaining({ code: 'WEAK_SECRET' }),
+    )
   })
 
   it('hono: commitSession outside the middleware is a clear error', async () => {

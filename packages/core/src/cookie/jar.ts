@@ -74,7 +74,10 @@ export class CookieJar {
   }
 
   /** Deletes a cookie: path and domain must match the ones it was set with. @default path '/' */
-  delete(name: string, options: Pick<JarCookieOptions, 'path' | 'domain' | 'secure' | 'sameSite' | 'partitioned'> = {}): void {
+  delete(
+    name: string,
+    options: Pick<JarCookieOptions, 'path' | 'domain' | 'secure' | 'sameSite' | 'partitioned'> = {},
+  ): void {
     const resolved = this.#resolve(options)
     this.#outgoing.set(outgoingKey(name, resolved), serializeCookieDeletion(name, resolved))
   }
@@ -84,9 +87,14 @@ export class CookieJar {
     return [...this.#outgoing.values()]
   }
 
-  #resolve<O extends JarCookieOptions>(options: O): Omit<O, 'secure'> & { path: string; secure?: boolean } {
+  #resolve<O extends JarCookieOptions>(
+    options: O,
+  ): Omit<O, 'secure'> & { path: string; secure?: boolean } {
     const { secure, ...rest } = options
-    const resolved: Omit<O, 'secure'> & { path: string; secure?: boolean } = { ...rest, path: options.path ?? '/' }
+    const resolved: Omit<O, 'secure'> & { path: string; secure?: boolean } = {
+      ...rest,
+      path: options.path ?? '/',
+    }
     const isSecure = secure === 'auto' ? this.#secure : secure
     if (isSecure !== undefined) resolved.secure = isSecure
     return resolved

@@ -121,7 +121,11 @@ function readValue(header: string, start: number, end: number): string {
     if (code !== 0x20 && code !== 0x09) break
     end--
   }
-  if (end - start >= 2 && header.charCodeAt(start) === 0x22 && header.charCodeAt(end - 1) === 0x22) {
+  if (
+    end - start >= 2 &&
+    header.charCodeAt(start) === 0x22 &&
+    header.charCodeAt(end - 1) === 0x22
+  ) {
     start++
     end--
   }

@@ -21,7 +21,7 @@ afterEach(() => {
 
 /** Options as a JavaScript caller or a JSON body might pass them, ignoring the types. */
 function loose(options: Record<string, unknown>): CookieOptions {
-  return options as CookieOptions
+  return options
 }
 
 describe('serializeCookie', () => {
@@ -43,7 +43,13 @@ describe('serializeCookie', () => {
     ],
     ['no options', 'a', 'b', undefined, 'a=b'],
     ['empty value', 'a', '', {}, 'a='],
-    ['every token character in the name', "!#$%&'*+-.^_`|~09AZaz", 'v', {}, "!#$%&'*+-.^_`|~09AZaz=v"],
+    [
+      'every token character in the name',
+      "!#$%&'*+-.^_`|~09AZaz",
+      'v',
+      {},
+      "!#$%&'*+-.^_`|~09AZaz=v",
+    ],
     [
       'every attribute, in jshttp/cookie order',
       'id',
@@ -94,14 +100,38 @@ describe('serializeCookie', () => {
     ['Partitioned forces Secure', 'a', 'b', { partitioned: true }, 'a=b; Secure; Partitioned'],
     ['Priority any case', 'a', 'b', { priority: 'low' }, 'a=b; Priority=Low'],
     ['Priority Medium', 'a', 'b', loose({ priority: 'MEDIUM' }), 'a=b; Priority=Medium'],
-    ['domain with a digit-first label', 'a', 'b', { domain: '1x.example.com' }, 'a=b; Domain=1x.example.com'],
+    [
+      'domain with a digit-first label',
+      'a',
+      'b',
+      { domain: '1x.example.com' },
+      'a=b; Domain=1x.example.com',
+    ],
     ['IPv4 domain', 'a', 'b', { domain: '127.0.0.1' }, 'a=b; Domain=127.0.0.1'],
-    ['path with allowed punctuation', 'a', 'b', { path: '/a b/<c>,"d"=' }, 'a=b; Path=/a b/<c>,"d"='],
+    [
+      'path with allowed punctuation',
+      'a',
+      'b',
+      { path: '/a b/<c>,"d"=' },
+      'a=b; Path=/a b/<c>,"d"=',
+    ],
     // Prefixes (RFC 6265bis §4.1.3): the required attributes are added.
     ['__Secure- adds Secure', '__Secure-id', 'x', {}, '__Secure-id=x; Secure'],
-    ['__Secure- keeps Domain and Path', '__Secure-id', 'x', { domain: 'example.com', path: '/a' }, '__Secure-id=x; Domain=example.com; Path=/a; Secure'],
+    [
+      '__Secure- keeps Domain and Path',
+      '__Secure-id',
+      'x',
+      { domain: 'example.com', path: '/a' },
+      '__Secure-id=x; Domain=example.com; Path=/a; Secure',
+    ],
     ['__Host- adds Path=/ and Secure', '__Host-id', 'x', {}, '__Host-id=x; Path=/; Secure'],
-    ['__Host- with Path=/ and Secure given', '__Host-id', 'x', { path: '/', secure: true }, '__Host-id=x; Path=/; Secure'],
+    [
+      '__Host- with Path=/ and Secure given',
+      '__Host-id',
+      'x',
+      { path: '/', secure: true },
+      '__Host-id=x; Path=/; Secure',
+    ],
     ['prefixes match in any case', '__HOST-id', 'x', {}, '__HOST-id=x; Path=/; Secure'],
     ['__secure- in lowercase', '__secure-id', 'x', {}, '__secure-id=x; Secure'],
     ['not a prefix without the dash', '__Hostid', 'x', {}, '__Hostid=x'],
@@ -155,56 +185,301 @@ describe('serializeCookie errors', () => {
 
   const cases: Array<[CookieErrorCode, string, () => unknown, RegExp]> = [
     ['INVALID_COOKIE_NAME', 'empty', () => serializeCookie('', 'v'), /must not be empty/],
-    ['INVALID_COOKIE_NAME', 'space', () => serializeCookie('a b', 'v'), /"a b".*" " \(U\+0020\) at position 1/],
-    ['INVALID_COOKIE_NAME', '=', () => serializeCookie('a=b', 'v'), /"=" \(U\+003D\) at position 1/],
-    ['INVALID_COOKIE_NAME', ';', () => serializeCookie('ab;', 'v'), /";" \(U\+003B\) at position 2/],
-    ['INVALID_COOKIE_NAME', 'separator ( ', () => serializeCookie('(a)', 'v'), /"\(" \(U\+0028\) at position 0/],
-    ['INVALID_COOKIE_NAME', 'control', () => serializeCookie('a\u0000', 'v'), /\(U\+0000\) at position 1/],
-    ['INVALID_COOKIE_NAME', 'non-ASCII', () => serializeCookie('ñame', 'v'), /"ñ" \(U\+00F1\) at position 0/],
-    ['INVALID_COOKIE_NAME', 'not a string', () => serializeCookie(42 as unknown as string, 'v'), /must be a string, got number/],
-    ['INVALID_COOKIE_VALUE', 'lone high surrogate', () => serializeCookie('a', 'x\uD800'), /"a".*lone surrogate .*U\+D800\) at position 1/],
-    ['INVALID_COOKIE_VALUE', 'lone low surrogate', () => serializeCookie('a', '\uDC00x'), /lone surrogate .*U\+DC00\) at position 0/],
-    ['INVALID_COOKIE_VALUE', 'reversed pair', () => serializeCookie('a', 'ok \uDE00\uD83D'), /U\+DE00\) at position 3/],
-    ['INVALID_COOKIE_VALUE', 'not a string', () => serializeCookie('a', null as unknown as string), /"a" must be a string, got object/],
-    ['COOKIE_TOO_LARGE', 'raw', () => serializeCookie('a', 'x'.repeat(MAX_COOKIE_SIZE)), /"a" is 4097 bytes.*4096/],
-    ['COOKIE_TOO_LARGE', 'after encoding', () => serializeCookie('a', '€'.repeat(500)), /"a" is 4501 bytes/],
-    ['INVALID_MAX_AGE', 'negative', () => serializeCookie('a', 'b', { maxAge: -1 }), /"a" has an invalid maxAge -1/],
-    ['INVALID_MAX_AGE', 'NaN', () => serializeCookie('a', 'b', { maxAge: Number.NaN }), /maxAge NaN/],
+    [
+      'INVALID_COOKIE_NAME',
+      'space',
+      () => serializeCookie('a b', 'v'),
+      /"a b".*" " \(U\+0020\) at position 1/,
+    ],
+    [
+      'INVALID_COOKIE_NAME',
+      '=',
+      () => serializeCookie('a=b', 'v'),
+      /"=" \(U\+003D\) at position 1/,
+    ],
+    [
+      'INVALID_COOKIE_NAME',
+      ';',
+      () => serializeCookie('ab;', 'v'),
+      /";" \(U\+003B\) at position 2/,
+    ],
+    [
+      'INVALID_COOKIE_NAME',
+      'separator ( ',
+      () => serializeCookie('(a)', 'v'),
+      /"\(" \(U\+0028\) at position 0/,
+    ],
+    [
+      'INVALID_COOKIE_NAME',
+      'control',
+      () => serializeCookie('a\u0000', 'v'),
+      /\(U\+0000\) at position 1/,
+    ],
+    [
+      'INVALID_COOKIE_NAME',
+      'non-ASCII',
+      () => serializeCookie('ñame', 'v'),
+      /"ñ" \(U\+00F1\) at position 0/,
+    ],
+    [
+      'INVALID_COOKIE_NAME',
+      'not a string',
+      () => serializeCookie(42 as unknown as string, 'v'),
+      /must be a string, got number/,
+    ],
+    [
+      'INVALID_COOKIE_VALUE',
+      'lone high surrogate',
+      () => serializeCookie('a', 'x\uD800'),
+      /"a".*lone surrogate .*U\+D800\) at position 1/,
+    ],
+    [
+      'INVALID_COOKIE_VALUE',
+      'lone low surrogate',
+      () => serializeCookie('a', '\uDC00x'),
+      /lone surrogate .*U\+DC00\) at position 0/,
+    ],
+    [
+      'INVALID_COOKIE_VALUE',
+      'reversed pair',
+      () => serializeCookie('a', 'ok \uDE00\uD83D'),
+      /U\+DE00\) at position 3/,
+    ],
+    [
+      'INVALID_COOKIE_VALUE',
+      'not a string',
+      () => serializeCookie('a', null as unknown as string),
+      /"a" must be a string, got object/,
+    ],
+    [
+      'COOKIE_TOO_LARGE',
+      'raw',
+      () => serializeCookie('a', 'x'.repeat(MAX_COOKIE_SIZE)),
+      /"a" is 4097 bytes.*4096/,
+    ],
+    [
+      'COOKIE_TOO_LARGE',
+      'after encoding',
+      () => serializeCookie('a', '€'.repeat(500)),
+      /"a" is 4501 bytes/,
+    ],
+    [
+      'INVALID_MAX_AGE',
+      'negative',
+      () => serializeCookie('a', 'b', { maxAge: -1 }),
+      /"a" has an invalid maxAge -1/,
+    ],
+    [
+      'INVALID_MAX_AGE',
+      'NaN',
+      () => serializeCookie('a', 'b', { maxAge: Number.NaN }),
+      /maxAge NaN/,
+    ],
     ['INVALID_MAX_AGE', 'fraction', () => serializeCookie('a', 'b', { maxAge: 1.5 }), /maxAge 1.5/],
-    ['INVALID_MAX_AGE', 'Infinity', () => serializeCookie('a', 'b', { maxAge: Number.POSITIVE_INFINITY }), /maxAge Infinity/],
-    ['INVALID_MAX_AGE', 'string', () => serializeCookie('a', 'b', loose({ maxAge: '60' })), /maxAge "60"/],
-    ['INVALID_EXPIRES', 'invalid Date', () => serializeCookie('a', 'b', { expires: new Date('nope') }), /invalid expires Invalid Date/],
-    ['INVALID_EXPIRES', 'before 1601', () => serializeCookie('a', 'b', { expires: new Date(Date.UTC(1600, 11, 31)) }), /1600-12-31.*before 1601/],
-    ['INVALID_EXPIRES', 'not a Date', () => serializeCookie('a', 'b', loose({ expires: 'tomorrow' })), /invalid expires "tomorrow"/],
-    ['INVALID_DOMAIN', 'space', () => serializeCookie('a', 'b', { domain: 'exa mple.com' }), /"exa mple.com".*" " \(U\+0020\) at position 3/],
-    ['INVALID_DOMAIN', 'port', () => serializeCookie('a', 'b', { domain: 'example.com:8080' }), /":" \(U\+003A\) at position 11/],
-    ['INVALID_DOMAIN', 'path', () => serializeCookie('a', 'b', { domain: 'example.com/x' }), /"\/" \(U\+002F\) at position 11/],
-    ['INVALID_DOMAIN', 'underscore', () => serializeCookie('a', 'b', { domain: 'my_host.com' }), /"_" \(U\+005F\)/],
-    ['INVALID_DOMAIN', 'empty', () => serializeCookie('a', 'b', { domain: '' }), /domain "": it is empty/],
-    ['INVALID_DOMAIN', 'trailing dot', () => serializeCookie('a', 'b', { domain: 'example.com.' }), /ends with "."/],
-    ['INVALID_DOMAIN', 'empty label', () => serializeCookie('a', 'b', { domain: 'a..b' }), /empty label at position 2/],
-    ['INVALID_DOMAIN', 'two leading dots', () => serializeCookie('a', 'b', { domain: '..a' }), /empty label at position 1/],
-    ['INVALID_DOMAIN', 'leading hyphen', () => serializeCookie('a', 'b', { domain: '-a.com' }), /label "-a" starts or ends with "-"/],
-    ['INVALID_DOMAIN', 'trailing hyphen', () => serializeCookie('a', 'b', { domain: 'a-.com' }), /label "a-" starts or ends/],
-    ['INVALID_DOMAIN', 'long label', () => serializeCookie('a', 'b', { domain: `${'x'.repeat(64)}.com` }), /label "x{64}" is longer than 63/],
-    ['INVALID_DOMAIN', 'long name', () => serializeCookie('a', 'b', { domain: `${'abc.'.repeat(64)}com` }), /longer than 253/],
-    ['INVALID_DOMAIN', 'IPv6', () => serializeCookie('a', 'b', { domain: '[::1]' }), /"\[" \(U\+005B\) at position 0/],
-    ['INVALID_PATH', 'relative', () => serializeCookie('a', 'b', { path: 'app' }), /path "app": it must start with "\/"/],
-    ['INVALID_PATH', 'empty', () => serializeCookie('a', 'b', { path: '' }), /path "": it must start with "\/"/],
-    ['INVALID_PATH', 'semicolon', () => serializeCookie('a', 'b', { path: '/a;b' }), /";" \(U\+003B\) at position 2/],
-    ['INVALID_PATH', 'newline', () => serializeCookie('a', 'b', { path: '/a\nb' }), /\(U\+000A\) at position 2/],
-    ['INVALID_PATH', 'non-ASCII', () => serializeCookie('a', 'b', { path: '/é' }), /"é" \(U\+00E9\) at position 1/],
-    ['INVALID_PATH', 'too long', () => serializeCookie('a', 'b', { path: `/${'a'.repeat(1024)}` }), /longer than 1024/],
-    ['INVALID_SAME_SITE', 'unknown word', () => serializeCookie('a', 'b', loose({ sameSite: 'strictly' })), /"a" has an invalid sameSite "strictly"/],
-    ['INVALID_SAME_SITE', 'empty string', () => serializeCookie('a', 'b', loose({ sameSite: '' })), /invalid sameSite ""/],
-    ['INVALID_SAME_SITE', 'number', () => serializeCookie('a', 'b', loose({ sameSite: 1 })), /invalid sameSite 1/],
-    ['INVALID_PRIORITY', 'unknown word', () => serializeCookie('a', 'b', loose({ priority: 'urgent' })), /"a" has an invalid priority "urgent"/],
-    ['INVALID_PREFIX', '__Secure- with secure: false', () => serializeCookie('__Secure-a', 'b', { secure: false }), /"__Secure-a" has the __Secure- prefix, which requires Secure/],
-    ['INVALID_PREFIX', '__Host- with secure: false', () => serializeCookie('__Host-a', 'b', { secure: false }), /__Host- prefix, which requires Secure/],
-    ['INVALID_PREFIX', '__Host- with a Domain', () => serializeCookie('__Host-a', 'b', { domain: 'example.com' }), /forbids a Domain, but domain is "example.com"/],
-    ['INVALID_PREFIX', '__Host- with another Path', () => serializeCookie('__Host-a', 'b', { path: '/app' }), /requires Path=\/, but path is "\/app"/],
-    ['INVALID_PREFIX', '__host- in lowercase with a Domain', () => serializeCookie('__host-a', 'b', { domain: 'example.com' }), /has the __host- prefix/],
-    ['INVALID_PREFIX', 'deleting __Host- with a Domain', () => serializeCookieDeletion('__Host-a', { domain: 'example.com' }), /forbids a Domain/],
+    [
+      'INVALID_MAX_AGE',
+      'Infinity',
+      () => serializeCookie('a', 'b', { maxAge: Number.POSITIVE_INFINITY }),
+      /maxAge Infinity/,
+    ],
+    [
+      'INVALID_MAX_AGE',
+      'string',
+      () => serializeCookie('a', 'b', loose({ maxAge: '60' })),
+      /maxAge "60"/,
+    ],
+    [
+      'INVALID_EXPIRES',
+      'invalid Date',
+      () => serializeCookie('a', 'b', { expires: new Date('nope') }),
+      /invalid expires Invalid Date/,
+    ],
+    [
+      'INVALID_EXPIRES',
+      'before 1601',
+      () => serializeCookie('a', 'b', { expires: new Date(Date.UTC(1600, 11, 31)) }),
+      /1600-12-31.*before 1601/,
+    ],
+    [
+      'INVALID_EXPIRES',
+      'not a Date',
+      () => serializeCookie('a', 'b', loose({ expires: 'tomorrow' })),
+      /invalid expires "tomorrow"/,
+    ],
+    [
+      'INVALID_DOMAIN',
+      'space',
+      () => serializeCookie('a', 'b', { domain: 'exa mple.com' }),
+      /"exa mple.com".*" " \(U\+0020\) at position 3/,
+    ],
+    [
+      'INVALID_DOMAIN',
+      'port',
+      () => serializeCookie('a', 'b', { domain: 'example.com:8080' }),
+      /":" \(U\+003A\) at position 11/,
+    ],
+    [
+      'INVALID_DOMAIN',
+      'path',
+      () => serializeCookie('a', 'b', { domain: 'example.com/x' }),
+      /"\/" \(U\+002F\) at position 11/,
+    ],
+    [
+      'INVALID_DOMAIN',
+      'underscore',
+      () => serializeCookie('a', 'b', { domain: 'my_host.com' }),
+      /"_" \(U\+005F\)/,
+    ],
+    [
+      'INVALID_DOMAIN',
+      'empty',
+      () => serializeCookie('a', 'b', { domain: '' }),
+      /domain "": it is empty/,
+    ],
+    [
+      'INVALID_DOMAIN',
+      'trailing dot',
+      () => serializeCookie('a', 'b', { domain: 'example.com.' }),
+      /ends with "."/,
+    ],
+    [
+      'INVALID_DOMAIN',
+      'empty label',
+      () => serializeCookie('a', 'b', { domain: 'a..b' }),
+      /empty label at position 2/,
+    ],
+    [
+      'INVALID_DOMAIN',
+      'two leading dots',
+      () => serializeCookie('a', 'b', { domain: '..a' }),
+      /empty label at position 1/,
+    ],
+    [
+      'INVALID_DOMAIN',
+      'leading hyphen',
+      () => serializeCookie('a', 'b', { domain: '-a.com' }),
+      /label "-a" starts or ends with "-"/,
+    ],
+    [
+      'INVALID_DOMAIN',
+      'trailing hyphen',
+      () => serializeCookie('a', 'b', { domain: 'a-.com' }),
+      /label "a-" starts or ends/,
+    ],
+    [
+      'INVALID_DOMAIN',
+      'long label',
+      () => serializeCookie('a', 'b', { domain: `${'x'.repeat(64)}.com` }),
+      /label "x{64}" is longer than 63/,
+    ],
+    [
+      'INVALID_DOMAIN',
+      'long name',
+      () => serializeCookie('a', 'b', { domain: `${'abc.'.repeat(64)}com` }),
+      /longer than 253/,
+    ],
+    [
+      'INVALID_DOMAIN',
+      'IPv6',
+      () => serializeCookie('a', 'b', { domain: '[::1]' }),
+      /"\[" \(U\+005B\) at position 0/,
+    ],
+    [
+      'INVALID_PATH',
+      'relative',
+      () => serializeCookie('a', 'b', { path: 'app' }),
+      /path "app": it must start with "\/"/,
+    ],
+    [
+      'INVALID_PATH',
+      'empty',
+      () => serializeCookie('a', 'b', { path: '' }),
+      /path "": it must start with "\/"/,
+    ],
+    [
+      'INVALID_PATH',
+      'semicolon',
+      () => serializeCookie('a', 'b', { path: '/a;b' }),
+      /";" \(U\+003B\) at position 2/,
+    ],
+    [
+      'INVALID_PATH',
+      'newline',
+      () => serializeCookie('a', 'b', { path: '/a\nb' }),
+      /\(U\+000A\) at position 2/,
+    ],
+    [
+      'INVALID_PATH',
+      'non-ASCII',
+      () => serializeCookie('a', 'b', { path: '/é' }),
+      /"é" \(U\+00E9\) at position 1/,
+    ],
+    [
+      'INVALID_PATH',
+      'too long',
+      () => serializeCookie('a', 'b', { path: `/${'a'.repeat(1024)}` }),
+      /longer than 1024/,
+    ],
+    [
+      'INVALID_SAME_SITE',
+      'unknown word',
+      () => serializeCookie('a', 'b', loose({ sameSite: 'strictly' })),
+      /"a" has an invalid sameSite "strictly"/,
+    ],
+    [
+      'INVALID_SAME_SITE',
+      'empty string',
+      () => serializeCookie('a', 'b', loose({ sameSite: '' })),
+      /invalid sameSite ""/,
+    ],
+    [
+      'INVALID_SAME_SITE',
+      'number',
+      () => serializeCookie('a', 'b', loose({ sameSite: 1 })),
+      /invalid sameSite 1/,
+    ],
+    [
+      'INVALID_PRIORITY',
+      'unknown word',
+      () => serializeCookie('a', 'b', loose({ priority: 'urgent' })),
+      /"a" has an invalid priority "urgent"/,
+    ],
+    [
+      'INVALID_PREFIX',
+      '__Secure- with secure: false',
+      () => serializeCookie('__Secure-a', 'b', { secure: false }),
+      /"__Secure-a" has the __Secure- prefix, which requires Secure/,
+    ],
+    [
+      'INVALID_PREFIX',
+      '__Host- with secure: false',
+      () => serializeCookie('__Host-a', 'b', { secure: false }),
+      /__Host- prefix, which requires Secure/,
+    ],
+    [
+      'INVALID_PREFIX',
+      '__Host- with a Domain',
+      () => serializeCookie('__Host-a', 'b', { domain: 'example.com' }),
+      /forbids a Domain, but domain is "example.com"/,
+    ],
+    [
+      'INVALID_PREFIX',
+      '__Host- with another Path',
+      () => serializeCookie('__Host-a', 'b', { path: '/app' }),
+      /requires Path=\/, but path is "\/app"/,
+    ],
+    [
+      'INVALID_PREFIX',
+      '__host- in lowercase with a Domain',
+      () => serializeCookie('__host-a', 'b', { domain: 'example.com' }),
+      /has the __host- prefix/,
+    ],
+    [
+      'INVALID_PREFIX',
+      'deleting __Host- with a Domain',
+      () => serializeCookieDeletion('__Host-a', { domain: 'example.com' }),
+      /forbids a Domain/,
+    ],
   ]
 
   it.each(cases)('%s: %s', (code, _title, fn, message) => {
@@ -243,18 +518,45 @@ describe('serializeCookieDeletion', () => {
     [
       'every attribute',
       'sid',
-      { domain: 'example.com', path: '/app', secure: true, httpOnly: true, sameSite: 'lax', partitioned: true },
+      {
+        domain: 'example.com',
+        path: '/app',
+        secure: true,
+        httpOnly: true,
+        sameSite: 'lax',
+        partitioned: true,
+      },
       `sid=; Max-Age=0; Domain=example.com; Path=/app; ${epoch}; HttpOnly; Secure; Partitioned; SameSite=Lax`,
     ],
-    ['SameSite=None keeps Secure', 's', { sameSite: 'None' }, `s=; Max-Age=0; ${epoch}; Secure; SameSite=None`],
-    ['__Host- gets Path=/ and Secure', '__Host-s', {}, `__Host-s=; Max-Age=0; Path=/; ${epoch}; Secure`],
-    ['__Secure- gets Secure', '__Secure-s', { path: '/x' }, `__Secure-s=; Max-Age=0; Path=/x; ${epoch}; Secure`],
+    [
+      'SameSite=None keeps Secure',
+      's',
+      { sameSite: 'None' },
+      `s=; Max-Age=0; ${epoch}; Secure; SameSite=None`,
+    ],
+    [
+      '__Host- gets Path=/ and Secure',
+      '__Host-s',
+      {},
+      `__Host-s=; Max-Age=0; Path=/; ${epoch}; Secure`,
+    ],
+    [
+      '__Secure- gets Secure',
+      '__Secure-s',
+      { path: '/x' },
+      `__Secure-s=; Max-Age=0; Path=/x; ${epoch}; Secure`,
+    ],
   ])('%s', (_title, name, options, expected) => {
     expect(serializeCookieDeletion(name, options)).toBe(expected)
   })
 
   it('matches the Domain and Path of the cookie it deletes', () => {
-    const options = { domain: 'example.com', path: '/shop', secure: true, sameSite: 'Strict' } as const
+    const options = {
+      domain: 'example.com',
+      path: '/shop',
+      secure: true,
+      sameSite: 'Strict',
+    } as const
     const attributes = (header: string) =>
       header
         .split('; ')
@@ -271,9 +573,15 @@ describe('serializeCookieDeletion', () => {
   })
 
   it('validates the name, domain and path', () => {
-    expect(() => serializeCookieDeletion('a b')).toThrow(expect.objectContaining({ code: 'INVALID_COOKIE_NAME' }))
-    expect(() => serializeCookieDeletion('a', { domain: 'a b' })).toThrow(expect.objectContaining({ code: 'INVALID_DOMAIN' }))
-    expect(() => serializeCookieDeletion('a', { path: 'x' })).toThrow(expect.objectContaining({ code: 'INVALID_PATH' }))
+    expect(() => serializeCookieDeletion('a b')).toThrow(
+      expect.objectContaining({ code: 'INVALID_COOKIE_NAME' }),
+    )
+    expect(() => serializeCookieDeletion('a', { domain: 'a b' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_DOMAIN' }),
+    )
+    expect(() => serializeCookieDeletion('a', { path: 'x' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_PATH' }),
+    )
   })
 })
 

@@ -10,6 +10,7 @@ import {
   describeChar,
   domainProblem,
   invalidTokenIndex,
+  isSafeValue,
   isSafeValueChar,
   pathProblem,
 } from './validate.ts'
@@ -102,8 +103,9 @@ type DeletionOptions = Pick<
   'domain' | 'path' | 'secure' | 'sameSite' | 'partitioned' | 'httpOnly'
 >
 
-type Attributes = { [K in keyof CookieOptions]-?: CookieOptions[K] | undefined }
+type Attributes = { readonly [K in keyof CookieOptions]?: CookieOptions[K] | undefined }
 
+const NO_OPTIONS: Attributes = Object.freeze({})
 const EPOCH = new Date(0)
 
 /**
@@ -140,23 +142,7 @@ export function serializeCookie(name: string, value: string, options?: CookieOpt
       `Cookie "${name}" is ${name.length + encoded.length} bytes (name plus encoded value), over the ${MAX_COOKIE_SIZE}-byte limit browsers enforce (RFC 6265bis §5.6)`,
     )
   }
-  const o = options ?? {}
-  return (
-    name +
-    '=' +
-    encoded +
-    serializeAttributes(name, {
-      maxAge: o.maxAge,
-      expires: o.expires,
-      domain: o.domain,
-      path: o.path,
-      secure: o.secure,
-      httpOnly: o.httpOnly,
-      sameSite: o.sameSite,
-      partitioned: o.partitioned,
-      priority: o.priority,
-    })
-  )
+  return name + '=' + encoded + serializeAttributes(name, options ?? NO_OPTIONS)
 }
 
 /**
@@ -174,7 +160,9 @@ export function serializeCookie(name: string, value: string, options?: CookieOpt
  */
 export function serializeCookieDeletion(name: string, options?: DeletionOptions): string {
   assertName(name)
-  const o = options ?? {}
+  const o = options ?? NO_OPTIONS
+  // Only the attributes that identify the cookie or that browsers require are copied: lifetime
+  // and priority options a caller passes anyway must not override the deletion.
   return (
     name +
     '=' +
@@ -187,7 +175,6 @@ export function serializeCookieDeletion(name: string, options?: DeletionOptions)
       httpOnly: o.httpOnly,
       sameSite: o.sameSite,
       partitioned: o.partitioned,
-      priority: undefined,
     })
   )
 }
@@ -195,7 +182,8 @@ export function serializeCookieDeletion(name: string, options?: DeletionOptions)
 /** An option's value for an error message; never throws, whatever a JavaScript caller passed. */
 function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value)
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()
   if (typeof value === 'object' && value !== null) return Object.prototype.toString.call(value)
   return String(value)
 }
@@ -228,9 +216,9 @@ function percent(byte: number): string {
  * session tokens, are returned as they are.
  */
 function encodeCookieValue(name: string, value: string): string {
+  if (isSafeValue(value)) return value
   let i = 0
-  while (i < value.length && isSafeValueChar(value.charCodeAt(i))) i++
-  if (i === value.length) return value
+  while (isSafeValueChar(value.charCodeAt(i))) i++
   let out = value.slice(0, i)
   for (; i < value.length; i++) {
     let code = value.charCodeAt(i)
@@ -242,7 +230,9 @@ function encodeCookieValue(name: string, value: string): string {
       out += percent(0xc0 | (code >> 6)) + percent(0x80 | (code & 63))
     } else if (code < 0xd800 || code > 0xdfff) {
       out +=
-        percent(0xe0 | (code >> 12)) + percent(0x80 | ((code >> 6) & 63)) + percent(0x80 | (code & 63))
+        percent(0xe0 | (code >> 12)) +
+        percent(0x80 | ((code >> 6) & 63)) +
+        percent(0x80 | (code & 63))
     } else {
       const low = value.charCodeAt(i + 1)
       if (code > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff)) {

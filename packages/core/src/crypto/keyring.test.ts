@@ -28,9 +28,13 @@ const kidOf = (token: string) => token.split('.')[1]
 /** A back-end whose every method is a spy that calls through. */
 function spied(backend: CryptoBackend) {
   const spies = {
-    hkdf: vi.fn(backend.hkdf),
-    importHmac: vi.fn(backend.importHmac),
-    importAesGcm: vi.fn(backend.importAesGcm),
+    hkdf: vi.fn((...args: Parameters<CryptoBackend['hkdf']>) => backend.hkdf(...args)),
+    importHmac: vi.fn((...args: Parameters<CryptoBackend['importHmac']>) =>
+      backend.importHmac(...args),
+    ),
+    importAesGcm: vi.fn((...args: Parameters<CryptoBackend['importAesGcm']>) =>
+      backend.importAesGcm(...args),
+    ),
   }
   return { spies, backend: { ...backend, ...spies } satisfies CryptoBackend }
 }
@@ -39,8 +43,12 @@ describe.each([nodeBackend, webBackend])('keyring on the $name back-end', (backe
   describe('refuses bad secrets at construction', () => {
     it('no secret: NO_SECRET', () => {
       expect(configError(() => createKeyring([], { backend })).code).toBe('NO_SECRET')
-      expect(configError(() => createKeyring(undefined as unknown as Secret[], { backend })).code).toBe('NO_SECRET')
-      expect(configError(() => createKeyring(null as unknown as Secret[], { backend })).code).toBe('NO_SECRET')
+      expect(
+        configError(() => createKeyring(undefined as unknown as Secret[], { backend })).code,
+      ).toBe('NO_SECRET')
+      expect(configError(() => createKeyring(null as unknown as Secret[], { backend })).code).toBe(
+        'NO_SECRET',
+      )
     })
 
     it('a 31-byte secret: WEAK_SECRET naming which secret, without printing it', () => {
@@ -55,15 +63,21 @@ describe.each([nodeBackend, webBackend])('keyring on the $name back-end', (backe
       const alone = configError(() => createKeyring(SHORT, { backend }))
       expect(alone.code).toBe('WEAK_SECRET')
       expect(alone.message).toMatch(/^The secret is 31 bytes/)
-      expect(configError(() => createKeyring([SHORT, S0], { backend })).message).toContain('the newest of 2')
-      expect(configError(() => createKeyring([S0, SHORT], { backend })).message).toContain('the oldest of 2')
+      expect(configError(() => createKeyring([SHORT, S0], { backend })).message).toContain(
+        'the newest of 2',
+      )
+      expect(configError(() => createKeyring([S0, SHORT], { backend })).message).toContain(
+        'the oldest of 2',
+      )
     })
 
     it('counts bytes, not characters', () => {
       // 16 two-byte characters: 32 bytes of UTF-8.
       expect(() => createKeyring('é'.repeat(16), { backend })).not.toThrow()
       expect(configError(() => createKeyring('é'.repeat(15), { backend })).code).toBe('WEAK_SECRET')
-      expect(configError(() => createKeyring(new Uint8Array(31), { backend })).code).toBe('WEAK_SECRET')
+      expect(configError(() => createKeyring(new Uint8Array(31), { backend })).code).toBe(
+        'WEAK_SECRET',
+      )
       expect(() => createKeyring(new Uint8Array(32), { backend })).not.toThrow()
     })
 
@@ -78,12 +92,12 @@ describe.each([nodeBackend, webBackend])('keyring on the $name back-end', (backe
     })
 
     it('a secret that is neither a string nor bytes: INVALID_OPTION', () => {
-      expect(configError(() => createKeyring([S0, 42 as unknown as string], { backend })).code).toBe(
-        'INVALID_OPTION',
-      )
-      expect(configError(() => createKeyring({ length: 1 } as unknown as Secret[], { backend })).code).toBe(
-        'INVALID_OPTION',
-      )
+      expect(
+        configError(() => createKeyring([S0, 42] as unknown as string[], { backend })).code,
+      ).toBe('INVALID_OPTION')
+      expect(
+        configError(() => createKeyring({ length: 1 } as unknown as Secret[], { backend })).code,
+      ).toBe('INVALID_OPTION')
     })
   })
 
@@ -92,7 +106,11 @@ describe.each([nodeBackend, webBackend])('keyring on the $name back-end', (backe
     const fromBytes = createKeyring([bytes, Buffer.from(S1)], { backend })
     const fromString = createKeyring([S0, S1], { backend })
     const token = await signValue(fromBytes, 'n', 'v')
-    expect(await verifyValue(fromString, 'n', token)).toMatchObject({ ok: true, value: 'v', stale: false })
+    expect(await verifyValue(fromString, 'n', token)).toMatchObject({
+      ok: true,
+      value: 'v',
+      stale: false,
+    })
     expect((await fromBytes.current()).id).toBe((await fromString.current()).id)
   })
 
@@ -101,7 +119,9 @@ describe.each([nodeBackend, webBackend])('keyring on the $name back-end', (backe
     const ring = createKeyring(secret, { backend })
     secret.fill(0)
     const token = await signValue(ring, 'n', 'v')
-    expect(await verifyValue(createKeyring(S0, { backend }), 'n', token)).toMatchObject({ ok: true })
+    expect(await verifyValue(createKeyring(S0, { backend }), 'n', token)).toMatchObject({
+      ok: true,
+    })
     // and a ring of the zeroed bytes is a different key.
     expect(await verifyValue(createKeyring(secret, { backend }), 'n', token)).toEqual({
       ok: false,
@@ -124,8 +144,12 @@ describe.each([nodeBackend, webBackend])('keyring on the $name back-end', (backe
   })
 
   it('key ids are stable (across rings and back-ends), distinct and 8 base64url characters', async () => {
-    const ids = await Promise.all([S0, S1, S2].map(async (s) => (await createKeyring(s, { backend }).current()).id))
-    const again = await Promise.all([S0, S1, S2].map(async (s) => (await createKeyring(s, { backend }).current()).id))
+    const ids = await Promise.all(
+      [S0, S1, S2].map(async (s) => (await createKeyring(s, { backend }).current()).id),
+    )
+    const again = await Promise.all(
+      [S0, S1, S2].map(async (s) => (await createKeyring(s, { backend }).current()).id),
+    )
     const other = backend === nodeBackend ? webBackend : nodeBackend
     const elsewhere = await Promise.all(
       [S0, S1, S2].map(async (s) => (await createKeyring(s, { backend: other }).current()).id),
@@ -166,7 +190,8 @@ describe.each([nodeBackend, webBackend])('keyring on the $name back-end', (backe
     let fail = true
     const flaky: CryptoBackend = {
       ...backend,
-      hkdf: (...args) => (fail ? Promise.reject(new Error('no crypto here')) : backend.hkdf(...args)),
+      hkdf: (...args) =>
+        fail ? Promise.reject(new Error('no crypto here')) : backend.hkdf(...args),
     }
     const ring = createKeyring(S0, { backend: flaky })
     await expect(signValue(ring, 'n', 'v')).rejects.toThrow('no crypto here')

@@ -98,9 +98,8 @@ function checkSecrets(secrets: readonly Secret[] | null | undefined): Uint8Array
  * Throws `ConfigError` at once for a missing, short or repeated secret.
  */
 export function createKeyring(secrets: Secret | readonly Secret[], options: KeyringOptions = {}): Keyring {
-  const list = checkSecrets(
-    typeof secrets === 'string' || secrets instanceof Uint8Array ? [secrets] : (secrets as readonly Secret[] | null | undefined),
-  )
+  // `null`/`undefined` reach here from untyped callers (an unset environment variable): NO_SECRET, not a TypeError.
+  const list = checkSecrets(typeof secrets === 'string' || secrets instanceof Uint8Array ? [secrets] : secrets)
   const backend = options.backend ?? defaultBackend
   const random = options.random ?? ((buffer: Uint8Array) => crypto.getRandomValues(buffer))
 

@@ -16,18 +16,24 @@ const S2 = 'seal test secret 2: oldest, more than 32 bytes'
 const OUTSIDER = 'seal test secret that is in no ring, 32+ bytes'
 const NOW = 1_767_225_600 // 2026-01-01T00:00:00Z
 const TOKEN = /^e1\.[A-Za-z0-9_-]{8}\.[A-Za-z0-9_-]+$/
-const COMPRESSIBLE = JSON.stringify({ cart: Array.from({ length: 40 }, () => ({ sku: 'widget', qty: 1 })) })
+const COMPRESSIBLE = JSON.stringify({
+  cart: Array.from({ length: 40 }, () => ({ sku: 'widget', qty: 1 })),
+})
 
 const blobOf = (token: string) => decodeBase64Url(token.split('.')[2] as string) as Uint8Array
 const contains = (haystack: Uint8Array, needle: Uint8Array) =>
-  Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).includes(Buffer.from(needle))
+  Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).includes(
+    Buffer.from(needle),
+  )
 
 describe.each([nodeBackend, webBackend])('sealed values on the $name back-end', (backend) => {
   const ring = createKeyring([S0, S1, S2], { backend })
 
   /** Seals arbitrary envelope bytes with the ring's newest key, as a buggy or hostile sealer could. */
   async function forge(envelope: Uint8Array, name = 'n'): Promise<string> {
-    const key = await backend.importAesGcm(await backend.hkdf(new TextEncoder().encode(S0), 'cookietin/v1 aes-256-gcm', 32))
+    const key = await backend.importAesGcm(
+      await backend.hkdf(new TextEncoder().encode(S0), 'cookietin/v1 aes-256-gcm', 32),
+    )
     const prefix = `e1.${(await ring.current()).id}`
     const nonce = crypto.getRandomValues(new Uint8Array(12))
     const sealed = await key.seal(nonce, envelope, new TextEncoder().encode(`${name}\0${prefix}`))
@@ -59,24 +65,37 @@ describe.each([nodeBackend, webBackend])('sealed values on the $name back-end', 
 
   it('round-trips any string of Unicode code points (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), fc.boolean(), async (value, compress) => {
-        const token = await sealValue(ring, 'n', value, { compress })
-        expect(await unsealValue(ring, 'n', token)).toMatchObject({ ok: true, value })
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        fc.boolean(),
+        async (value, compress) => {
+          const token = await sealValue(ring, 'n', value, { compress })
+          expect(await unsealValue(ring, 'n', token)).toMatchObject({ ok: true, value })
+        },
+      ),
       { numRuns: 100 },
     )
   })
 
   it('differs on every call (random nonce) yet every token opens', async () => {
-    const tokens = await Promise.all(Array.from({ length: 50 }, () => sealValue(ring, 'n', 'same', { now: NOW })))
+    const tokens = await Promise.all(
+      Array.from({ length: 50 }, () => sealValue(ring, 'n', 'same', { now: NOW })),
+    )
     expect(new Set(tokens).size).toBe(50)
     expect(new Set(tokens.map((t) => encodeBase64Url(blobOf(t).subarray(0, 12)))).size).toBe(50)
-    for (const token of tokens) expect(await unsealValue(ring, 'n', token, { now: NOW })).toMatchObject({ ok: true, value: 'same' })
+    for (const token of tokens)
+      expect(await unsealValue(ring, 'n', token, { now: NOW })).toMatchObject({
+        ok: true,
+        value: 'same',
+      })
   })
 
   it('takes its nonce from the keyring random source', async () => {
     const nonce = Uint8Array.from({ length: 12 }, (_, i) => i + 1)
-    const fixed = createKeyring([S0, S1, S2], { backend, random: (buffer) => (buffer.set(nonce), buffer) })
+    const fixed = createKeyring([S0, S1, S2], {
+      backend,
+      random: (buffer) => (buffer.set(nonce), buffer),
+    })
     const a = await sealValue(fixed, 'n', 'v', { now: NOW })
     expect(blobOf(a).subarray(0, 12)).toEqual(nonce)
     expect(await sealValue(fixed, 'n', 'v', { now: NOW })).toBe(a)
@@ -84,7 +103,11 @@ describe.each([nodeBackend, webBackend])('sealed values on the $name back-end', 
   })
 
   it('a random source that does not return the 12-byte buffer throws ConfigError', async () => {
-    for (const random of [() => new Uint8Array(8), () => new Uint8Array(16), () => undefined as unknown as Uint8Array]) {
+    for (const random of [
+      () => new Uint8Array(8),
+      () => new Uint8Array(16),
+      () => undefined as unknown as Uint8Array,
+    ]) {
       const bad = createKeyring(S0, { backend, random })
       await expect(sealValue(bad, 'n', 'v')).rejects.toThrow(ConfigError)
     }
@@ -105,7 +128,11 @@ describe.each([nodeBackend, webBackend])('sealed values on the $name back-end', 
   it('a value sealed by an older key opens and reports stale: true', async () => {
     for (const older of [[S1, S2], [S2]]) {
       const token = await sealValue(createKeyring(older, { backend }), 'n', 'old', { now: NOW })
-      expect(await unsealValue(ring, 'n', token, { now: NOW })).toMatchObject({ ok: true, value: 'old', stale: true })
+      expect(await unsealValue(ring, 'n', token, { now: NOW })).toMatchObject({
+        ok: true,
+        value: 'old',
+        stale: true,
+      })
     }
   })
 
@@ -113,7 +140,10 @@ describe.each([nodeBackend, webBackend])('sealed values on the $name back-end', 
     const token = await sealValue(createKeyring(OUTSIDER, { backend }), 'n', 'v')
     expect(await unsealValue(ring, 'n', token)).toEqual({ ok: false, reason: 'unknown_key' })
     const old = await sealValue(createKeyring(S2, { backend }), 'n', 'v')
-    expect(await unsealValue(createKeyring([S0, S1], { backend }), 'n', old)).toEqual({ ok: false, reason: 'unknown_key' })
+    expect(await unsealValue(createKeyring([S0, S1], { backend }), 'n', old)).toEqual({
+      ok: false,
+      reason: 'unknown_key',
+    })
   })
 
   it('a value moved to another cookie name is rejected', async () => {
@@ -132,12 +162,24 @@ describe.each([nodeBackend, webBackend])('sealed values on the $name back-end', 
 
   it('expires at issued-at + maxAge (injected now)', async () => {
     const token = await sealValue(ring, 'n', 'v', { now: NOW, maxAge: 60 })
-    expect(await unsealValue(ring, 'n', token, { now: NOW + 59 })).toMatchObject({ ok: true, expiresAt: NOW + 60 })
-    expect(await unsealValue(ring, 'n', token, { now: NOW + 60 })).toEqual({ ok: false, reason: 'expired' })
-    expect(await unsealValue(ring, 'n', token, { now: NOW + 10 ** 6 })).toEqual({ ok: false, reason: 'expired' })
+    expect(await unsealValue(ring, 'n', token, { now: NOW + 59 })).toMatchObject({
+      ok: true,
+      expiresAt: NOW + 60,
+    })
+    expect(await unsealValue(ring, 'n', token, { now: NOW + 60 })).toEqual({
+      ok: false,
+      reason: 'expired',
+    })
+    expect(await unsealValue(ring, 'n', token, { now: NOW + 10 ** 6 })).toEqual({
+      ok: false,
+      reason: 'expired',
+    })
     for (const maxAge of [0, -5]) {
       const dead = await sealValue(ring, 'n', 'v', { now: NOW, maxAge })
-      expect(await unsealValue(ring, 'n', dead, { now: NOW })).toEqual({ ok: false, reason: 'expired' })
+      expect(await unsealValue(ring, 'n', dead, { now: NOW })).toEqual({
+        ok: false,
+        reason: 'expired',
+      })
     }
   })
 
@@ -145,14 +187,26 @@ describe.each([nodeBackend, webBackend])('sealed values on the $name back-end', 
     const early = await sealValue(ring, 'n', 'v', { now: NOW + CLOCK_SKEW_SECONDS })
     expect(await unsealValue(ring, 'n', early, { now: NOW })).toMatchObject({ ok: true })
     const tooEarly = await sealValue(ring, 'n', 'v', { now: NOW + CLOCK_SKEW_SECONDS + 1 })
-    expect(await unsealValue(ring, 'n', tooEarly, { now: NOW })).toEqual({ ok: false, reason: 'not_yet_valid' })
+    expect(await unsealValue(ring, 'n', tooEarly, { now: NOW })).toEqual({
+      ok: false,
+      reason: 'not_yet_valid',
+    })
   })
 
   it('bad time options throw ConfigError INVALID_OPTION', async () => {
-    for (const options of [{ maxAge: Number.NaN }, { maxAge: Infinity }, { now: Number.NaN }, { now: Date.now() }]) {
-      await expect(sealValue(ring, 'n', 'v', options)).rejects.toMatchObject({ code: 'INVALID_OPTION' })
+    for (const options of [
+      { maxAge: Number.NaN },
+      { maxAge: Infinity },
+      { now: Number.NaN },
+      { now: Date.now() },
+    ]) {
+      await expect(sealValue(ring, 'n', 'v', options)).rejects.toMatchObject({
+        code: 'INVALID_OPTION',
+      })
     }
-    await expect(unsealValue(ring, 'n', 'e1.x.y', { now: Number.NaN })).rejects.toMatchObject({ code: 'INVALID_OPTION' })
+    await expect(unsealValue(ring, 'n', 'e1.x.y', { now: Number.NaN })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+    })
   })
 
   describe('compression', () => {
@@ -166,20 +220,37 @@ describe.each([nodeBackend, webBackend])('sealed values on the $name back-end', 
     it('off (the default): the sealed length follows the value length exactly', async () => {
       const token = await sealValue(ring, 'n', COMPRESSIBLE)
       expect(blobOf(token)).toHaveLength(12 + 9 + COMPRESSIBLE.length + 16)
-      expect(blobOf(await sealValue(ring, 'n', 'a'.repeat(64), { compress: true }))).toHaveLength(12 + 9 + 64 + 16)
+      expect(blobOf(await sealValue(ring, 'n', 'a'.repeat(64), { compress: true }))).toHaveLength(
+        12 + 9 + 64 + 16,
+      )
     })
 
     it('a deflate bomb inside an authentic token is refused, not inflated', async () => {
-      const token = await forge(concat(header(1, NOW, 0), deflateRawSync(new Uint8Array(MAX_DATA_BYTES + 1))))
-      expect(await unsealValue(ring, 'n', token, { now: NOW })).toEqual({ ok: false, reason: 'malformed' })
+      const token = await forge(
+        concat(header(1, NOW, 0), deflateRawSync(new Uint8Array(MAX_DATA_BYTES + 1))),
+      )
+      expect(await unsealValue(ring, 'n', token, { now: NOW })).toEqual({
+        ok: false,
+        reason: 'malformed',
+      })
     })
   })
 
   it('authentic but ill-formed envelopes are malformed, never thrown', async () => {
-    for (const envelope of [new Uint8Array(0), new Uint8Array(8), header(4, NOW, 0), concat(header(0, NOW, 0), Uint8Array.of(0xff))]) {
-      expect(await unsealValue(ring, 'n', await forge(envelope), { now: NOW })).toEqual({ ok: false, reason: 'malformed' })
+    for (const envelope of [
+      new Uint8Array(0),
+      new Uint8Array(8),
+      header(4, NOW, 0),
+      concat(header(0, NOW, 0), Uint8Array.of(0xff)),
+    ]) {
+      expect(await unsealValue(ring, 'n', await forge(envelope), { now: NOW })).toEqual({
+        ok: false,
+        reason: 'malformed',
+      })
     }
-    expect(await unsealValue(ring, 'n', await forge(header(0, NOW, 0)), { now: NOW })).toMatchObject({ ok: true, value: '' })
+    expect(
+      await unsealValue(ring, 'n', await forge(header(0, NOW, 0)), { now: NOW }),
+    ).toMatchObject({ ok: true, value: '' })
   })
 
   it('a signed token given to unseal: wrong_kind', async () => {
@@ -204,22 +275,35 @@ describe.each([nodeBackend, webBackend])('sealed values on the $name back-end', 
       ` ${good}`,
       'x'.repeat(3 << 20),
     ]) {
-      expect(await unsealValue(ring, 'n', token)).toMatchObject({ ok: false, reason: expect.stringMatching(/^(malformed|unknown_key)$/) })
+      expect(await unsealValue(ring, 'n', token)).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/^(malformed|unknown_key)$/),
+      })
     }
     for (const notString of [null, undefined, 42, {}]) {
-      expect(await unsealValue(ring, 'n', notString as unknown as string)).toEqual({ ok: false, reason: 'malformed' })
+      expect(await unsealValue(ring, 'n', notString as string)).toEqual({
+        ok: false,
+        reason: 'malformed',
+      })
     }
   })
 
   it('never throws on garbage (property)', async () => {
     const kid = (await ring.current()).id
-    const b64 = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.='), maxLength: 120 })
+    const b64 = fc.string({
+      unit: fc.constantFrom(
+        ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=',
+      ),
+      maxLength: 120,
+    })
     const garbage = fc.oneof(
       fc.string({ maxLength: 200 }),
       fc.string({ unit: 'binary', maxLength: 100 }),
       b64.map((s) => `e1.${s}`),
       b64.map((s) => `e1.${kid}.${s}`),
-      fc.uint8Array({ minLength: 0, maxLength: 80 }).map((bytes) => `e1.${kid}.${encodeBase64Url(bytes)}`),
+      fc
+        .uint8Array({ minLength: 0, maxLength: 80 })
+        .map((bytes) => `e1.${kid}.${encodeBase64Url(bytes)}`),
       b64.map((s) => `s1.${kid}.${s}`),
     )
     await fc.assert(

@@ -16,7 +16,9 @@ const S2 = 'sign test secret 2: oldest, more than 32 bytes'
 const OUTSIDER = 'sign test secret that is in no ring, 32+ bytes'
 const NOW = 1_767_225_600 // 2026-01-01T00:00:00Z
 const TOKEN = /^s1\.[A-Za-z0-9_-]{8}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/
-const COMPRESSIBLE = JSON.stringify({ cart: Array.from({ length: 40 }, () => ({ sku: 'widget', qty: 1 })) })
+const COMPRESSIBLE = JSON.stringify({
+  cart: Array.from({ length: 40 }, () => ({ sku: 'widget', qty: 1 })),
+})
 
 const envelopeOf = (token: string) => decodeBase64Url(token.split('.')[2] as string) as Uint8Array
 
@@ -25,7 +27,10 @@ describe.each([nodeBackend, webBackend])('signed values on the $name back-end', 
 
   /** Signs arbitrary envelope bytes with the ring's newest key, as a buggy or hostile signer could. */
   async function forge(envelope: Uint8Array, name = 'n'): Promise<string> {
-    const key = await backend.importHmac('SHA-256', await backend.hkdf(new TextEncoder().encode(S0), 'cookietin/v1 hmac-sha256', 32))
+    const key = await backend.importHmac(
+      'SHA-256',
+      await backend.hkdf(new TextEncoder().encode(S0), 'cookietin/v1 hmac-sha256', 32),
+    )
     const unsigned = `s1.${(await ring.current()).id}.${encodeBase64Url(envelope)}`
     const mac = await key.sign(new TextEncoder().encode(`${name}\0${unsigned}`))
     return `${unsigned}.${encodeBase64Url(mac)}`
@@ -54,10 +59,14 @@ describe.each([nodeBackend, webBackend])('signed values on the $name back-end', 
 
   it('round-trips any string of Unicode code points (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), fc.boolean(), async (value, compress) => {
-        const token = await signValue(ring, 'n', value, { compress })
-        expect(await verifyValue(ring, 'n', token)).toMatchObject({ ok: true, value })
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        fc.boolean(),
+        async (value, compress) => {
+          const token = await signValue(ring, 'n', value, { compress })
+          expect(await verifyValue(ring, 'n', token)).toMatchObject({ ok: true, value })
+        },
+      ),
       { numRuns: 100 },
     )
   })
@@ -75,7 +84,11 @@ describe.each([nodeBackend, webBackend])('signed values on the $name back-end', 
   it('a value signed by an older key verifies and reports stale: true', async () => {
     for (const older of [[S1, S2], [S2]]) {
       const token = await signValue(createKeyring(older, { backend }), 'n', 'old', { now: NOW })
-      expect(await verifyValue(ring, 'n', token, { now: NOW })).toMatchObject({ ok: true, value: 'old', stale: true })
+      expect(await verifyValue(ring, 'n', token, { now: NOW })).toMatchObject({
+        ok: true,
+        value: 'old',
+        stale: true,
+      })
     }
   })
 
@@ -84,7 +97,10 @@ describe.each([nodeBackend, webBackend])('signed values on the $name back-end', 
     expect(await verifyValue(ring, 'n', token)).toEqual({ ok: false, reason: 'unknown_key' })
     // and a ring that has dropped the key it was signed with.
     const old = await signValue(createKeyring(S2, { backend }), 'n', 'v')
-    expect(await verifyValue(createKeyring([S0, S1], { backend }), 'n', old)).toEqual({ ok: false, reason: 'unknown_key' })
+    expect(await verifyValue(createKeyring([S0, S1], { backend }), 'n', old)).toEqual({
+      ok: false,
+      reason: 'unknown_key',
+    })
   })
 
   it('a value moved to another cookie name is rejected', async () => {
@@ -103,41 +119,75 @@ describe.each([nodeBackend, webBackend])('signed values on the $name back-end', 
 
   it('expires at issued-at + maxAge (injected now)', async () => {
     const token = await signValue(ring, 'n', 'v', { now: NOW, maxAge: 60 })
-    expect(await verifyValue(ring, 'n', token, { now: NOW + 59 })).toMatchObject({ ok: true, expiresAt: NOW + 60 })
-    expect(await verifyValue(ring, 'n', token, { now: NOW + 60 })).toEqual({ ok: false, reason: 'expired' })
-    expect(await verifyValue(ring, 'n', token, { now: NOW + 10 ** 6 })).toEqual({ ok: false, reason: 'expired' })
+    expect(await verifyValue(ring, 'n', token, { now: NOW + 59 })).toMatchObject({
+      ok: true,
+      expiresAt: NOW + 60,
+    })
+    expect(await verifyValue(ring, 'n', token, { now: NOW + 60 })).toEqual({
+      ok: false,
+      reason: 'expired',
+    })
+    expect(await verifyValue(ring, 'n', token, { now: NOW + 10 ** 6 })).toEqual({
+      ok: false,
+      reason: 'expired',
+    })
     const forever = await signValue(ring, 'n', 'v', { now: NOW })
-    expect(await verifyValue(ring, 'n', forever, { now: 2 ** 32 - 1 })).toMatchObject({ ok: true, expiresAt: 0 })
+    expect(await verifyValue(ring, 'n', forever, { now: 2 ** 32 - 1 })).toMatchObject({
+      ok: true,
+      expiresAt: 0,
+    })
   })
 
   it('maxAge of zero or less makes a token that is already expired', async () => {
     for (const maxAge of [0, -1, -1e9, 0.5]) {
       const token = await signValue(ring, 'n', 'v', { now: NOW, maxAge })
-      expect(await verifyValue(ring, 'n', token, { now: NOW })).toEqual({ ok: false, reason: 'expired' })
+      expect(await verifyValue(ring, 'n', token, { now: NOW })).toEqual({
+        ok: false,
+        reason: 'expired',
+      })
     }
   })
 
   it('a huge maxAge saturates at the end of 32-bit time instead of wrapping', async () => {
     const token = await signValue(ring, 'n', 'v', { now: NOW, maxAge: 2 ** 32 })
-    expect(await verifyValue(ring, 'n', token, { now: NOW })).toMatchObject({ ok: true, expiresAt: 2 ** 32 - 1 })
+    expect(await verifyValue(ring, 'n', token, { now: NOW })).toMatchObject({
+      ok: true,
+      expiresAt: 2 ** 32 - 1,
+    })
   })
 
   it('issued in the future beyond the clock skew: not_yet_valid', async () => {
     const early = await signValue(ring, 'n', 'v', { now: NOW + CLOCK_SKEW_SECONDS })
     expect(await verifyValue(ring, 'n', early, { now: NOW })).toMatchObject({ ok: true })
     const tooEarly = await signValue(ring, 'n', 'v', { now: NOW + CLOCK_SKEW_SECONDS + 1 })
-    expect(await verifyValue(ring, 'n', tooEarly, { now: NOW })).toEqual({ ok: false, reason: 'not_yet_valid' })
+    expect(await verifyValue(ring, 'n', tooEarly, { now: NOW })).toEqual({
+      ok: false,
+      reason: 'not_yet_valid',
+    })
   })
 
   it('bad time options throw ConfigError INVALID_OPTION instead of minting never-expiring tokens', async () => {
-    for (const options of [{ maxAge: Number.NaN }, { maxAge: Infinity }, { maxAge: -Infinity }, { now: Number.NaN }, { now: Date.now() }, { now: -1 }]) {
+    for (const options of [
+      { maxAge: Number.NaN },
+      { maxAge: Infinity },
+      { maxAge: -Infinity },
+      { now: Number.NaN },
+      { now: Date.now() },
+      { now: -1 },
+    ]) {
       await expect(signValue(ring, 'n', 'v', options)).rejects.toThrow(ConfigError)
-      await expect(signValue(ring, 'n', 'v', options)).rejects.toMatchObject({ code: 'INVALID_OPTION' })
+      await expect(signValue(ring, 'n', 'v', options)).rejects.toMatchObject({
+        code: 'INVALID_OPTION',
+      })
     }
     const token = await signValue(ring, 'n', 'v', { now: NOW, maxAge: 60 })
     for (const now of [Number.NaN, Infinity, Date.now()]) {
-      await expect(verifyValue(ring, 'n', token, { now })).rejects.toMatchObject({ code: 'INVALID_OPTION' })
-      await expect(verifyValue(ring, 'n', 'garbage', { now })).rejects.toMatchObject({ code: 'INVALID_OPTION' })
+      await expect(verifyValue(ring, 'n', token, { now })).rejects.toMatchObject({
+        code: 'INVALID_OPTION',
+      })
+      await expect(verifyValue(ring, 'n', 'garbage', { now })).rejects.toMatchObject({
+        code: 'INVALID_OPTION',
+      })
     }
   })
 
@@ -148,7 +198,10 @@ describe.each([nodeBackend, webBackend])('signed values on the $name back-end', 
       expect(envelopeOf(plain)[0]).toBe(0)
       expect(envelopeOf(packed)[0]).toBe(1)
       expect(packed.length).toBeLessThan(plain.length / 3)
-      expect(await verifyValue(ring, 'n', packed, { now: NOW })).toMatchObject({ ok: true, value: COMPRESSIBLE })
+      expect(await verifyValue(ring, 'n', packed, { now: NOW })).toMatchObject({
+        ok: true,
+        value: COMPRESSIBLE,
+      })
     })
 
     it('on: values of 64 bytes or less, and values deflate would not shorten, stay as they are', async () => {
@@ -158,7 +211,10 @@ describe.each([nodeBackend, webBackend])('signed values on the $name back-end', 
       const distinct = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_!*()~'
       const incompressible = await signValue(ring, 'n', distinct, { compress: true })
       expect(envelopeOf(incompressible)[0]).toBe(0)
-      expect(await verifyValue(ring, 'n', incompressible)).toMatchObject({ ok: true, value: distinct })
+      expect(await verifyValue(ring, 'n', incompressible)).toMatchObject({
+        ok: true,
+        value: distinct,
+      })
     })
 
     it('on: never makes a token longer (property)', async () => {
@@ -181,14 +237,22 @@ describe.each([nodeBackend, webBackend])('signed values on the $name back-end', 
       const bomb = deflateRawSync(new Uint8Array(MAX_DATA_BYTES + 1))
       const token = await forge(concat(header(1, NOW, 0), bomb))
       expect(token.length).toBeLessThan(4096)
-      expect(await verifyValue(ring, 'n', token, { now: NOW })).toEqual({ ok: false, reason: 'malformed' })
-      const limit = await forge(concat(header(1, NOW, 0), deflateRawSync(new Uint8Array(MAX_DATA_BYTES))))
+      expect(await verifyValue(ring, 'n', token, { now: NOW })).toEqual({
+        ok: false,
+        reason: 'malformed',
+      })
+      const limit = await forge(
+        concat(header(1, NOW, 0), deflateRawSync(new Uint8Array(MAX_DATA_BYTES))),
+      )
       expect(await verifyValue(ring, 'n', limit, { now: NOW })).toMatchObject({ ok: true })
     })
 
     it('corrupt deflate data inside an authentic token: malformed', async () => {
       const token = await forge(concat(header(1, NOW, 0), Uint8Array.of(0xff, 0xff, 0xff)))
-      expect(await verifyValue(ring, 'n', token, { now: NOW })).toEqual({ ok: false, reason: 'malformed' })
+      expect(await verifyValue(ring, 'n', token, { now: NOW })).toEqual({
+        ok: false,
+        reason: 'malformed',
+      })
     })
   })
 
@@ -202,10 +266,15 @@ describe.each([nodeBackend, webBackend])('signed values on the $name back-end', 
       concat(header(0, NOW, 0), Uint8Array.of(0xed, 0xa0, 0x80)), // UTF-8 of a lone surrogate
     ]
     for (const envelope of cases) {
-      expect(await verifyValue(ring, 'n', await forge(envelope), { now: NOW })).toEqual({ ok: false, reason: 'malformed' })
+      expect(await verifyValue(ring, 'n', await forge(envelope), { now: NOW })).toEqual({
+        ok: false,
+        reason: 'malformed',
+      })
     }
     // the forging helper itself is sound:
-    expect(await verifyValue(ring, 'n', await forge(header(0, NOW, 0)), { now: NOW })).toMatchObject({ ok: true, value: '' })
+    expect(
+      await verifyValue(ring, 'n', await forge(header(0, NOW, 0)), { now: NOW }),
+    ).toMatchObject({ ok: true, value: '' })
   })
 
   it('a sealed token given to verify: wrong_kind', async () => {
@@ -234,16 +303,27 @@ describe.each([nodeBackend, webBackend])('signed values on the $name back-end', 
       ` ${good}`,
       'x'.repeat(3 << 20),
     ]) {
-      expect(await verifyValue(ring, 'n', token)).toMatchObject({ ok: false, reason: expect.stringMatching(/^(malformed|unknown_key)$/) })
+      expect(await verifyValue(ring, 'n', token)).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/^(malformed|unknown_key)$/),
+      })
     }
     for (const notString of [null, undefined, 42, {}, ['s1.a.b.c']]) {
-      expect(await verifyValue(ring, 'n', notString as unknown as string)).toEqual({ ok: false, reason: 'malformed' })
+      expect(await verifyValue(ring, 'n', notString as string)).toEqual({
+        ok: false,
+        reason: 'malformed',
+      })
     }
   })
 
   it('never throws on garbage (property)', async () => {
     const kid = (await ring.current()).id
-    const b64 = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.='), maxLength: 120 })
+    const b64 = fc.string({
+      unit: fc.constantFrom(
+        ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=',
+      ),
+      maxLength: 120,
+    })
     const garbage = fc.oneof(
       fc.string({ maxLength: 200 }),
       fc.string({ unit: 'binary', maxLength: 100 }),

@@ -13,12 +13,29 @@ import { signValue, verifyValue } from './sign.ts'
  * flipped and re-encoded, each bit of each character flipped, every truncation and every extension.
  * A few hundred random values in all (100 per back-end and kind).
  */
-const SECRETS = ['tamper test secret 0: newest, more than 32 bytes', 'tamper test secret 1: older, more than 32 bytes']
+const SECRETS = [
+  'tamper test secret 0: newest, more than 32 bytes',
+  'tamper test secret 1: older, more than 32 bytes',
+]
 const NOW = 1_767_225_600
 const RUNS = 100
-const EXTENSION_CHARS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', '.', '=', '+', '/', ' ', '\0', 'é']
+const EXTENSION_CHARS = [
+  ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
+  '.',
+  '=',
+  '+',
+  '/',
+  ' ',
+  '\0',
+  'é',
+]
 
-type Open = (keyring: Keyring, name: string, token: string, options: { now: number }) => Promise<OpenResult>
+type Open = (
+  keyring: Keyring,
+  name: string,
+  token: string,
+  options: { now: number },
+) => Promise<OpenResult>
 const KINDS = [
   { kind: 'signed', make: signValue, open: verifyValue as Open },
   { kind: 'sealed', make: sealValue, open: unsealValue as Open },
@@ -42,7 +59,9 @@ function* decodedBitFlips(token: string): Generator<string> {
 function* characterBitFlips(token: string): Generator<string> {
   for (let i = 0; i < token.length; i++) {
     for (let bit = 0; bit < 7; bit++) {
-      yield token.slice(0, i) + String.fromCharCode(token.charCodeAt(i) ^ (1 << bit)) + token.slice(i + 1)
+      yield token.slice(0, i) +
+        String.fromCharCode(token.charCodeAt(i) ^ (1 << bit)) +
+        token.slice(i + 1)
     }
   }
 }
@@ -76,17 +95,28 @@ describe.each([nodeBackend, webBackend])('tampering on the $name back-end', (bac
           fc.boolean(),
           fc.string({ minLength: 1, maxLength: 8 }),
           async (value, sealOptions, byOlderKey, extra) => {
-            const token = await make(byOlderKey ? olderRing : ring, 'session', value, { ...sealOptions, now: NOW })
+            const token = await make(byOlderKey ? olderRing : ring, 'session', value, {
+              ...sealOptions,
+              now: NOW,
+            })
             const genuine = await open(ring, 'session', token, { now: NOW })
             expect(genuine).toMatchObject({ ok: true, value, stale: byOlderKey })
 
             const seen = new Set<string>([token])
-            for (const source of [decodedBitFlips(token), characterBitFlips(token), truncations(token), extensions(token, extra)]) {
+            for (const source of [
+              decodedBitFlips(token),
+              characterBitFlips(token),
+              truncations(token),
+              extensions(token, extra),
+            ]) {
               for (const forged of source) {
                 if (seen.has(forged)) continue
                 seen.add(forged)
                 const result = await open(ring, 'session', forged, { now: NOW })
-                if (result.ok) throw new Error(`accepted a tampered token: ${JSON.stringify(forged)} (from ${token})`)
+                if (result.ok)
+                  throw new Error(
+                    `accepted a tampered token: ${JSON.stringify(forged)} (from ${token})`,
+                  )
               }
             }
             // The genuine token still opens after all that (no state was disturbed).

@@ -24,6 +24,11 @@ export interface SessionCodec<T extends SessionData = SessionData> {
    * Throws `SessionTooLargeError` with nothing written, so the client keeps its previous session.
    */
   commit(session: Session<T>, cookies: CookieJar): Promise<void>
+  /**
+   * What `commit` would do now, decided without crypto: `'none'` lets an adapter send the response
+   * at once instead of holding it for an async commit. Calling `commit` again after changes is safe.
+   */
+  pendingCommit(session: Session<T>): 'none' | 'delete' | 'write'
 }
 
 const DEFAULT_MAX_AGE = 14 * 24 * 60 * 60
@@ -93,7 +98,7 @@ export function createSessionCodec<T extends SessionData = SessionData>(
   const fresh = (loadedCookies: string[]): Session<T> =>
     new Session<T>(
       {
-        payload: createEmptyPayload(newId(), options.permanent ?? false),
+        payload: createEmptyPayload('', options.permanent ?? false),
         loadedJson: undefined,
         stale: false,
         isNew: true,
@@ -157,27 +162,36 @@ export function createSessionCodec<T extends SessionData = SessionData>(
     }
   }
 
-  async function commit(session: Session<T>, jar: CookieJar): Promise<void> {
+  /** What commit would do, decided synchronously: adapters skip holding a response when it is `'none'`. */
+  function pendingCommit(session: Session<T>): 'none' | 'delete' | 'write' {
     const state = session[SESSION_STATE]
     const { payload } = state
+    if (state.destroyed) return state.loadedCookies.length > 0 ? 'delete' : 'none'
     const isEmpty = Object.keys(payload.data).length === 0 && payload.flashes.length === 0
-    if (state.destroyed) {
-      deleteAll(state.loadedCookies, jar)
-      state.loadedCookies = []
-      return
-    }
     // Every read and write goes through an accessor, so an untouched session cannot have changed;
     // comparing JSON also catches nested objects changed in place.
     const changed =
       state.accessed && (state.loadedJson === undefined ? !isEmpty : JSON.stringify(payload) !== state.loadedJson)
     if (isEmpty && !state.regenerated) {
       // Flask's rule: a session emptied by the handler is deleted, not stored empty.
-      if (changed && !state.isNew) deleteAll(state.loadedCookies, jar)
-      return
+      return changed && state.loadedCookies.length > 0 ? 'delete' : 'none'
     }
     const rolling = options.rolling === true && state.accessed
-    if (!changed && !state.regenerated && !state.stale && !rolling) return
+    return changed || state.regenerated || state.stale || rolling ? 'write' : 'none'
+  }
 
+  async function commit(session: Session<T>, jar: CookieJar): Promise<void> {
+    const state = session[SESSION_STATE]
+    const pending = pendingCommit(session)
+    if (pending === 'none') return
+    if (pending === 'delete') {
+      deleteAll(state.loadedCookies, jar)
+      state.loadedCookies = []
+      state.loadedJson = state.destroyed ? undefined : JSON.stringify(state.payload)
+      return
+    }
+    const { payload } = state
+    if (payload.id === '') payload.id = newId()
     const token = await format.encode(payload, context())
     const attributes = attributesFor(state, jar)
     const chunks = splitIntoChunks(cookieName, token, attributes)
@@ -195,5 +209,5 @@ export function createSessionCodec<T extends SessionData = SessionData>(
     state.regenerated = false
   }
 
-  return { cookieName, format, load, commit }
+  return { cookieName, format, load, commit, pendingCommit }
 }

@@ -26,8 +26,20 @@ export interface SessionHandler<T extends SessionData = SessionData> {
   /** Never throws: a bad cookie reads as a new empty session. */
   begin(cookieHeader: string | null | undefined, request: { secure: boolean }): Promise<RequestScope<T>>
   /**
-   * Commits once; later calls return no headers. Throws `SessionTooLargeError` (nothing written for the
-   * session; cookies set through the jar are still returned on the error's `setCookie`).
+   * Commits the session now, for a route that wants to catch `SessionTooLargeError` itself (answer 413).
+   * Later changes are committed again by `end`. On the error nothing is written for the session, so the
+   * client keeps its previous one.
+   */
+  commit(scope: RequestScope<T>): Promise<void>
+  /**
+   * Whether `end` has work that needs the event loop (crypto). When false, `end` still returns the jar's
+   * headers but an adapter with synchronous header writes (Express) need not hold the response.
+   */
+  needsCommit(scope: RequestScope<T>): boolean
+  /**
+   * Commits and returns every `Set-Cookie` to send; a second call returns nothing. Throws
+   * `SessionTooLargeError` with nothing written for the session (the jar's other cookies are still in
+   * `scope.cookies.setCookieHeaders`).
    */
   end(scope: RequestScope<T>): Promise<ScopeResult>
 }
@@ -52,6 +64,8 @@ export function createSessionHandler<T extends SessionData = SessionData>(
       const cookies = new CookieJar(cookieHeader, { keyring, secure: request.secure })
       return { session: await codec.load(cookies), cookies }
     },
+    commit: (scope) => codec.commit(scope.session, scope.cookies),
+    needsCommit: (scope) => codec.pendingCommit(scope.session) !== 'none',
     async end(scope) {
       if (ENDED.has(scope)) return { setCookie: [], vary: false }
       ENDED.add(scope)

@@ -112,7 +112,10 @@ export class Session<T extends SessionData = SessionData> {
 
   /** Random identity of this session, replaced by `regenerate()`. */
   get id(): string {
-    return this.#read().id
+    const payload = this.#read()
+    // Made on first use: most requests never need one, and randomness is not free.
+    if (payload.id === '') payload.id = this.#newId()
+    return payload.id
   }
 
   /** True until the session has been committed once: no valid cookie came with the request. */

@@ -10,33 +10,46 @@
 const TUPLE = Symbol.for('cookietin.flask.tuple')
 const UUID = Symbol.for('cookietin.flask.uuid')
 
-/**
- * A Python `tuple` (tag `' t'`). Flask stores flashed messages as `(category, message)` tuples.
- * An `Array`, so indexing, destructuring and iteration work; methods that build a new array
- * (`map`, `slice`, `filter`) return plain arrays, which encode as Python lists.
- * @example new FlaskTuple('message', 'Saved')
- */
-export class FlaskTuple<T = unknown> extends Array<T> {
+class Tuple<T> extends Array<T> {
   declare readonly [TUPLE]: true
 
   static override get [Symbol.species](): ArrayConstructor {
     return Array
   }
 
-  /** The items, in order. Unlike `new Array(3)`, `new FlaskTuple(3)` is the one-item tuple `(3,)`. */
   constructor(...items: T[]) {
     super()
     for (const item of items) this.push(item)
   }
 
-  /** A tuple holding the items of any iterable (no spread, so long inputs are fine). */
-  static fromItems<T>(items: Iterable<T>): FlaskTuple<T> {
-    const tuple = new FlaskTuple<T>()
+  static fromItems<T>(items: Iterable<T>): Tuple<T> {
+    const tuple = new Tuple<T>()
     for (const item of items) tuple.push(item)
     return tuple
   }
 }
-Object.defineProperty(FlaskTuple.prototype, TUPLE, { value: true })
+Object.defineProperty(Tuple.prototype, TUPLE, { value: true })
+Object.defineProperty(Tuple, 'name', { value: 'FlaskTuple' })
+
+/**
+ * A Python `tuple` (tag `' t'`). Flask stores flashed messages as `(category, message)` tuples.
+ * An `Array`, so indexing, destructuring and iteration work; methods that build a new array
+ * (`map`, `slice`, `filter`) return plain arrays, which encode as Python lists.
+ * @example new FlaskTuple('message', 'Saved')
+ */
+export type FlaskTuple<T = unknown> = Tuple<T>
+
+export interface FlaskTupleConstructor {
+  /** The empty tuple `()`. */
+  new <T = unknown>(): FlaskTuple<T>
+  /** The items, in order. Unlike `new Array(3)`, `new FlaskTuple(3)` is the one-item tuple `(3,)`. */
+  new <A extends unknown[]>(...items: A): FlaskTuple<A[number]>
+  readonly prototype: FlaskTuple
+  /** A tuple of the items of any iterable (no spread, so long inputs are fine). */
+  fromItems<T>(items: Iterable<T>): FlaskTuple<T>
+}
+
+export const FlaskTuple: FlaskTupleConstructor = Tuple
 
 /**
  * `markupsafe.Markup` (tag `' m'`): a string already safe to put in HTML, so templates do not escape it.

@@ -1,0 +1,67 @@
+import { createSessionHandler, parseCookies } from '@cookietin/core'
+import { type Action, type Site, createSite } from '../src/api.ts'
+import { type Env, loadConfig, sessionOptions } from '../src/config.ts'
+import type { HttpResponse } from '../src/http.ts'
+import { type UserStore, createUserStore } from '../src/users.ts'
+
+export const SECRET = 'test-secret-0123456789abcdef0123456789'
+
+// Hashing the demo users takes ~100 ms: once per test file.
+let sharedUsers: UserStore | undefined
+const users = () => (sharedUsers ??= createUserStore())
+
+export interface Exchange extends HttpResponse {
+  setCookie: string[]
+  vary: boolean
+  json: any
+}
+
+export interface RequestOptions {
+  body?: unknown
+  url?: string
+  params?: Record<string, string>
+  secure?: boolean
+}
+
+/**
+ * Runs site actions the way an adapter would (begin, action with an early-commit helper, end) and keeps
+ * the cookies between requests like a browser that ignores attributes.
+ */
+export async function createClient(env: Env = {}) {
+  const config = loadConfig({ SESSION_SECRETS: SECRET, ...env }, { warn: () => {} })
+  const site: Site = createSite(config, { users: users(), logError: () => {} })
+  const handler = createSessionHandler(await sessionOptions(config))
+  const jar = new Map<string, string>()
+
+  async function send(action: Action, options: RequestOptions = {}): Promise<Exchange> {
+    const header = [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
+    const scope = await handler.begin(header, { secure: options.secure ?? false })
+    const body = options.body === undefined ? null : typeof options.body === 'string' ? options.body : JSON.stringify(options.body)
+    const response = await site.handle(action, {
+      session: scope.session,
+      cookies: scope.cookies,
+      body,
+      url: options.url ?? '/',
+      params: options.params ?? {},
+      commitSession: () => handler.codec.commit(scope.session, scope.cookies),
+    })
+    let result: { setCookie: string[]; vary: boolean }
+    try {
+      result = await handler.end(scope)
+    } catch {
+      // An early commit already failed and was answered: send what the jar holds.
+      result = { setCookie: scope.cookies.setCookieHeaders, vary: true }
+    }
+    for (const line of result.setCookie) {
+      const [pair] = line.split(';')
+      const eq = pair!.indexOf('=')
+      const name = pair!.slice(0, eq)
+      const value = pair!.slice(eq + 1)
+      if (/Max-Age=0(;|$)/.test(line)) jar.delete(name)
+      else jar.set(name, value)
+    }
+    return { ...response, ...result, json: response.body && response.headers['Content-Type']?.startsWith('application/json') ? JSON.parse(response.body) : undefined }
+  }
+
+  return { site, config, send, jar, cookies: () => Object.fromEntries(Object.entries(parseCookies([...jar].map(([n, v]) => `${n}=${v}`).join('; ')))) }
+}

@@ -1,0 +1,68 @@
+import { do_not_optimize, measure } from 'mitata'
+import { type Spread, shuffled, spread } from '../stats.ts'
+import { type MicroCase, type MicroGroup, checkAgreement, createMicroCases } from './cases.ts'
+
+export interface MicroSettings {
+  rounds: number
+  /** mitata's `min_cpu_time` per case per round, in milliseconds. */
+  minCpuTimeMs: number
+}
+
+export interface MicroCaseResult {
+  id: string
+  group: string
+  lib: string
+  /** Mean time of one call in µs (mitata's `avg`, GC included), spread over rounds. */
+  us: Spread
+  /** Median sample of each round in µs, for reference. */
+  p50us: Spread
+}
+
+export interface MicroResults {
+  settings: MicroSettings
+  groups: MicroGroup[]
+  cases: MicroCaseResult[]
+}
+
+/**
+ * Checks every case agrees, then times them: `rounds` rounds, each running every case once in a
+ * freshly shuffled order, so that no case always runs first (cold) or last (after the others' garbage).
+ */
+export async function runMicro(settings: MicroSettings, log: (line: string) => void): Promise<MicroResults> {
+  const { groups, cases } = await createMicroCases()
+  await checkAgreement(cases)
+  log(`micro: ${cases.length} cases agree; timing ${settings.rounds} rounds, shuffled`)
+  const avg = new Map<string, number[]>()
+  const p50 = new Map<string, number[]>()
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const c of shuffled(cases)) {
+      const stats = await timeCase(c, settings)
+      pushTo(avg, c.id, stats.avg / 1000)
+      pushTo(p50, c.id, stats.p50 / 1000)
+    }
+    log(`micro: round ${round + 1}/${settings.rounds} done`)
+  }
+  return {
+    settings,
+    groups,
+    cases: cases.map((c) => ({ id: c.id, group: c.group, lib: c.lib, us: spread(avg.get(c.id)!), p50us: spread(p50.get(c.id)!) })),
+  }
+}
+
+function pushTo(map: Map<string, number[]>, key: string, value: number): void {
+  const list = map.get(key)
+  if (list) list.push(value)
+  else map.set(key, [value])
+}
+
+async function timeCase(c: MicroCase, settings: MicroSettings) {
+  const fn = c.fn
+  // A wrapper keeps the result alive so V8 cannot drop the work; async results are awaited by mitata.
+  const probe = fn()
+  const timed =
+    probe instanceof Promise
+      ? async () => do_not_optimize(await fn())
+      : () => do_not_optimize(fn())
+  await probe
+  return measure(timed, { min_cpu_time: settings.minCpuTimeMs * 1e6 })
+}

@@ -1,0 +1,48 @@
+import type { Client } from './client.ts'
+import type { ConformanceTarget, Env, RunningServer, SessionFormatName } from './types.ts'
+
+export interface ScenarioContext {
+  readonly target: ConformanceTarget
+  /** The format this run is for (the first of the target's formats for a format-independent scenario). */
+  readonly format: SessionFormatName
+  /**
+   * This format's environment: `SESSION_SECRETS` = secret A, `SESSION_FORMAT` = format, merged with
+   * `extra` (a key set to `undefined` is left out).
+   */
+  env(extra?: Env): Env
+  /** A server shared by every scenario of the file that asks for the same environment. */
+  server(extra?: Env): Promise<RunningServer>
+  /** A client with an empty jar on the shared server for `env(extra)`. */
+  client(extra?: Env): Promise<Client>
+  /** Starts a server this scenario owns with exactly `env`: it is closed when the scenario ends. */
+  start(env: Env): Promise<RunningServer>
+}
+
+export type FormatSelection =
+  /** Once per format of the target. */
+  | 'each'
+  /** Once, with the target's first format: the behaviour does not depend on the format. */
+  | 'once'
+  /** These formats, where the target has them. */
+  | readonly SessionFormatName[]
+
+export interface Scenario {
+  /** Names the contract row or detail, e.g. `PATCH /api/session null removes a key`. */
+  title: string
+  /** @default 'once' */
+  formats?: FormatSelection
+  /** Run alongside the neighbouring concurrent scenarios (for ones that mostly wait). */
+  concurrent?: boolean
+  /** @default 15000 ms */
+  timeout?: number
+  run(context: ScenarioContext): Promise<void>
+}
+
+export interface ScenarioGroup {
+  topic: string
+  scenarios: readonly Scenario[]
+}
+
+export function defineScenarios(topic: string, scenarios: readonly Scenario[]): ScenarioGroup {
+  return { topic, scenarios }
+}

@@ -1,0 +1,47 @@
+import { Hono } from 'hono'
+import { describe, expectTypeOf, it } from 'vitest'
+import {
+  type CookieJar,
+  type CookietinEnv,
+  type Session,
+  commitSession,
+  cookietin,
+} from '../src/index.ts'
+import { SECRET } from './fixtures.ts'
+
+type Cart = { items: string[]; user?: string }
+
+describe('hono types', () => {
+  it('hono: c.get("session") and c.var are typed from the app env, with no casts', () => {
+    const app = new Hono<CookietinEnv<Cart>>()
+    app.use(cookietin<Cart>({ secrets: SECRET }))
+    app.get('/', async (c) => {
+      expectTypeOf(c.get('session')).toEqualTypeOf<Session<Cart>>()
+      expectTypeOf(c.var.cookies).toEqualTypeOf<CookieJar>()
+      expectTypeOf(c.get('session').get('items')).toEqualTypeOf<string[] | undefined>()
+      // @ts-expect-error: not a key of Cart
+      c.get('session').get('nope')
+      // @ts-expect-error: wrong value type
+      c.get('session').set('items', 'one')
+      await commitSession(c)
+      return c.text('ok')
+    })
+  })
+
+  it('hono: the middleware alone types a route through its inferred env', () => {
+    const app = new Hono()
+    app.get('/', cookietin<Cart>({ secrets: SECRET }), (c) => {
+      expectTypeOf(c.get('session')).toEqualTypeOf<Session<Cart>>()
+      return c.text(c.get('session').get('user') ?? 'nobody')
+    })
+  })
+
+  it('hono: commitSession accepts a context with more variables', () => {
+    const app = new Hono<{ Variables: CookietinEnv<Cart>['Variables'] & { requestId: string } }>()
+    app.get('/', async (c) => {
+      await commitSession(c)
+      expectTypeOf(c.get('requestId')).toEqualTypeOf<string>()
+      return c.text('ok')
+    })
+  })
+})
