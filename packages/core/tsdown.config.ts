@@ -3,6 +3,7 @@ import { defineConfig } from 'tsdown'
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    flask: 'src/flask.ts',
     'backend.node': 'src/crypto/backend.node.ts',
     'backend.web': 'src/crypto/backend.web.ts',
   },

@@ -55,3 +55,5 @@ export {
   type Site,
   type SiteOptions,
 } from './api.ts'
+export { listen, type RunningServer } from './listen.ts'
+export { runMain, type MainOptions } from './cli.ts'

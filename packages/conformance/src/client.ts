@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http'
 import { Cookie, CookieJar } from 'tough-cookie'
 import { MAX_COOKIE_BYTES } from './constants.ts'
 
@@ -18,6 +19,42 @@ export interface RequestOptions {
   cookie?: string
   /** Store the response's Set-Cookie headers in the jar. @default true */
   store?: boolean
+  /**
+   * `'node'` sends the request with `node:http` instead of `fetch`, whose undici refuses some header
+   * bytes a real client may still send (non-ASCII in a Cookie header).
+   * @default 'fetch'
+   */
+  transport?: 'fetch' | 'node'
+}
+
+interface RawResponse {
+  status: number
+  headers: Headers
+  text: string
+}
+
+/** One request with `node:http`: the bytes go out as given (latin1), with no header validation beyond Node's. */
+function nodeRequest(url: string, method: string, headers: Headers, body: string | undefined): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const outgoing: Record<string, string> = {}
+    headers.forEach((value, name) => (outgoing[name] = value))
+    if (body !== undefined) outgoing['content-length'] = String(Buffer.byteLength(body))
+    const req = httpRequest(url, { method, headers: outgoing }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('error', reject)
+      res.on('end', () => {
+        const responseHeaders = new Headers()
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value === undefined) continue
+          for (const one of Array.isArray(value) ? value : [value]) responseHeaders.append(name, one)
+        }
+        resolve({ status: res.statusCode ?? 0, headers: responseHeaders, text: Buffer.concat(chunks).toString('utf8') })
+      })
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
 }
 
 /** Whether a parsed Set-Cookie deletes its cookie (Max-Age <= 0 or an Expires in the past). */
@@ -60,12 +97,12 @@ export class Reply {
   readonly method: string
   readonly path: string
 
-  constructor(method: string, path: string, response: Response, text: string) {
+  constructor(method: string, path: string, response: RawResponse) {
     this.method = method
     this.path = path
     this.status = response.status
     this.headers = response.headers
-    this.text = text
+    this.text = response.text
     this.setCookie = response.headers.getSetCookie()
     this.cookies = this.setCookie.map(parseSetCookie)
   }
@@ -158,8 +195,14 @@ export class Client {
     }
     const cookie = options.cookie ?? (await this.jar.getCookieString(url))
     if (cookie) headers.set('cookie', cookie)
-    const response = await fetch(url, { method, headers, redirect: 'manual', ...(body === undefined ? {} : { body }) })
-    const reply = new Reply(method, path, response, await response.text())
+    let response: RawResponse
+    if (options.transport === 'node') {
+      response = await nodeRequest(url, method, headers, body)
+    } else {
+      const fetched = await fetch(url, { method, headers, redirect: 'manual', ...(body === undefined ? {} : { body }) })
+      response = { status: fetched.status, headers: fetched.headers, text: await fetched.text() }
+    }
+    const reply = new Reply(method, path, response)
     if (options.store !== false) {
       for (const line of reply.setCookie) {
         try {

@@ -31,8 +31,6 @@ export interface Scenario {
   title: string
   /** @default 'once' */
   formats?: FormatSelection
-  /** Run alongside the neighbouring concurrent scenarios (for ones that mostly wait). */
-  concurrent?: boolean
   /** @default 15000 ms */
   timeout?: number
   run(context: ScenarioContext): Promise<void>
@@ -41,8 +39,10 @@ export interface Scenario {
 export interface ScenarioGroup {
   topic: string
   scenarios: readonly Scenario[]
+  /** Run this topic's scenarios one at a time (the others run a few at once). */
+  sequential?: boolean
 }
 
-export function defineScenarios(topic: string, scenarios: readonly Scenario[]): ScenarioGroup {
-  return { topic, scenarios }
+export function defineScenarios(topic: string, scenarios: readonly Scenario[], options: { sequential?: boolean } = {}): ScenarioGroup {
+  return { topic, scenarios, ...options }
 }

@@ -99,6 +99,10 @@ function createApp(options: Partial<SessionOptions<Data>> = {}): App {
     }
     return c.body(null, 204)
   })
+  app.post('/too-large-unhandled', (c) => {
+    c.get('session').set('blob', randomHex(10_000))
+    return c.body(null, 204)
+  })
   app.post('/early-then-more', async (c) => {
     c.get('session').set('user', 'early')
     await commitSession(c)
@@ -235,6 +239,18 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
     expect(response.status).toBe(413)
     expect(await response.json()).toEqual({ error: { code: 'SESSION_TOO_LARGE' } })
     expect(cookieNames(response)).toEqual(['other'])
+    expect(await (await b.request('/read')).json()).toEqual({
+      data: { user: 'alice' },
+      isNew: false,
+    })
+  })
+
+  it('hono: a session too large at the end of the request goes to onError (500), with no session cookie', async () => {
+    const b = browser(await start())
+    await b.request('/login/alice', { method: 'POST' })
+    const response = await b.request('/too-large-unhandled', { method: 'POST' })
+    expect([response.status, await response.text()]).toEqual([500, 'boom'])
+    expect(response.headers.getSetCookie()).toEqual([])
     expect(await (await b.request('/read')).json()).toEqual({
       data: { user: 'alice' },
       isNew: false,

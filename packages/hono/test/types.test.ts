@@ -4,6 +4,7 @@ import {
   type CookieJar,
   type CookietinEnv,
   type Session,
+  SessionTooLargeError,
   commitSession,
   cookietin,
 } from '../src/index.ts'
@@ -42,6 +43,30 @@ describe('hono types', () => {
       await commitSession(c)
       expectTypeOf(c.get('requestId')).toEqualTypeOf<string>()
       return c.text('ok')
+    })
+  })
+
+  it('hono: the README examples compile', () => {
+    type Data = { user: string; visits: number; cart: string[] }
+    const app = new Hono<CookietinEnv<Data>>()
+    app.use(cookietin<Data>({ secrets: SECRET }))
+    app.get('/', (c) => {
+      const session = c.get('session')
+      session.set('visits', (session.get('visits') ?? 0) + 1)
+      return c.text(
+        `Visits: ${session.get('visits')}; theme: ${c.get('cookies').get('theme') ?? 'light'}`,
+      )
+    })
+    app.post('/cart/:item', async (c) => {
+      const session = c.get('session')
+      session.set('cart', [...(session.get('cart') ?? []), c.req.param('item')])
+      try {
+        await commitSession(c)
+      } catch (error) {
+        if (error instanceof SessionTooLargeError) return c.json({ error: 'cart too large' }, 413)
+        throw error
+      }
+      return c.json({ cart: session.get('cart') })
     })
   })
 })

@@ -105,6 +105,10 @@ const routes: Record<string, Route> = {
     }
     ctx.status = 204
   },
+  'POST /too-large-unhandled': (ctx) => {
+    ctx.session.set('blob', randomHex(10_000))
+    ctx.status = 204
+  },
   'POST /early-then-more': async (ctx) => {
     ctx.session.set('user', 'early')
     await commitSession(ctx)
@@ -284,6 +288,18 @@ describe.each(cases)('$koa over HTTP, $backend crypto', ({ Koa, crypto }) => {
     expect(response.status).toBe(413)
     expect(await response.json()).toEqual({ error: { code: 'SESSION_TOO_LARGE' } })
     expect(cookieNames(response)).toEqual(['other'])
+    expect(await (await b.request('/read')).json()).toEqual({
+      data: { user: 'alice' },
+      isNew: false,
+    })
+  })
+
+  it('koa: a session too large at the end of the request is a 500 with no session cookie', async () => {
+    const b = browser(await start())
+    await b.request('/login/alice', { method: 'POST' })
+    const response = await b.request('/too-large-unhandled', { method: 'POST' })
+    expect(response.status).toBe(500)
+    expect(response.headers.getSetCookie()).toEqual([])
     expect(await (await b.request('/read')).json()).toEqual({
       data: { user: 'alice' },
       isNew: false,

@@ -58,6 +58,8 @@ export interface LoadResults {
 }
 
 const SERVER_ENTRY = fileURLToPath(new URL('./server.ts', import.meta.url))
+/** The same lean TypeScript loader the benchmark itself runs under (see loader/hooks.mjs). */
+const LOADER = new URL('../../loader/register.mjs', import.meta.url).href
 const READY_TIMEOUT_MS = 60_000
 const STATS_TIMEOUT_MS = 10_000
 
@@ -92,7 +94,7 @@ export function cpuTicks(pid: number): number {
 }
 
 async function startServer(config: LoadConfig): Promise<ServerHandle> {
-  const child = spawn(process.execPath, ['--conditions=@cookietin/source', '--import', 'tsx', SERVER_ENTRY, config.id], {
+  const child = spawn(process.execPath, ['--conditions=@cookietin/source', '--import', LOADER, SERVER_ENTRY, config.id], {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production' },
   })

@@ -1,5 +1,5 @@
 /**
- * Reading a request's `Cookie` header (RFC 6265bis §5.7 produces it; §4.2 describes it).
+ * Reading a request's `Cookie` header (RFC 6265bis §4.2; browsers build it by §5.8.3).
  * The header is untrusted input, so nothing here throws: whatever cannot be read as a cookie is
  * skipped. One forward pass with `indexOf`, no regular expressions, so time is linear in the
  * header's length whatever an attacker sends.
@@ -22,7 +22,7 @@ const NullObject = /* @__PURE__ */ (() => {
  * - Never throws; `null`, `undefined` or an empty header give an empty object.
  * - Pairs are split on `;`; names and values are trimmed of spaces and tabs (OWS).
  * - A pair without `=` or with an empty name is skipped.
- * - The first of several cookies with the same name wins (RFC 6265bis §5.7.3 sends the most
+ * - The first of several cookies with the same name wins (RFC 6265bis §5.8.3 sends the most
  *   specific path first).
  * - A value wrapped in double quotes (RFC 6265bis §4.1.1 allows `DQUOTE *cookie-octet DQUOTE`)
  *   loses them; a value containing `%` is percent-decoded as UTF-8 when every escape decodes,

@@ -169,6 +169,21 @@ describe('serializeCookie', () => {
     const token = 'A'.repeat(4000)
     expect(serializeCookie('s', token)).toBe(`s=${token}`)
   })
+
+  it('leaves exactly the cookie-octets other than % unescaped (RFC 6265 §4.1.1)', () => {
+    // cookie-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
+    const isCookieOctet = (c: number) =>
+      c === 0x21 ||
+      (c >= 0x23 && c <= 0x2b) ||
+      (c >= 0x2d && c <= 0x3a) ||
+      (c >= 0x3c && c <= 0x5b) ||
+      (c >= 0x5d && c <= 0x7e)
+    for (let c = 0; c < 0x100; c++) {
+      const ch = String.fromCharCode(c)
+      const raw = isCookieOctet(c) && ch !== '%'
+      expect(serializeCookie('v', ch)).toBe(raw ? `v=${ch}` : `v=${encodeURIComponent(ch)}`)
+    }
+  })
 })
 
 describe('serializeCookie errors', () => {
@@ -586,6 +601,15 @@ describe('serializeCookieDeletion', () => {
 })
 
 describe('isValidCookieName', () => {
+  it('accepts exactly the RFC 9110 tchar characters', () => {
+    const tchars = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    for (let c = 0; c < 0x100; c++) {
+      const ch = String.fromCharCode(c)
+      expect(isValidCookieName(ch)).toBe(tchars.includes(ch))
+      expect(isValidCookieName(`a${ch}b`)).toBe(tchars.includes(ch))
+    }
+  })
+
   it.each([
     ['session', true],
     ['__Host-id', true],

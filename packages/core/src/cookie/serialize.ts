@@ -44,7 +44,7 @@ export interface CookieOptions {
    * Absolute expiry, written as an IMF-fixdate (`Date#toUTCString`, RFC 6265bis §4.1.1
    * `sane-cookie-date`). Capped at now + 400 days (RFC 6265bis §5.5). An invalid Date, or one
    * before 1601 which browsers cannot parse (RFC 6265bis §5.1.1), throws `INVALID_EXPIRES`.
-   * When both are given, browsers obey `maxAge` (RFC 6265bis §5.7 step 15).
+   * When both are given, browsers obey `maxAge` (RFC 6265bis §4.1.2.2).
    * @default undefined (no Expires)
    */
   expires?: Date
@@ -80,7 +80,7 @@ export interface CookieOptions {
    * Whether cross-site requests carry the cookie (RFC 6265bis §4.1.2.7). Any case is accepted;
    * `true` is `Strict`, `false` leaves the attribute out. `None` forces `Secure`, since browsers
    * reject `SameSite=None` without it. Other values throw `INVALID_SAME_SITE`.
-   * @default undefined (no attribute; browsers then treat the cookie as Lax)
+   * @default undefined (no attribute; Chrome then treats the cookie as Lax, other browsers as None)
    * @example { sameSite: 'Lax' }
    */
   sameSite?: SameSite
@@ -149,10 +149,10 @@ export function serializeCookie(name: string, value: string, options?: CookieOpt
  * Serializes a `Set-Cookie` header value that deletes the cookie `name`: an empty value,
  * `Max-Age=0` and an `Expires` in 1970 (for clients that predate Max-Age).
  *
- * A browser deletes only the cookie with the same name, domain and path (RFC 6265bis §5.7
- * step 23), so pass the `domain` and `path` the cookie was set with. There is no default path:
- * without one the browser uses the request's directory, which is rarely what was set; callers
- * usually pass `{ path: '/' }`. Prefix rules apply as in {@link serializeCookie} (so a `__Host-`
+ * A browser replaces (and so deletes) only the cookie with the same name, domain and path
+ * (RFC 6265bis §5.7, the storage model), so pass the `domain` and `path` the cookie was set with.
+ * There is no default path: without one the browser uses the request's directory, which is
+ * rarely what was set; callers usually pass `{ path: '/' }`. Prefix rules apply as in {@link serializeCookie} (so a `__Host-`
  * cookie is deleted with `Path=/; Secure`).
  *
  * @example serializeCookieDeletion('lang', { path: '/' })
@@ -204,53 +204,58 @@ function assertName(name: string): void {
   }
 }
 
-const HEX = '0123456789ABCDEF'
-
-function percent(byte: number): string {
-  return '%' + HEX[byte >> 4]! + HEX[byte & 15]!
-}
+/** `%XX` for every ASCII character, upper-case hex as `encodeURIComponent` writes it. */
+const ASCII_ESCAPES = Array.from(
+  { length: 128 },
+  (_, code) => `%${code.toString(16).toUpperCase().padStart(2, '0')}`,
+)
 
 /**
  * `value` with every character but the cookie-octets other than '%' percent-encoded as UTF-8
- * (what `encodeURIComponent` produces for them). Values that need no escape, such as base64url
- * session tokens, are returned as they are.
+ * (what `encodeURIComponent` produces for them), and cookie-octets left as they are, so values
+ * such as JSON stay short. Values that need no escape, such as base64url session tokens, are
+ * returned unchanged.
  */
 function encodeCookieValue(name: string, value: string): string {
   if (isSafeValue(value)) return value
-  let i = 0
-  while (isSafeValueChar(value.charCodeAt(i))) i++
-  let out = value.slice(0, i)
-  for (; i < value.length; i++) {
-    let code = value.charCodeAt(i)
-    if (isSafeValueChar(code)) {
-      out += value[i]!
-    } else if (code < 0x80) {
-      out += percent(code)
-    } else if (code < 0x800) {
-      out += percent(0xc0 | (code >> 6)) + percent(0x80 | (code & 63))
-    } else if (code < 0xd800 || code > 0xdfff) {
-      out +=
-        percent(0xe0 | (code >> 12)) +
-        percent(0x80 | ((code >> 6) & 63)) +
-        percent(0x80 | (code & 63))
+  let out = ''
+  let pending = 0 // start of the characters copied as they are
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i)
+    if (code < 0x80) {
+      if (isSafeValueChar(code)) continue
+      out += value.slice(pending, i) + ASCII_ESCAPES[code]!
+      pending = i + 1
     } else {
-      const low = value.charCodeAt(i + 1)
-      if (code > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff)) {
-        throw new CookieError(
-          'INVALID_COOKIE_VALUE',
-          `Cookie value for "${name}" has a lone surrogate ${describeChar(value, i)} at position ${i}, which has no UTF-8 encoding`,
-        )
-      }
-      code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00)
-      i++
-      out +=
-        percent(0xf0 | (code >> 18)) +
-        percent(0x80 | ((code >> 12) & 63)) +
-        percent(0x80 | ((code >> 6) & 63)) +
-        percent(0x80 | (code & 63))
+      // A run of non-ASCII goes to the engine's UTF-8 encoder in one call.
+      let end = i + 1
+      while (end < value.length && value.charCodeAt(end) >= 0x80) end++
+      out += value.slice(pending, i) + encodeNonAscii(name, value, i, end)
+      pending = end
+      i = end - 1
     }
   }
-  return out
+  return out + value.slice(pending)
+}
+
+function encodeNonAscii(name: string, value: string, start: number, end: number): string {
+  try {
+    return encodeURIComponent(value.slice(start, end))
+  } catch {
+    // URIError: a lone surrogate, which has no UTF-8 encoding. Find it to name it.
+    let i = start
+    while (i < end) {
+      const code = value.charCodeAt(i)
+      const next = value.charCodeAt(i + 1)
+      if (code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i += 2
+      else if (code >= 0xd800 && code <= 0xdfff) break
+      else i++
+    }
+    throw new CookieError(
+      'INVALID_COOKIE_VALUE',
+      `Cookie value for "${name}" has a lone surrogate ${describeChar(value, i)} at position ${i}, which has no UTF-8 encoding`,
+    )
+  }
 }
 
 const NO_PREFIX = 0
@@ -259,7 +264,7 @@ const HOST_PREFIX = 2
 type Prefix = typeof NO_PREFIX | typeof SECURE_PREFIX | typeof HOST_PREFIX
 
 function prefixOf(name: string): Prefix {
-  // Browsers match the prefixes case-insensitively (RFC 6265bis §5.7 steps 20-21), so `__HOST-x`
+  // Browsers match the prefixes case-insensitively (RFC 6265bis §5.7), so `__HOST-x`
   // gets the same treatment as `__Host-x`.
   if (name.charCodeAt(0) !== 0x5f || name.charCodeAt(1) !== 0x5f) return NO_PREFIX
   const head = name.slice(0, 9).toLowerCase()

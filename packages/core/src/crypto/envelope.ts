@@ -66,7 +66,8 @@ export type OpenResult =
   | { ok: false; reason: InvalidReason }
 
 const encoder = new TextEncoder()
-const decoder = new TextDecoder('utf-8', { fatal: true })
+// fatal: invalid UTF-8 is malformed, never U+FFFD. ignoreBOM: a value that starts with U+FEFF keeps it.
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000)
 

@@ -50,7 +50,7 @@ function toBytes(secret: Secret): Uint8Array {
 }
 
 /** Names a secret in an error without ever printing it: position, and which end of the ring it is. */
-function describe(index: number, count: number): string {
+function nameSecret(index: number, count: number): string {
   if (count === 1) return 'The secret'
   const where = index === 0 ? 'the newest' : index === count - 1 ? 'the oldest' : `the ${ordinal(index + 1)} newest`
   return `Secret #${index} (${where} of ${count})`
@@ -71,7 +71,7 @@ function checkSecrets(secrets: readonly Secret[] | null | undefined): Uint8Array
   }
   const seen = new Map<string, number>()
   return secrets.map((secret: unknown, index) => {
-    const which = describe(index, secrets.length)
+    const which = nameSecret(index, secrets.length)
     if (typeof secret !== 'string' && !(secret instanceof Uint8Array)) {
       throw new ConfigError('INVALID_OPTION', `${which} must be a string or a Uint8Array`)
     }

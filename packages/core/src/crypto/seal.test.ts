@@ -63,6 +63,22 @@ describe.each([nodeBackend, webBackend])('sealed values on the $name back-end', 
     })
   })
 
+  it('keeps a leading U+FEFF (byte order mark) and every other code point exactly', async () => {
+    for (const value of [
+      '\uFEFF',
+      '\uFEFF{"a":1}',
+      '\uFEFF\uFEFF',
+      'a\u0000b',
+      '\u{10FFFF}',
+      '🍪'.repeat(40),
+    ]) {
+      for (const compress of [false, true]) {
+        const token = await sealValue(ring, 'n', value, { compress })
+        expect(await unsealValue(ring, 'n', token)).toMatchObject({ ok: true, value })
+      }
+    }
+  })
+
   it('round-trips any string of Unicode code points (property)', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -145,7 +145,7 @@ const reference = (() => {
     try {
       return {
         ok: true,
-        value: new TextDecoder('utf-8', { fatal: true }).decode(data),
+        value: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(data),
         issuedAt,
         expiresAt,
         stale,
@@ -315,6 +315,12 @@ const CASES: CaseInput[] = [
     value: 'héllo wörld · 日本語 · 🍪',
   },
   { id: 'empty', description: 'empty value: the envelope is the 9-byte header alone', value: '' },
+  {
+    id: 'byte-order-mark',
+    description:
+      'value starting with U+FEFF (EF BB BF): a decoder must keep it, not strip it as a BOM',
+    value: '\uFEFF{"a":1}',
+  },
   {
     id: 'older-key',
     description: 'made by the oldest of three keys before two rotations: verifies with stale true',
@@ -583,6 +589,7 @@ describe('native.json test vectors', () => {
         true,
       )
       expect(mine.some((v) => v.value === '')).toBe(true)
+      expect(mine.some((v) => v.value.startsWith('\uFEFF'))).toBe(true)
       expect(mine.some((v) => v.issue.signingKey === 2 && v.verify.expect.stale)).toBe(true)
       const reasons = new Set(vectors.invalid.filter((v) => v.kind === kind).map((v) => v.reason))
       expect([...reasons].sort()).toEqual([

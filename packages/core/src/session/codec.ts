@@ -61,6 +61,7 @@ export function createSessionCodec<T extends SessionData = SessionData>(
   const warnSink = options.warn ?? ((message: string) => console.warn(message))
   const setup: FormatSetup = {
     secrets: Array.isArray(options.secrets) ? options.secrets : [options.secrets as string],
+    maxAge,
     warn: (message) => {
       if (warned.has(message)) return
       warned.add(message)

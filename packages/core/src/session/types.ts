@@ -50,6 +50,8 @@ export interface SessionFormat {
 
 export interface FormatSetup {
   secrets: readonly Secret[]
+  /** The session lifetime in seconds (the codec's `maxAge`). */
+  maxAge: number
   backend?: CryptoBackend
   random?: (buffer: Uint8Array) => Uint8Array
   /** Emits a configuration warning once (e.g. a short Flask secret). */

@@ -26,13 +26,23 @@ describe.each([
   })
 
   it('reads what Flask writes, compressed or not', async () => {
-    expect(await codec.loads('eyJuIjpbMSwyLDNdLCJ1c2VyIjoiYWxpY2UifQ.ZVPxAA.u7HMuiavZHaUC9rZifZmQLhoHsM', T)).toEqual({
+    expect(
+      await codec.loads(
+        'eyJuIjpbMSwyLDNdLCJ1c2VyIjoiYWxpY2UifQ.ZVPxAA.u7HMuiavZHaUC9rZifZmQLhoHsM',
+        T,
+      ),
+    ).toEqual({
       ok: true,
       value: { user: 'alice', n: [1, 2, 3] },
       keyIndex: 0,
       timestamp: T,
     })
-    expect(await codec.loads('.eJyrVkrKTFeyUkpMSh5Fo4jqSKkWAO8A6J0.ZVPxAA.3ZOzPMqE4vK0Pxf9TtnDGT6qfbU', T)).toMatchObject({
+    expect(
+      await codec.loads(
+        '.eJyrVkrKTFeyUkpMSh5Fo4jqSKkWAO8A6J0.ZVPxAA.3ZOzPMqE4vK0Pxf9TtnDGT6qfbU',
+        T,
+      ),
+    ).toMatchObject({
       ok: true,
       value: { big: 'abc'.repeat(200) },
     })
@@ -59,7 +69,9 @@ describe.each([
   })
 
   it('compresses a large payload and reads it back', async () => {
-    const value = { cart: Array.from({ length: 200 }, (_, i) => ({ sku: `item-${i % 7}`, qty: 1 })) }
+    const value = {
+      cart: Array.from({ length: 200 }, (_, i) => ({ sku: `item-${i % 7}`, qty: 1 })),
+    }
     const cookie = await codec.dumps(value, T)
     expect(cookie.startsWith('.')).toBe(true)
     expect(cookie.length).toBeLessThan(b64(JSON.stringify(value)).length / 4)
@@ -69,7 +81,10 @@ describe.each([
   it('enforces max age for every session, and refuses timestamps beyond the clock skew', async () => {
     const cookie = await codec.dumps({ a: 1 }, T)
     expect((await codec.loads(cookie, T + FLASK_DEFAULT_MAX_AGE)).ok).toBe(true)
-    expect(await codec.loads(cookie, T + FLASK_DEFAULT_MAX_AGE + 1)).toEqual({ ok: false, reason: 'expired' })
+    expect(await codec.loads(cookie, T + FLASK_DEFAULT_MAX_AGE + 1)).toEqual({
+      ok: false,
+      reason: 'expired',
+    })
     expect((await codec.loads(cookie, T - 60)).ok).toBe(true)
     expect(await codec.loads(cookie, T - 61)).toEqual({ ok: false, reason: 'future' })
     const strict = createFlaskCodec({ secrets: [SECRET], backend, maxAge: 10, clockSkew: 0 })
@@ -81,7 +96,11 @@ describe.each([
   it('signs with the first secret and verifies with any, reporting the index', async () => {
     const old = createFlaskCodec({ secrets: [OLD_SECRET], backend })
     const rotated = createFlaskCodec({ secrets: [SECRET, OLD_SECRET], backend })
-    expect(await rotated.loads(await old.dumps({ a: 1 }, T), T)).toMatchObject({ ok: true, keyIndex: 1, value: { a: 1 } })
+    expect(await rotated.loads(await old.dumps({ a: 1 }, T), T)).toMatchObject({
+      ok: true,
+      keyIndex: 1,
+      value: { a: 1 },
+    })
     const reissued = await rotated.dumps({ a: 1 }, T)
     expect(reissued).toBe(await codec.dumps({ a: 1 }, T))
     expect(await rotated.loads(reissued, T)).toMatchObject({ ok: true, keyIndex: 0 })
@@ -99,7 +118,10 @@ describe.each([
         expect((await codec.loads(forged, T)).ok, forged).toBe(false)
       }
       for (let bit = 0; bit < 7; bit++) {
-        const forged = cookie.slice(0, i) + String.fromCharCode(cookie.charCodeAt(i) ^ (1 << bit)) + cookie.slice(i + 1)
+        const forged =
+          cookie.slice(0, i) +
+          String.fromCharCode(cookie.charCodeAt(i) ^ (1 << bit)) +
+          cookie.slice(i + 1)
         expect((await codec.loads(forged, T)).ok, forged).toBe(false)
       }
     }
@@ -107,7 +129,8 @@ describe.each([
 
   it('does not let __proto__ in a signed cookie touch any prototype', async () => {
     const signer = createTimestampSigner({ secrets: [SECRET], salt: 'cookie-session', backend })
-    const json = '{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"isAdmin":true}},"x":{" di":{" t__":{"__proto__":[1]}}}}'
+    const json =
+      '{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"isAdmin":true}},"x":{" di":{" t__":{"__proto__":[1]}}}}'
     const result = await codec.loads(await signer.sign(b64(json), T), T)
     expect(result.ok).toBe(true)
     if (!result.ok) return
@@ -124,7 +147,8 @@ describe.each([
   it('reads validly signed but ill-formed payloads as malformed or too large, never throwing', async () => {
     const signer = createTimestampSigner({ secrets: [SECRET], salt: 'cookie-session', backend })
     const signed = (payload: string) => signer.sign(payload, T)
-    const deflate = async (bytes: Uint8Array) => `.${Buffer.from(await backend.compress(bytes, 'deflate')).toString('base64url')}`
+    const deflate = async (bytes: Uint8Array) =>
+      `.${Buffer.from(await backend.compress(bytes, 'deflate')).toString('base64url')}`
     const cases: [string, string][] = [
       ['malformed', b64('[1,2]')],
       ['malformed', b64('"session"')],
@@ -139,10 +163,16 @@ describe.each([
       ['malformed', b64(`{"a":${'['.repeat(600)}${']'.repeat(600)}}`)],
     ]
     for (const [reason, payload] of cases) {
-      expect(await codec.loads(await signed(payload), T), payload.slice(0, 40)).toEqual({ ok: false, reason })
+      expect(await codec.loads(await signed(payload), T), payload.slice(0, 40)).toEqual({
+        ok: false,
+        reason,
+      })
     }
     // Flask's tag-like dict at the top level is still a dict.
-    expect(await codec.loads(await signed(b64('{" di":{" t__":[1]}}')), T)).toMatchObject({ ok: true, value: { ' t': [1] } })
+    expect(await codec.loads(await signed(b64('{" di":{" t__":[1]}}')), T)).toMatchObject({
+      ok: true,
+      value: { ' t': [1] },
+    })
   })
 
   it('never throws for any string', async () => {
@@ -161,17 +191,27 @@ describe.each([
     ]
     for (const cookie of fixed) expect((await codec.loads(cookie, T)).ok).toBe(false)
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: fc.constantFrom(...'AZaz09-_.é\u0000 '.split('')), maxLength: 80 }), async (cookie) => {
-        expect((await codec.loads(cookie, T)).ok).toBe(false)
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: fc.constantFrom(...'AZaz09-_.é\u0000 '.split('')), maxLength: 80 }),
+        async (cookie) => {
+          expect((await codec.loads(cookie, T)).ok).toBe(false)
+        },
+      ),
     )
-    expect(await codec.loads(undefined as unknown as string, T)).toEqual({ ok: false, reason: 'malformed' })
+    expect(await codec.loads(undefined as unknown as string, T)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    })
     expect(await codec.loads('x'.repeat(20_000), T)).toEqual({ ok: false, reason: 'too_large' })
   })
 
   it('refuses to write what Flask could not read back', async () => {
-    await expect(codec.dumps([] as unknown as Record<string, unknown>, T)).rejects.toThrow(TypeError)
-    await expect(codec.dumps(new Markup('x') as unknown as Record<string, unknown>, T)).rejects.toThrow(TypeError)
+    await expect(codec.dumps([] as unknown as Record<string, unknown>, T)).rejects.toThrow(
+      TypeError,
+    )
+    await expect(
+      codec.dumps(new Markup('x') as unknown as Record<string, unknown>, T),
+    ).rejects.toThrow(TypeError)
     await expect(codec.dumps({ f: () => 1 }, T)).rejects.toThrow(TypeError)
     await expect(codec.dumps({ a: 1 }, -1)).rejects.toThrow(ConfigError)
     await expect(codec.loads('x', Number.NaN)).rejects.toThrow(ConfigError)
@@ -193,12 +233,18 @@ describe('createFlaskCodec options', () => {
   })
 
   it('throws for repeated secrets and invalid numbers', () => {
-    expect(() => createFlaskCodec({ secrets: [SECRET, SECRET] })).toThrow(expect.objectContaining({ code: 'DUPLICATE_SECRET' }))
-    expect(() => createFlaskCodec({ secrets: [SECRET], maxAge: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }))
+    expect(() => createFlaskCodec({ secrets: [SECRET, SECRET] })).toThrow(
+      expect.objectContaining({ code: 'DUPLICATE_SECRET' }),
+    )
+    expect(() => createFlaskCodec({ secrets: [SECRET], maxAge: -1 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    )
     expect(() => createFlaskCodec({ secrets: [SECRET], clockSkew: Number.NaN })).toThrow(
       expect.objectContaining({ code: 'INVALID_OPTION' }),
     )
-    expect(() => createFlaskCodec({ secrets: [42 as unknown as string] })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }))
+    expect(() => createFlaskCodec({ secrets: [42 as unknown as string] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    )
   })
 
   it('warns once, without the secret, when a secret is shorter than 32 bytes, and still works', async () => {
@@ -224,7 +270,10 @@ describe('createFlaskCodec options', () => {
   it('uses the salt', async () => {
     const a = createFlaskCodec({ secrets: [SECRET] })
     const b = createFlaskCodec({ secrets: [SECRET], salt: 'other-salt' })
-    expect(await b.loads(await a.dumps({ a: 1 }, T), T)).toEqual({ ok: false, reason: 'bad_signature' })
+    expect(await b.loads(await a.dumps({ a: 1 }, T), T)).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    })
   })
 
   it('defaults now to the current time', async () => {

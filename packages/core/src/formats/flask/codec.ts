@@ -82,8 +82,16 @@ export interface FlaskCodec {
 
 function resolveNow(now: number | undefined): number {
   if (now === undefined) return Math.floor(Date.now() / 1000)
-  if (typeof now !== 'number' || !Number.isFinite(now) || now < 0 || now > Number.MAX_SAFE_INTEGER) {
-    throw new ConfigError('INVALID_OPTION', `now must be a Unix time in seconds; got ${String(now)}`)
+  if (
+    typeof now !== 'number' ||
+    !Number.isFinite(now) ||
+    now < 0 ||
+    now > Number.MAX_SAFE_INTEGER
+  ) {
+    throw new ConfigError(
+      'INVALID_OPTION',
+      `now must be a Unix time in seconds; got ${String(now)}`,
+    )
   }
   return Math.floor(now)
 }
@@ -91,21 +99,29 @@ function resolveNow(now: number | undefined): number {
 function checkSeconds(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ConfigError('INVALID_OPTION', `${name} must be a non-negative number of seconds; got ${String(value)}`)
+    throw new ConfigError(
+      'INVALID_OPTION',
+      `${name} must be a non-negative number of seconds; got ${String(value)}`,
+    )
   }
   return value
 }
 
 function checkSecrets(secrets: readonly string[], warn: (message: string) => void): void {
   if (!Array.isArray(secrets) || secrets.length === 0) {
-    throw new ConfigError('NO_SECRET', 'No secret given: pass the Flask app\'s SECRET_KEY in `secrets`')
+    throw new ConfigError(
+      'NO_SECRET',
+      "No secret given: pass the Flask app's SECRET_KEY in `secrets`",
+    )
   }
   const seen = new Set<string>()
   const short: string[] = []
   secrets.forEach((secret: unknown, index) => {
-    if (typeof secret !== 'string') throw new ConfigError('INVALID_OPTION', `Secret #${index} must be a string`)
+    if (typeof secret !== 'string')
+      throw new ConfigError('INVALID_OPTION', `Secret #${index} must be a string`)
     if (secret.length === 0) throw new ConfigError('NO_SECRET', `Secret #${index} is empty`)
-    if (seen.has(secret)) throw new ConfigError('DUPLICATE_SECRET', `Secret #${index} repeats an earlier secret`)
+    if (seen.has(secret))
+      throw new ConfigError('DUPLICATE_SECRET', `Secret #${index} repeats an earlier secret`)
     seen.add(secret)
     const bytes = new TextEncoder().encode(secret).length
     if (bytes < RECOMMENDED_SECRET_BYTES) short.push(`#${index} (${bytes} bytes)`)
@@ -152,7 +168,8 @@ export function createFlaskCodec(options: FlaskCodecOptions): FlaskCodec {
 
     async loads(cookie, now) {
       const current = resolveNow(now)
-      if (typeof cookie !== 'string' || cookie.length === 0) return { ok: false, reason: 'malformed' }
+      if (typeof cookie !== 'string' || cookie.length === 0)
+        return { ok: false, reason: 'malformed' }
       if (cookie.length > MAX_COOKIE_LENGTH) return { ok: false, reason: 'too_large' }
       try {
         const signed = await signer.unsign(cookie)
@@ -165,7 +182,12 @@ export function createFlaskCodec(options: FlaskCodecOptions): FlaskCodec {
         const decoded = decodeTaggedJson(payload.json)
         // Flask builds the session with dict(data): the top level must be a dict.
         if (!decoded.ok || !isDict(decoded.value)) return { ok: false, reason: 'malformed' }
-        return { ok: true, value: decoded.value, keyIndex: signed.keyIndex, timestamp: signed.timestamp }
+        return {
+          ok: true,
+          value: decoded.value,
+          keyIndex: signed.keyIndex,
+          timestamp: signed.timestamp,
+        }
       } catch {
         // Unreachable for any input as far as we know; the contract is still "never throws".
         return { ok: false, reason: 'malformed' }

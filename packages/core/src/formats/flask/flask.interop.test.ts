@@ -27,7 +27,10 @@ const MAX_AGE = 2_678_400
 type Answer = Record<string, unknown> & { id: number }
 
 /** The fixture process: one request line in, one answer line out. */
-function startFlask(): { request(message: Record<string, unknown>): Promise<Answer>; close(): Promise<void> } {
+function startFlask(): {
+  request(message: Record<string, unknown>): Promise<Answer>
+  close(): Promise<void>
+} {
   const check = spawnSync(PYTHON, ['-c', 'import flask'], { encoding: 'utf8' })
   if (check.error || check.status !== 0) {
     throw new Error(
@@ -36,7 +39,10 @@ function startFlask(): { request(message: Record<string, unknown>): Promise<Answ
     )
   }
   const child: ChildProcessWithoutNullStreams = spawn(PYTHON, [FIXTURE], { stdio: 'pipe' })
-  const pending = new Map<number, { resolve: (answer: Answer) => void; reject: (error: Error) => void }>()
+  const pending = new Map<
+    number,
+    { resolve: (answer: Answer) => void; reject: (error: Error) => void }
+  >()
   let stderr = ''
   let nextId = 1
   child.stderr.on('data', (chunk: Buffer) => {
@@ -86,7 +92,10 @@ const pyDumps = async (expr: string, keys: string[] = [SECRET], ts = T) => {
   const answer = await flask.request({ op: 'dumps', expr, keys, ts })
   return { cookie: answer['cookie'] as string, json: answer['json'] as string }
 }
-const pyLoads = async (cookie: string, options: { keys?: string[]; now?: number; expect?: string } = {}) =>
+const pyLoads = async (
+  cookie: string,
+  options: { keys?: string[]; now?: number; expect?: string } = {},
+) =>
   (await flask.request({
     op: 'loads',
     cookie,
@@ -128,13 +137,21 @@ const CASES: Case[] = [
     js: { '\u{1F600}': 1, '\uffff': 2, z: 4 },
     py: "{'\\U0001F600': 1, '\\uffff': 2, 'z': 4}",
   },
-  { name: 'a tuple', js: { t: new FlaskTuple(1, 'a', new FlaskTuple(2), []) }, py: "{'t': (1, 'a', (2,), [])}" },
+  {
+    name: 'a tuple',
+    js: { t: new FlaskTuple(1, 'a', new FlaskTuple(2), []) },
+    py: "{'t': (1, 'a', (2,), [])}",
+  },
   {
     name: 'bytes',
     js: { b: new Uint8Array([0, 1, 2, 62, 63, 253, 254, 255]), e: new Uint8Array() },
     py: "{'b': bytes([0, 1, 2, 62, 63, 253, 254, 255]), 'e': b''}",
   },
-  { name: 'Markup', js: { m: new Markup('<b>bold</b> &amp; é') }, py: "{'m': Markup('<b>bold</b> &amp; \\u00e9')}" },
+  {
+    name: 'Markup',
+    js: { m: new Markup('<b>bold</b> &amp; é') },
+    py: "{'m': Markup('<b>bold</b> &amp; \\u00e9')}",
+  },
   {
     name: 'a UUID',
     js: { u: new FlaskUUID('0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0') },
@@ -164,7 +181,13 @@ const CASES: Case[] = [
 const COMPRESSED_CASES: Case[] = [
   {
     name: 'unicode',
-    js: { é: 'h\u00e9llo ✓', '\u{1F600}': '\u{1F600}', '\uffff': 'bmp', '\ue000': 'pua', c: '\u0000\u001f\u007f"\\/\n\t\u2028' },
+    js: {
+      é: 'h\u00e9llo ✓',
+      '\u{1F600}': '\u{1F600}',
+      '\uffff': 'bmp',
+      '\ue000': 'pua',
+      c: '\u0000\u001f\u007f"\\/\n\t\u2028',
+    },
     py: "{'\\u00e9': 'h\\u00e9llo \\u2713', '\\U0001F600': '\\U0001F600', '\\uffff': 'bmp', '\\ue000': 'pua', 'c': '\\x00\\x1f\\x7f\"\\\\/\\n\\t\\u2028'}",
   },
   {
@@ -183,12 +206,19 @@ const COMPRESSED_CASES: Case[] = [
   },
   {
     name: 'flashes',
-    js: { _permanent: true, _flashes: [new FlaskTuple('message', 'Hi'), new FlaskTuple('error', 'No')], _user: 'bob' },
+    js: {
+      _permanent: true,
+      _flashes: [new FlaskTuple('message', 'Hi'), new FlaskTuple('error', 'No')],
+      _user: 'bob',
+    },
     py: "{'_permanent': True, '_flashes': [('message', 'Hi'), ('error', 'No')], '_user': 'bob'}",
   },
   {
     name: 'a cart',
-    js: { cart: Array.from({ length: 60 }, (_, i) => new FlaskTuple(`sku-${i % 5}`, i)), note: 'x'.repeat(300) },
+    js: {
+      cart: Array.from({ length: 60 }, (_, i) => new FlaskTuple(`sku-${i % 5}`, i)),
+      note: 'x'.repeat(300),
+    },
     py: "{'cart': [('sku-%d' % (i % 5), i) for i in range(60)], 'note': 'x' * 300}",
   },
 ]
@@ -226,13 +256,22 @@ describe.each([
       const nodeMade = await codec.dumps(js, T)
       expect(flaskMade.cookie.startsWith('.')).toBe(true)
       expect(encodeTaggedJson(js)).toBe(flaskMade.json)
-      expect(await codec.loads(flaskMade.cookie, T)).toEqual({ ok: true, value: js, keyIndex: 0, timestamp: T })
+      expect(await codec.loads(flaskMade.cookie, T)).toEqual({
+        ok: true,
+        value: js,
+        keyIndex: 0,
+        timestamp: T,
+      })
       expect(await pyLoads(nodeMade, { expect: py })).toMatchObject({ loaded: true, equal: true })
       // Both inflate to Flask's JSON, and Node's signature over Flask's payload is Flask's signature.
-      const payloadOf = (cookie: string) => cookie.slice(0, cookie.lastIndexOf('.', cookie.lastIndexOf('.') - 1))
+      const payloadOf = (cookie: string) =>
+        cookie.slice(0, cookie.lastIndexOf('.', cookie.lastIndexOf('.') - 1))
       for (const cookie of [flaskMade.cookie, nodeMade]) {
         if (cookie.startsWith('.')) {
-          expect(await decodePayload(payloadOf(cookie), backend, 1 << 20)).toEqual({ ok: true, json: flaskMade.json })
+          expect(await decodePayload(payloadOf(cookie), backend, 1 << 20)).toEqual({
+            ok: true,
+            json: flaskMade.json,
+          })
         }
       }
       const signer = createTimestampSigner({ secrets: [SECRET], salt: 'cookie-session', backend })
@@ -242,8 +281,25 @@ describe.each([
 
   it('floats are written as Python writes them (json.dumps uses float.__repr__)', async () => {
     const floats = [
-      0.1, -2.5, 1e16, 1e15 + 0.5, 1.5e300, 5e-324, 1e-5, 0.0001, 1e22, 2 ** 53, 2 ** 60, -0, Number.MAX_VALUE, 1 / 3,
-      1.1 * 100, 123456789.123, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY,
+      0.1,
+      -2.5,
+      1e16,
+      1e15 + 0.5,
+      1.5e300,
+      5e-324,
+      1e-5,
+      0.0001,
+      1e22,
+      2 ** 53,
+      2 ** 60,
+      -0,
+      Number.MAX_VALUE,
+      1 / 3,
+      1.1 * 100,
+      123456789.123,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
     ]
     let seed = 42
     for (let i = 0; i < 200; i++) {
@@ -254,7 +310,10 @@ describe.each([
       const x = view.getFloat64(0)
       if (Number.isFinite(x) && !Number.isSafeInteger(x)) floats.push(x)
     }
-    const answer = await flask.request({ op: 'json', expr: `{'f': [${floats.map(f64).join(', ')}]}` })
+    const answer = await flask.request({
+      op: 'json',
+      expr: `{'f': [${floats.map(f64).join(', ')}]}`,
+    })
     expect(encodeTaggedJson({ f: floats })).toBe(answer['json'])
   })
 
@@ -264,7 +323,9 @@ describe.each([
     const result = await codec.loads(flaskMade.cookie, T)
     expect(result).toMatchObject({ ok: true, value: { f: 2, g: 0.5, h: 1e16 } })
     if (!result.ok) return
-    const back = await pyLoads(await codec.dumps(result.value, T), { expect: "{'f': 2, 'g': 0.5, 'h': 1e16}" })
+    const back = await pyLoads(await codec.dumps(result.value, T), {
+      expect: "{'f': 2, 'g': 0.5, 'h': 1e16}",
+    })
     expect(back).toMatchObject({ loaded: true, equal: true })
   })
 
@@ -276,10 +337,18 @@ describe.each([
     expect(flaskRotated.cookie).toBe((await pyDumps("{'a': 1}", [SECRET])).cookie)
     // A cookie from before the rotation verifies with the fallback, reporting index 1.
     const flaskOld = await pyDumps("{'a': 1}", [OLD])
-    expect(await rotated.loads(flaskOld.cookie, T)).toEqual({ ok: true, value: { a: 1 }, keyIndex: 1, timestamp: T })
+    expect(await rotated.loads(flaskOld.cookie, T)).toEqual({
+      ok: true,
+      value: { a: 1 },
+      keyIndex: 1,
+      timestamp: T,
+    })
     // And the other way round.
     const nodeOld = await createFlaskCodec({ secrets: [OLD], backend }).dumps({ a: 1 }, T)
-    expect(await pyLoads(nodeOld, { keys: [OLD, SECRET], expect: "{'a': 1}" })).toMatchObject({ loaded: true, equal: true })
+    expect(await pyLoads(nodeOld, { keys: [OLD, SECRET], expect: "{'a': 1}" })).toMatchObject({
+      loaded: true,
+      equal: true,
+    })
     const nodeRotated = await rotated.dumps({ a: 1 }, T)
     expect(await pyLoads(nodeRotated, { keys: [SECRET] })).toMatchObject({ loaded: true })
     expect(await pyLoads(nodeRotated, { keys: [OLD] })).toMatchObject({ loaded: false })
@@ -296,7 +365,10 @@ describe.each([
   it('max age is enforced both ways; only Flask refuses a timestamp 1 s in the future', async () => {
     const flaskMade = await pyDumps("{'a': 1}")
     expect((await codec.loads(flaskMade.cookie, T + MAX_AGE)).ok).toBe(true)
-    expect(await codec.loads(flaskMade.cookie, T + MAX_AGE + 1)).toEqual({ ok: false, reason: 'expired' })
+    expect(await codec.loads(flaskMade.cookie, T + MAX_AGE + 1)).toEqual({
+      ok: false,
+      reason: 'expired',
+    })
     const nodeMade = await codec.dumps({ a: 1 }, T)
     expect(await pyLoads(nodeMade, { now: T + MAX_AGE })).toMatchObject({ loaded: true })
     expect(await pyLoads(nodeMade, { now: T + MAX_AGE + 1 })).toMatchObject({
@@ -333,7 +405,9 @@ describe('a real Flask app over HTTP', () => {
   it('Node reads the session cookie Flask sets', async () => {
     const response = await fetch(`${base}/write`)
     expect(response.status).toBe(200)
-    const setCookie = response.headers.getSetCookie().find((header) => header.startsWith('session='))
+    const setCookie = response.headers
+      .getSetCookie()
+      .find((header) => header.startsWith('session='))
     expect(setCookie).toBeDefined()
     const cookie = (setCookie as string).slice('session='.length).split(';')[0] as string
     expect(await codec.loads(cookie)).toMatchObject({
@@ -344,7 +418,11 @@ describe('a real Flask app over HTTP', () => {
   })
 
   it('Flask reads the session cookie Node writes, flashes included', async () => {
-    const cookie = await codec.dumps({ ...VALUE, _permanent: true, _flashes: [new FlaskTuple('warning', 'From Node')] })
+    const cookie = await codec.dumps({
+      ...VALUE,
+      _permanent: true,
+      _flashes: [new FlaskTuple('warning', 'From Node')],
+    })
     const response = await fetch(`${base}/read`, { headers: { cookie: `session=${cookie}` } })
     expect(await response.json()).toMatchObject({
       matches: true,

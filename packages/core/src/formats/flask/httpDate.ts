@@ -5,7 +5,20 @@
  */
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const
+const MONTHS = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+] as const
 const IMF_FIXDATE =
   /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/
 
@@ -19,7 +32,9 @@ export function formatHttpDate(date: Date): string {
   const time = date.getTime()
   const year = date.getUTCFullYear()
   if (Number.isNaN(time) || year < 1 || year > 9999) {
-    throw new RangeError(`Cannot store ${String(date)} in a Flask session: Python datetimes span years 1 to 9999`)
+    throw new RangeError(
+      `Cannot store ${String(date)} in a Flask session: Python datetimes span years 1 to 9999`,
+    )
   }
   return (
     `${DAYS[date.getUTCDay()] as string}, ${pad(date.getUTCDate(), 2)} ${MONTHS[date.getUTCMonth()] as string} ` +

@@ -59,7 +59,12 @@ describe.each([
     const signer = createTimestampSigner({ secrets: [SECRET], salt: 'cookie-session', backend })
     const cookie = '.eJyrVkrKTFeyUkpMSh5Fo4jqSKkWAO8A6J0.ZVPxAA.3ZOzPMqE4vK0Pxf9TtnDGT6qfbU' // {'big': 'abc' * 200}
     const result = await signer.unsign(cookie)
-    expect(result).toEqual({ ok: true, value: '.eJyrVkrKTFeyUkpMSh5Fo4jqSKkWAO8A6J0', timestamp: 1_700_000_000, keyIndex: 0 })
+    expect(result).toEqual({
+      ok: true,
+      value: '.eJyrVkrKTFeyUkpMSh5Fo4jqSKkWAO8A6J0',
+      timestamp: 1_700_000_000,
+      keyIndex: 0,
+    })
     if (!result.ok) return
     expect(await decodePayload(result.value, backend, 1 << 20)).toEqual({
       ok: true,
@@ -74,7 +79,9 @@ describe.each([
     })
     const json = '{"a":"0123456789"}'
     expect(await encodePayload(json, shrinkBy(1))).toBe(Buffer.from(json).toString('base64url'))
-    expect(await encodePayload(json, shrinkBy(2))).toBe(`.${Buffer.from(new Uint8Array(json.length - 2)).toString('base64url')}`)
+    expect(await encodePayload(json, shrinkBy(2))).toBe(
+      `.${Buffer.from(new Uint8Array(json.length - 2)).toString('base64url')}`,
+    )
     expect((await encodePayload(`{"a":"${'x'.repeat(500)}"}`, backend)).startsWith('.')).toBe(true)
     expect((await encodePayload('{"a":1}', backend)).startsWith('.')).toBe(false)
   })
@@ -82,7 +89,10 @@ describe.each([
   it('caps inflation and tells an over-large payload from a corrupt one', async () => {
     const bomb = await backend.compress(new Uint8Array(2 << 20), 'deflate')
     const payload = `.${Buffer.from(bomb).toString('base64url')}`
-    expect(await decodePayload(payload, backend, 1 << 20)).toEqual({ ok: false, reason: 'too_large' })
+    expect(await decodePayload(payload, backend, 1 << 20)).toEqual({
+      ok: false,
+      reason: 'too_large',
+    })
     expect((await decodePayload(payload, backend, 3 << 20)).ok).toBe(true)
     const corrupt = Buffer.from(bomb)
     corrupt.writeUInt8(corrupt.readUInt8(corrupt.length - 5) ^ 0xff, corrupt.length - 5)
@@ -90,9 +100,17 @@ describe.each([
       ok: false,
       reason: 'malformed',
     })
-    expect(await decodePayload('.AAAA', backend, 1 << 20)).toEqual({ ok: false, reason: 'malformed' })
-    expect(await decodePayload('abc=', backend, 1 << 20)).toEqual({ ok: false, reason: 'malformed' })
-    expect(await decodePayload(Buffer.from([0xff, 0xfe]).toString('base64url'), backend, 100)).toEqual({
+    expect(await decodePayload('.AAAA', backend, 1 << 20)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    })
+    expect(await decodePayload('abc=', backend, 1 << 20)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    })
+    expect(
+      await decodePayload(Buffer.from([0xff, 0xfe]).toString('base64url'), backend, 100),
+    ).toEqual({
       ok: false,
       reason: 'malformed',
     })
@@ -100,9 +118,18 @@ describe.each([
 
   it('tries secrets newest first and reports which one verified', async () => {
     const old = createTimestampSigner({ secrets: ['old-secret'], salt: 'cookie-session', backend })
-    const rotated = createTimestampSigner({ secrets: ['new-secret', 'old-secret'], salt: 'cookie-session', backend })
+    const rotated = createTimestampSigner({
+      secrets: ['new-secret', 'old-secret'],
+      salt: 'cookie-session',
+      backend,
+    })
     const fromOld = await old.sign('e30', 5)
-    expect(await rotated.unsign(fromOld)).toEqual({ ok: true, value: 'e30', timestamp: 5, keyIndex: 1 })
+    expect(await rotated.unsign(fromOld)).toEqual({
+      ok: true,
+      value: 'e30',
+      timestamp: 5,
+      keyIndex: 1,
+    })
     const fromNew = await rotated.sign('e30', 5)
     expect(await rotated.unsign(fromNew)).toMatchObject({ ok: true, keyIndex: 0 })
     expect(await old.unsign(fromNew)).toEqual({ ok: false, reason: 'bad_signature' })
@@ -123,7 +150,11 @@ describe.each([
         return backend.importHmac(hash, key)
       },
     }
-    const signer = createTimestampSigner({ secrets: ['a', 'b', 'c'], salt: 'cookie-session', backend: counting })
+    const signer = createTimestampSigner({
+      secrets: ['a', 'b', 'c'],
+      salt: 'cookie-session',
+      backend: counting,
+    })
     expect(imports).toBe(0)
     const cookies = await Promise.all(Array.from({ length: 20 }, (_, i) => signer.sign('e30', i)))
     expect(imports).toBe(2) // HMAC(secret) to derive, then the derived key
@@ -147,7 +178,10 @@ describe.each([
     expect(await signer.unsign('a.b.c=')).toEqual({ ok: false, reason: 'malformed' })
     expect(await signer.unsign('a.b.short')).toEqual({ ok: false, reason: 'bad_signature' })
     const good = await signer.sign('e30', 1)
-    expect(await signer.unsign(good.replace('.AQ.', '.AQAAAAAAAAAA.'))).toEqual({ ok: false, reason: 'bad_signature' })
+    expect(await signer.unsign(good.replace('.AQ.', '.AQAAAAAAAAAA.'))).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    })
     expect(encoder.encode(good).every((b) => b < 128)).toBe(true)
   })
 })

@@ -40,7 +40,9 @@ export interface TimestampSigner {
 /** `base64_encode(int_to_bytes(n))`: big-endian, leading zero bytes stripped (0 is the empty string). */
 export function encodeTimestamp(seconds: number): string {
   if (!Number.isSafeInteger(seconds) || seconds < 0) {
-    throw new RangeError(`A timestamp must be a non-negative integer number of seconds; got ${String(seconds)}`)
+    throw new RangeError(
+      `A timestamp must be a non-negative integer number of seconds; got ${String(seconds)}`,
+    )
   }
   const bytes: number[] = []
   for (let n = seconds; n > 0; n = Math.floor(n / 256)) bytes.unshift(n % 256)
@@ -82,7 +84,8 @@ export function createTimestampSigner(options: TimestampSignerOptions): Timestam
     },
 
     async unsign(signed) {
-      if (typeof signed !== 'string' || !WIRE_ALPHABET.test(signed)) return { ok: false, reason: 'malformed' }
+      if (typeof signed !== 'string' || !WIRE_ALPHABET.test(signed))
+        return { ok: false, reason: 'malformed' }
       const macAt = signed.lastIndexOf('.')
       const timestampAt = macAt < 0 ? -1 : signed.lastIndexOf('.', macAt - 1)
       if (timestampAt < 0) return { ok: false, reason: 'malformed' }
@@ -109,10 +112,14 @@ export function createTimestampSigner(options: TimestampSignerOptions): Timestam
 export async function encodePayload(json: string, backend: CryptoBackend): Promise<string> {
   const bytes = encoder.encode(json)
   const compressed = await backend.compress(bytes, 'deflate')
-  return compressed.length < bytes.length - 1 ? `.${encodeBase64Url(compressed)}` : encodeBase64Url(bytes)
+  return compressed.length < bytes.length - 1
+    ? `.${encodeBase64Url(compressed)}`
+    : encodeBase64Url(bytes)
 }
 
-export type PayloadResult = { ok: true; json: string } | { ok: false; reason: 'malformed' | 'too_large' }
+export type PayloadResult =
+  | { ok: true; json: string }
+  | { ok: false; reason: 'malformed' | 'too_large' }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 

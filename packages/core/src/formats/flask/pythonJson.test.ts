@@ -60,7 +60,9 @@ describe('stringifyPythonJson', () => {
 
   it('sorts keys by code point, as Python does (not by UTF-16 unit)', () => {
     const value = { '\uffff': 1, '\u{1F600}': 2, '\ue000': 3, z: 4, é: 5, A: 6 }
-    expect(stringifyPythonJson(value)).toBe('{"A":6,"z":4,"\\u00e9":5,"\\ue000":3,"\\uffff":1,"\\ud83d\\ude00":2}')
+    expect(stringifyPythonJson(value)).toBe(
+      '{"A":6,"z":4,"\\u00e9":5,"\\ue000":3,"\\uffff":1,"\\ud83d\\ude00":2}',
+    )
   })
 
   it('escapes like ensure_ascii=True, lowercase hex, surrogate pairs split', () => {
@@ -82,7 +84,8 @@ describe('comparePythonStrings', () => {
   const byCodePoint = (a: string, b: string) => {
     const x = codePoints(a)
     const y = codePoints(b)
-    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number)
+    for (let i = 0; i < Math.min(x.length, y.length); i++)
+      if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number)
     return x.length - y.length
   }
   it('agrees with code point order, lone surrogates included', () => {
@@ -101,9 +104,11 @@ describe('comparePythonStrings', () => {
 
 describe('parsePythonJson', () => {
   it('reads what Python reads', () => {
-    expect(parsePythonJson(' {"a": [1, 2.5, -0, "x\\u00e9\\ud83d\\ude00", true, null]}\n')).toEqual({
-      a: [1, 2.5, 0, 'xé\u{1F600}', true, null],
-    })
+    expect(parsePythonJson(' {"a": [1, 2.5, -0, "x\\u00e9\\ud83d\\ude00", true, null]}\n')).toEqual(
+      {
+        a: [1, 2.5, 0, 'xé\u{1F600}', true, null],
+      },
+    )
     expect(parsePythonJson('[NaN, Infinity, -Infinity]')).toEqual([Number.NaN, Infinity, -Infinity])
     expect(Object.is(parsePythonJson('-0'), 0)).toBe(true)
     expect(Object.is(parsePythonJson('-0.0'), -0)).toBe(true)
@@ -112,11 +117,9 @@ describe('parsePythonJson', () => {
   })
 
   it('reads unsafe integers as bigints, losslessly', () => {
-    expect(parsePythonJson('[9007199254740991, 9007199254740993, -123456789012345678901234567890]')).toEqual([
-      9007199254740991,
-      9007199254740993n,
-      -123456789012345678901234567890n,
-    ])
+    expect(
+      parsePythonJson('[9007199254740991, 9007199254740993, -123456789012345678901234567890]'),
+    ).toEqual([9007199254740991, 9007199254740993n, -123456789012345678901234567890n])
     expect(parsePythonJson('1'.repeat(4300))).toBe(BigInt('1'.repeat(4300)))
     expect(parsePythonJson('1'.repeat(4301))).toBeUndefined()
   })
@@ -150,14 +153,15 @@ describe('parsePythonJson', () => {
   })
 
   it('makes null-prototype objects, so __proto__ is an ordinary key', () => {
-    const value = parsePythonJson('{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}') as Record<
-      string,
-      unknown
-    >
+    const value = parsePythonJson(
+      '{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}',
+    ) as Record<string, unknown>
     expect(Object.getPrototypeOf(value)).toBeNull()
     expect(Object.keys(value)).toEqual(['__proto__', 'constructor'])
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
-    expect(stringifyPythonJson(value as JsonValue)).toBe('{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}')
+    expect(stringifyPythonJson(value as JsonValue)).toBe(
+      '{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}',
+    )
   })
 
   it(`limits nesting to ${MAX_JSON_DEPTH} levels`, () => {

@@ -55,7 +55,8 @@ const ESCAPES: Record<string, string> = {
 // Python's ESCAPE_ASCII: `([\\"]|[^\ -~])`. Without the `u` flag a surrogate pair is two matches,
 // which gives Python's `\ud83d\ude00` for U+1F600. Python writes lowercase hex.
 const NOT_PRINTABLE_ASCII = /["\\]|[^ -~]/g
-const escapeUnit = (unit: string) => ESCAPES[unit] ?? `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`
+const escapeUnit = (unit: string) =>
+  ESCAPES[unit] ?? `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`
 
 /** `json.dumps(text, ensure_ascii=True)`. */
 export function quotePythonString(text: string): string {
@@ -94,7 +95,9 @@ export function formatPythonFloat(value: number): string {
 }
 
 function formatNumber(value: number): string {
-  return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : formatPythonFloat(value)
+  return Number.isSafeInteger(value) && !Object.is(value, -0)
+    ? String(value)
+    : formatPythonFloat(value)
 }
 
 /**
@@ -183,7 +186,11 @@ export function parsePythonJson(text: string): JsonValue | undefined {
     for (;;) {
       // A run of ordinary characters: anything but a quote, a backslash or a control character.
       let end = pos
-      for (let c = text.charCodeAt(end); c >= 0x20 && c !== 0x22 && c !== 0x5c; c = text.charCodeAt(++end));
+      for (
+        let c = text.charCodeAt(end);
+        c >= 0x20 && c !== 0x22 && c !== 0x5c;
+        c = text.charCodeAt(++end)
+      );
       out += text.slice(pos, end)
       pos = end
       const c = text[pos]
@@ -210,7 +217,10 @@ export function parsePythonJson(text: string): JsonValue | undefined {
   const parseNumber = (): JsonValue => {
     NUMBER.lastIndex = pos
     const match = NUMBER.exec(text)
-    if (!match) return text.startsWith('-Infinity', pos) ? literal('-Infinity', Number.NEGATIVE_INFINITY) : fail()
+    if (!match)
+      return text.startsWith('-Infinity', pos)
+        ? literal('-Infinity', Number.NEGATIVE_INFINITY)
+        : fail()
     const token = match[0]
     pos += token.length
     if (match[1] !== undefined || match[2] !== undefined) return Number(token)

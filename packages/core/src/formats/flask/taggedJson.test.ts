@@ -14,12 +14,20 @@ describe('tagged JSON', () => {
   // Each JSON text is what Flask 2.2's session_json_serializer.dumps writes for the Python value.
   const uuid = new FlaskUUID('12345678-1234-5678-1234-567812345678')
   const cases: [string, unknown, string][] = [
-    ['tuple', { t: new FlaskTuple(1, 'a', new FlaskTuple(2, 3)) }, '{"t":{" t":[1,"a",{" t":[2,3]}]}}'],
+    [
+      'tuple',
+      { t: new FlaskTuple(1, 'a', new FlaskTuple(2, 3)) },
+      '{"t":{" t":[1,"a",{" t":[2,3]}]}}',
+    ],
     ['empty tuple', { t: new FlaskTuple() }, '{"t":{" t":[]}}'],
     ['bytes', { b: new Uint8Array([0, 255, 32, 98]) }, '{"b":{" b":"AP8gYg=="}}'],
     ['Markup', { m: new Markup('<b>hi</b>') }, '{"m":{" m":"<b>hi</b>"}}'],
     ['UUID', { u: uuid }, '{"u":{" u":"12345678123456781234567812345678"}}'],
-    ['datetime', { d: new Date(Date.UTC(2024, 1, 29, 12, 34, 56)) }, '{"d":{" d":"Thu, 29 Feb 2024 12:34:56 GMT"}}'],
+    [
+      'datetime',
+      { d: new Date(Date.UTC(2024, 1, 29, 12, 34, 56)) },
+      '{"d":{" d":"Thu, 29 Feb 2024 12:34:56 GMT"}}',
+    ],
     ['dict with a tag-like key', { x: { ' t': [1, 2] } }, '{"x":{" di":{" t__":[1,2]}}}'],
     ['dict whose key is " di"', { ' di': 1 }, '{" di":{" di__":1}}'],
     ['nested tag-like dicts', { ' di': { ' b': 'x' } }, '{" di":{" di__":{" di":{" b__":"x"}}}}'],
@@ -27,7 +35,10 @@ describe('tagged JSON', () => {
     ['tag-looking key not a tag', { x: { ' x': 1 } }, '{"x":{" x":1}}'],
     [
       'flashes',
-      { _flashes: [new FlaskTuple('message', 'Hello'), new FlaskTuple('error', 'Bad')], _permanent: true },
+      {
+        _flashes: [new FlaskTuple('message', 'Hello'), new FlaskTuple('error', 'Bad')],
+        _permanent: true,
+      },
       '{"_flashes":[{" t":["message","Hello"]},{" t":["error","Bad"]}],"_permanent":true}',
     ],
   ]
@@ -60,7 +71,9 @@ describe('tagged JSON', () => {
 
   it('encodes anything with __html__ as Markup, as Flask does', () => {
     const html = { __html__: () => '<i>x</i>' }
-    expect(encodeTaggedJson({ h: Object.setPrototypeOf(html, { kind: 'SafeString' }) })).toBe('{"h":{" m":"<i>x</i>"}}')
+    expect(encodeTaggedJson({ h: Object.setPrototypeOf(html, { kind: 'SafeString' }) })).toBe(
+      '{"h":{" m":"<i>x</i>"}}',
+    )
   })
 
   it('drops milliseconds from dates, as Python drops microseconds', () => {
@@ -99,9 +112,15 @@ describe('tagged JSON', () => {
     expect(decodeTaggedJson(encodeTaggedJson(fits)).ok).toBe(true)
     expect(() => encodeTaggedJson({ a: nest(MAX_JSON_DEPTH - 1, []) })).toThrow(RangeError)
     // A tuple takes two levels ({" t": [...]}), so does a tag-like dict; bytes take one.
-    expect(() => encodeTaggedJson({ a: nest(MAX_JSON_DEPTH - 2, new FlaskTuple()) })).toThrow(RangeError)
-    expect(decodeTaggedJson(encodeTaggedJson({ a: nest(MAX_JSON_DEPTH - 2, new Uint8Array(1)) })).ok).toBe(true)
-    expect(() => encodeTaggedJson({ a: nest(MAX_JSON_DEPTH - 1, new Uint8Array(1)) })).toThrow(RangeError)
+    expect(() => encodeTaggedJson({ a: nest(MAX_JSON_DEPTH - 2, new FlaskTuple()) })).toThrow(
+      RangeError,
+    )
+    expect(
+      decodeTaggedJson(encodeTaggedJson({ a: nest(MAX_JSON_DEPTH - 2, new Uint8Array(1)) })).ok,
+    ).toBe(true)
+    expect(() => encodeTaggedJson({ a: nest(MAX_JSON_DEPTH - 1, new Uint8Array(1)) })).toThrow(
+      RangeError,
+    )
   })
 
   it.each([
@@ -128,7 +147,9 @@ describe('tagged JSON', () => {
   })
 
   it('decodes objects as null-prototype, so __proto__ keys cannot pollute', () => {
-    const value = decode('{"__proto__":{"isAdmin":true},"a":{"__proto__":{" t":[1]}},"b":{" di":{" t__":{"__proto__":1}}}}')
+    const value = decode(
+      '{"__proto__":{"isAdmin":true},"a":{"__proto__":{" t":[1]}},"b":{" di":{" t__":{"__proto__":1}}}}',
+    )
     expect(Object.getPrototypeOf(value)).toBeNull()
     const record = value as Record<string, Record<string, unknown>>
     expect(Object.keys(record)).toEqual(['__proto__', 'a', 'b'])
