@@ -3,7 +3,8 @@
 // every named closure in a `__name(fn, "name")` call (an Object.defineProperty each time the closure
 // is created): a cost in hot paths that the published build does not have, so it must not be timed.
 import { readFile } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
+import process from 'node:process'
+import { URL, fileURLToPath } from 'node:url'
 import { transform } from 'esbuild'
 
 const TS = /\.(?:ts|mts)$/

@@ -1,6 +1,5 @@
 import { afterAll, describe, test } from 'vitest'
 import { Client } from './client.ts'
-import { SECRET_A } from './constants.ts'
 import type { FormatSelection, Scenario, ScenarioContext, ScenarioGroup } from './scenario.ts'
 import { authScenarios } from './scenarios/auth.ts'
 import { chunkingScenarios } from './scenarios/chunking.ts'
@@ -12,14 +11,14 @@ import { htmlScenarios } from './scenarios/html.ts'
 import { robustnessScenarios } from './scenarios/robustness.ts'
 import { rotationScenarios } from './scenarios/rotation.ts'
 import { sessionScenarios } from './scenarios/session.ts'
-import { ServerPool, startOn } from './servers.ts'
+import { ServerPool, formatEnv, startOn } from './servers.ts'
 import { ALL_FORMATS, type ConformanceTarget, type Env, type RunningServer, type SessionFormatName } from './types.ts'
 
 export { Client, Reply, isDeletion, parseSetCookie, type RequestOptions } from './client.ts'
 export * from './constants.ts'
 export * from './expect.ts'
 export { defineScenarios, type FormatSelection, type Scenario, type ScenarioContext, type ScenarioGroup } from './scenario.ts'
-export { ServerPool, cleanEnv, startOn } from './servers.ts'
+export { ServerPool, cleanEnv, formatEnv, startOn } from './servers.ts'
 export * from './types.ts'
 
 /** Every scenario, by topic, in the order they run. */
@@ -41,11 +40,6 @@ export function formatsFor(selection: FormatSelection | undefined, targetFormats
   if (selection === undefined || selection === 'once') return targetFormats.length ? [null] : []
   if (selection === 'each') return [...targetFormats]
   return targetFormats.filter((format) => selection.includes(format))
-}
-
-/** The environment of a format's shared server: secret A and the format, merged with `extra`. */
-export function formatEnv(format: SessionFormatName, extra: Env = {}): Env {
-  return { SESSION_SECRETS: SECRET_A, SESSION_FORMAT: format, ...extra }
 }
 
 export interface RunConformanceOptions {

@@ -1,4 +1,10 @@
-import type { Env, RunningServer, StartServer } from './types.ts'
+import { SECRET_A } from './constants.ts'
+import type { Env, RunningServer, SessionFormatName, StartServer } from './types.ts'
+
+/** The environment of a format's shared server: secret A and the format, merged with `extra`. */
+export function formatEnv(format: SessionFormatName, extra: Env = {}): Env {
+  return { SESSION_SECRETS: SECRET_A, SESSION_FORMAT: format, ...extra }
+}
 
 /** Drops `undefined` entries: what an app sees as unset. */
 export function cleanEnv(env: Env): Record<string, string> {

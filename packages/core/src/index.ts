@@ -31,4 +31,10 @@ export type {
   InvalidSessionReason,
 } from './session/types.ts'
 export { createSessionCodec, type SessionCodec } from './session/codec.ts'
-export { createSessionHandler, type SessionHandler, type RequestScope, type ScopeResult } from './session/handler.ts'
+export {
+  createSessionHandler,
+  type SessionHandler,
+  type RequestScope,
+  type ScopeResult,
+  type DeclaredSessionData,
+} from './session/handler.ts'

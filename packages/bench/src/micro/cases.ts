@@ -24,12 +24,13 @@ import {
   unsealValue,
   verifyValue,
 } from '@cookietin/core'
+import { createFlaskCodec, flask } from '@cookietin/core/flask'
 import { parseCookie as cookieParse, stringifySetCookie } from 'cookie'
 import cookieSignature from 'cookie-signature'
 import { parse as honoParse, parseSigned as honoParseSigned, serialize as honoSerialize, serializeSigned as honoSerializeSigned } from 'hono/utils/cookie'
 import { defaults as ironDefaults, seal as ironSeal, unseal as ironUnseal } from 'iron-webcrypto'
 import Keygrip from 'keygrip'
-import { type BackendName, backends, loadFlaskCodec } from '../coreInternals.ts'
+import { type BackendName, backends } from '../coreInternals.ts'
 
 export interface MicroCase {
   /** `group/lib`, stable: targets and reports refer to it. */
@@ -115,7 +116,7 @@ const SESSION_MAX_AGE = 1209600
 
 const plain = (value: object): Record<string, unknown> => ({ ...value })
 
-/** Every case, grouped. The Flask group is `pending` when core's Flask codec cannot be loaded. */
+/** Every case, grouped. A group may be marked `pending` (nothing to time yet) with the reason. */
 export async function createMicroCases(): Promise<{ groups: MicroGroup[]; cases: MicroCase[] }> {
   const cases: MicroCase[] = []
   const groups: MicroGroup[] = []
@@ -346,13 +347,13 @@ export async function createMicroCases(): Promise<{ groups: MicroGroup[]; cases:
   groups.push({
     id: 'session',
     title: 'Session load + commit, end to end',
-    detail: 'createSessionHandler: begin(Cookie header) → read n, write n+1 → end() → one Set-Cookie (permanent, 14 days)',
+    detail: 'createSessionHandler: begin(Cookie header) → read n, write n+1 → end() → one Set-Cookie (permanent, 14 days); native signed and sealed formats, and the Flask format',
   })
-  for (const format of ['signed', 'sealed'] as const) {
+  for (const format of ['signed', 'sealed', 'flask'] as const) {
     for (const name of ['node', 'web'] as const) {
       const handler = createSessionHandler({
         secrets: [SECRETS[0]],
-        format,
+        format: format === 'flask' ? flask() : format,
         backend: backends[name],
         permanent: true,
         maxAge: SESSION_MAX_AGE,
@@ -383,33 +384,31 @@ export async function createMicroCases(): Promise<{ groups: MicroGroup[]; cases:
   }
 
   // --- Flask format -------------------------------------------------------------------------
-  const flask = await loadFlaskCodec()
-  const flaskGroup: MicroGroup = {
+  groups.push({
     id: 'flask',
     title: 'Flask format dumps + loads',
-    detail: "itsdangerous URLSafeTimedSerializer + Flask's tagged JSON, HMAC-SHA1; a 4-key session dict",
-  }
-  if (!flask) flaskGroup.pending = 'core has no Flask codec yet (`@cookietin/core/flask`): fill this slot when it lands'
-  groups.push(flaskGroup)
-  if (flask) {
-    const session = { _permanent: true, _user: 'alice', n: 1, csrf_token: tokenChars(40, 8) }
-    for (const name of ['node', 'web'] as const) {
-      const codec = flask.create({ secrets: [SECRETS[0]], backend: backends[name] })
-      const roundTrip = async () => {
-        const loaded = await codec.loads(await codec.dumps(session))
-        return loaded.ok ? loaded.value : undefined
-      }
-      add('flask', `cookietin:${name}`, roundTrip, async () => {
-        const loaded = await roundTrip()
-        ok(loaded, 'a dumped Flask cookie loads')
-        deepStrictEqual(plain(loaded), session)
-        const cookie = await codec.dumps(session)
-        strictEqual((await codec.loads(tamper(cookie))).ok, false, 'a tampered Flask cookie fails')
-        // Flask's wire shape: base64url(JSON).timestamp.signature, the JSON sorted and compact.
-        const [payload] = cookie.split('.')
-        strictEqual(Buffer.from(payload!, 'base64url').toString(), '{"_permanent":true,"_user":"alice","csrf_token":"' + session.csrf_token + '","n":1}')
-      })
+    detail: "`createFlaskCodec`: itsdangerous URLSafeTimedSerializer + Flask's tagged JSON, HMAC-SHA1, a 4-key session dict",
+  })
+  const flaskSession = { _permanent: true, _user: 'alice', n: 1, csrf_token: tokenChars(40, 8) }
+  for (const name of ['node', 'web'] as const) {
+    const codec = createFlaskCodec({ secrets: [SECRETS[0]], backend: backends[name] })
+    const roundTrip = async () => {
+      const loaded = await codec.loads(await codec.dumps(flaskSession))
+      return loaded.ok ? loaded.value : undefined
     }
+    add('flask', `cookietin:${name}`, roundTrip, async () => {
+      const loaded = await roundTrip()
+      ok(loaded, 'a dumped Flask cookie loads')
+      deepStrictEqual(plain(loaded), flaskSession)
+      const cookie = await codec.dumps(flaskSession)
+      strictEqual((await codec.loads(tamper(cookie))).ok, false, 'a tampered Flask cookie fails')
+      // Flask's wire shape: base64url(JSON).timestamp.signature, the JSON sorted and compact.
+      const [payload] = cookie.split('.')
+      strictEqual(
+        Buffer.from(payload!, 'base64url').toString(),
+        `{"_permanent":true,"_user":"alice","csrf_token":"${flaskSession.csrf_token}","n":1}`,
+      )
+    })
   }
 
   return { groups, cases }

@@ -5,8 +5,6 @@ import { expectError, expectJson, expectNoSetCookie, expectStatus } from '../exp
 import { defineScenarios } from '../scenario.ts'
 import { tamper } from './tamper.ts'
 
-type CookieRead = { value: string | null; valid: boolean }
-
 const path = (name: string, query = '') => `/api/cookies/${encodeURIComponent(name)}${query}`
 
 /** Strings a client may PUT that need encoding: GET must give back exactly each one. */

@@ -88,9 +88,11 @@ function theirs(text: string): { cookies: Record<string, string | undefined>; di
 
 describe('parsing agrees with cookie@2', () => {
   it('on headers none of the documented differences touch', () => {
+    let generated = 0
     let compared = 0
     fc.assert(
       fc.property(header, (text) => {
+        generated++
         const { cookies, differs } = theirs(text)
         fc.pre(!differs) // docs/cookies.md, "Intentional differences from jshttp/cookie" 1 and 2
         compared++
@@ -101,8 +103,9 @@ describe('parsing agrees with cookie@2', () => {
       }),
       { numRuns: 3000 },
     )
-    // The filter must leave most cases in, or this test would prove little.
-    expect(compared).toBeGreaterThan(1500)
+    // The filter must leave a good share of the generated headers in (about half, measured), or
+    // this test would prove little; the next test covers the rest.
+    expect(compared / generated).toBeGreaterThan(0.3)
   })
 
   it('on every header, once the documented differences are applied to cookie@2', () => {

@@ -14,7 +14,7 @@ import {
 } from './session.ts'
 import type { FormatContext, FormatSetup, InvalidSessionReason, SessionFormat } from './types.ts'
 
-export interface SessionCodec<T extends SessionData = SessionData> {
+export interface SessionCodec<T extends object = SessionData> {
   readonly cookieName: string
   readonly format: SessionFormat
   /** Reads the session from the request's cookies. Never throws: a bad cookie reads as a new empty session. */
@@ -41,7 +41,7 @@ function check(condition: boolean, option: string, expected: string): void {
 const isPositiveInteger = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value > 0
 
 /** Validates options and secrets now, at start-up, so a misconfiguration never waits for a request. */
-export function createSessionCodec<T extends SessionData = SessionData>(
+export function createSessionCodec<T extends object = SessionData>(
   options: SessionOptions<T>,
 ): SessionCodec<T> {
   check(typeof options === 'object' && options !== null, 'options', 'an object')

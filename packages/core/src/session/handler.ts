@@ -2,10 +2,11 @@ import { CookieJar } from '../cookie/jar.ts'
 import { createKeyring, type Keyring } from '../crypto/keyring.ts'
 import { type SessionCodec, createSessionCodec } from './codec.ts'
 import type { SessionOptions } from './options.ts'
+import { SessionTooLargeError } from '../errors.ts'
 import { SESSION_STATE, type Session, type SessionData } from './session.ts'
 
 /** What one request sees: its session and its cookie jar. */
-export interface RequestScope<T extends SessionData = SessionData> {
+export interface RequestScope<T extends object = SessionData> {
   session: Session<T>
   cookies: CookieJar
 }
@@ -21,14 +22,14 @@ export interface ScopeResult {
  * What every framework adapter needs and nothing framework-specific: `begin` turns a request's `Cookie`
  * header into a session and a jar, `end` turns them into `Set-Cookie` headers. Adapters only translate.
  */
-export interface SessionHandler<T extends SessionData = SessionData> {
+export interface SessionHandler<T extends object = SessionData> {
   readonly codec: SessionCodec<T>
   /** Never throws: a bad cookie reads as a new empty session. */
   begin(cookieHeader: string | null | undefined, request: { secure: boolean }): Promise<RequestScope<T>>
   /**
    * Commits the session now, for a route that wants to catch `SessionTooLargeError` itself (answer 413).
-   * Later changes are committed again by `end`. On the error nothing is written for the session, so the
-   * client keeps its previous one.
+   * Repeatable: later changes are committed again by `end`. On the error nothing is written for the
+   * session, so the client keeps its previous one, and `end` will not raise the same failure again.
    */
   commit(scope: RequestScope<T>): Promise<void>
   /**
@@ -37,16 +38,31 @@ export interface SessionHandler<T extends SessionData = SessionData> {
    */
   needsCommit(scope: RequestScope<T>): boolean
   /**
-   * Commits and returns every `Set-Cookie` to send; a second call returns nothing. Throws
-   * `SessionTooLargeError` with nothing written for the session (the jar's other cookies are still in
-   * `scope.cookies.setCookieHeaders`).
+   * Commits and returns every `Set-Cookie` to send (the session's and the jar's); a second call returns
+   * nothing. Throws `SessionTooLargeError` with nothing written for the session, unless `commit` already
+   * reported it to the route; the jar's other cookies are still in `scope.cookies.setCookieHeaders`.
    */
   end(scope: RequestScope<T>): Promise<ScopeResult>
 }
 
-const ENDED = new WeakSet<RequestScope<SessionData>>()
+interface ScopeProgress {
+  ended: boolean
+  /** A `SessionTooLargeError` that `commit` already handed to the route (which answered, e.g. 413). */
+  reported: unknown
+}
 
-export function createSessionHandler<T extends SessionData = SessionData>(
+const PROGRESS = new WeakMap<object, ScopeProgress>()
+
+function progressOf(scope: object): ScopeProgress {
+  let progress = PROGRESS.get(scope)
+  if (!progress) {
+    progress = { ended: false, reported: undefined }
+    PROGRESS.set(scope, progress)
+  }
+  return progress
+}
+
+export function createSessionHandler<T extends object = SessionData>(
   options: SessionOptions<T>,
 ): SessionHandler<T> {
   const codec = createSessionCodec(options)
@@ -64,12 +80,27 @@ export function createSessionHandler<T extends SessionData = SessionData>(
       const cookies = new CookieJar(cookieHeader, { keyring, secure: request.secure })
       return { session: await codec.load(cookies), cookies }
     },
-    commit: (scope) => codec.commit(scope.session, scope.cookies),
+    async commit(scope) {
+      try {
+        await codec.commit(scope.session, scope.cookies)
+      } catch (error) {
+        progressOf(scope).reported = error
+        throw error
+      }
+    },
     needsCommit: (scope) => codec.pendingCommit(scope.session) !== 'none',
     async end(scope) {
-      if (ENDED.has(scope)) return { setCookie: [], vary: false }
-      ENDED.add(scope)
-      await codec.commit(scope.session, scope.cookies)
+      const progress = progressOf(scope)
+      if (progress.ended) return { setCookie: [], vary: false }
+      progress.ended = true
+      try {
+        await codec.commit(scope.session, scope.cookies)
+      } catch (error) {
+        // The route already answered this failure (e.g. 413); the client keeps its previous session.
+        if (!(error instanceof SessionTooLargeError && progress.reported instanceof SessionTooLargeError)) {
+          throw error
+        }
+      }
       return {
         setCookie: scope.cookies.setCookieHeaders,
         vary: scope.session[SESSION_STATE].accessed,
@@ -77,3 +108,11 @@ export function createSessionHandler<T extends SessionData = SessionData>(
     },
   }
 }
+
+/**
+ * The session data type adapters expose: what users declared by augmenting an empty `SessionData`
+ * interface, or any keys when they declared nothing.
+ */
+export type DeclaredSessionData<Declared> = [keyof Declared] extends [never]
+  ? Record<string, unknown>
+  : { [K in keyof Declared]: Declared[K] }

@@ -20,7 +20,7 @@ export interface InvalidSessionEvent {
   cookieName: string
 }
 
-export interface SessionOptions<T extends Record<string, unknown> = Record<string, unknown>> {
+export interface SessionOptions<T extends object = Record<string, unknown>> {
   /**
    * Secrets, newest first: the newest signs or seals, every one verifies. Each must be at least 32 bytes
    * (`openssl rand -base64 32`). Rotate by putting a new secret in front; drop the old one a lifetime later.

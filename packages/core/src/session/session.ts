@@ -35,7 +35,7 @@ function emptyData(): SessionData {
  * A dict you read and write, like Flask's `session`. Nothing is stored on the server: on commit the
  * whole session goes back to the client in its cookie, sealed or signed.
  */
-export class Session<T extends SessionData = SessionData> {
+export class Session<T extends object = SessionData> {
   readonly [SESSION_STATE]: SessionState
   readonly #newId: () => string
 

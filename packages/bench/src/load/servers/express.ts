@@ -74,5 +74,5 @@ export function createListener(library: string): RequestListener {
     default:
       throw new Error(`express: unknown library ${library}`)
   }
-  return app as unknown as RequestListener
+  return app
 }

@@ -11,6 +11,14 @@ import { CookieStore, type Session, sessionMiddleware } from 'hono-sessions'
 import { LOAD_MAX_AGE, LOAD_SECRET } from '../configs.ts'
 import { count } from '../counters.ts'
 
+/** Node's request listener for a fetch handler; the promise it returns settles inside the adapter. */
+function toListener(fetch: Parameters<typeof getRequestListener>[0]): RequestListener {
+  const listener = getRequestListener(fetch)
+  return (req, res) => {
+    void listener(req, res)
+  }
+}
+
 export function createListener(library: string): RequestListener {
   switch (library) {
     case 'bare': {
@@ -19,7 +27,7 @@ export function createListener(library: string): RequestListener {
         count(false)
         return c.text('1')
       })
-      return getRequestListener(app.fetch) as RequestListener
+      return toListener(app.fetch)
     }
     case 'cookietin-signed':
     case 'cookietin-sealed': {
@@ -40,7 +48,7 @@ export function createListener(library: string): RequestListener {
         count(prev !== undefined)
         return c.text(String(n))
       })
-      return getRequestListener(app.fetch) as RequestListener
+      return toListener(app.fetch)
     }
     case 'signed-cookie': {
       const app = new Hono()
@@ -57,7 +65,7 @@ export function createListener(library: string): RequestListener {
         count(prev !== undefined)
         return c.text(String(n))
       })
-      return getRequestListener(app.fetch) as RequestListener
+      return toListener(app.fetch)
     }
     case 'hono-sessions': {
       const app = new Hono<{ Variables: { session: Session<{ n: number }>; session_key_rotation: boolean } }>()
@@ -77,7 +85,7 @@ export function createListener(library: string): RequestListener {
         count(prev !== undefined)
         return c.text(String(n))
       })
-      return getRequestListener(app.fetch) as RequestListener
+      return toListener(app.fetch)
     }
     default:
       throw new Error(`hono: unknown library ${library}`)

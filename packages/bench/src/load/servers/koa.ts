@@ -55,5 +55,8 @@ export function createListener(library: string): RequestListener {
     default:
       throw new Error(`koa: unknown library ${library}`)
   }
-  return app.callback() as RequestListener
+  const callback = app.callback()
+  return (req, res) => {
+    void callback(req, res)
+  }
 }

@@ -1,0 +1,211 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { type Browser, type BrowserContext, type Locator, type Page, chromium } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { USERS, unique } from './constants.ts'
+import { formatEnv, startOn } from './servers.ts'
+import type { Env, RunningServer, SessionFormatName, StartServer } from './types.ts'
+
+export const CHROMIUM_PATH = '/usr/bin/chromium'
+
+/** The flags this machine needs (TOOLING.md): no sandbox as root, and no background traffic on a closed network. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+]
+
+export interface BrowserTarget {
+  name: string
+  startServer: StartServer
+  /** @default 'sealed' */
+  format?: SessionFormatName
+  /** Extra environment for the app. */
+  env?: Env
+}
+
+/**
+ * Debian's Chromium, installed with apt-get when missing and we are root; otherwise a clear failure.
+ * Never skips: a browser test that did not run must not look like one that passed.
+ */
+export function ensureChromium(): string {
+  if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH
+  const howTo = 'apt-get update && apt-get install -y chromium (as root)'
+  if (process.getuid?.() !== 0) throw new Error(`Chromium is missing at ${CHROMIUM_PATH}; install it with: ${howTo}`)
+  const apt = (...args: string[]) =>
+    execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', ...args], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      timeout: 600_000,
+    })
+  try {
+    apt('install', '-y', 'chromium')
+  } catch {
+    apt('update')
+    apt('install', '-y', 'chromium')
+  }
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`apt-get installed chromium but ${CHROMIUM_PATH} is still missing; try: ${howTo}`)
+  return CHROMIUM_PATH
+}
+
+/** Sets a form field whatever its kind: select, radio or checkbox group, or text input. */
+async function setField(form: Locator, name: string, value: string): Promise<void> {
+  const field = form.locator(`[name="${name}"]`).first()
+  const tag = await field.evaluate((element) => element.tagName.toLowerCase())
+  const type = ((await field.getAttribute('type')) ?? '').toLowerCase()
+  if (tag === 'select') await field.selectOption(value)
+  else if (type === 'radio' || type === 'checkbox') await form.locator(`[name="${name}"][value="${value}"]`).check()
+  else await field.fill(value)
+}
+
+/** A form field's current value: the selected option, the checked radio, or the input's text. */
+async function fieldValue(form: Locator, name: string): Promise<string | null> {
+  const field = form.locator(`[name="${name}"]`).first()
+  const type = ((await field.getAttribute('type')) ?? '').toLowerCase()
+  if (type === 'radio' || type === 'checkbox') {
+    const checked = form.locator(`[name="${name}"]:checked`)
+    return (await checked.count()) ? checked.first().getAttribute('value') : null
+  }
+  return field.inputValue()
+}
+
+/** Submits `form` with its submit button and waits for the page the 303 lands on. */
+async function submit(page: Page, form: Locator, landing = '/'): Promise<void> {
+  const landed = page.waitForResponse((response) => new URL(response.url()).pathname === landing && response.request().method() === 'GET')
+  await form.locator('button[type="submit"], button:not([type]), input[type="submit"]').first().click()
+  await landed
+  await page.waitForLoadState('domcontentloaded')
+}
+
+const formPostingTo = (page: Page, action: string) => page.locator(`form[action="${action}"]`).first()
+
+/**
+ * Browser tests against one app in Debian's Chromium (playwright-core): one browser per file, a fresh
+ * context (an empty cookie jar) per test.
+ */
+export function runBrowserTests(target: BrowserTarget): void {
+  const name = target.name
+  // Each test has its own context (cookie jar), so they share the browser and run together.
+  describe.concurrent(`[${name}] browser`, () => {
+    let browser: Browser | undefined
+    let server: RunningServer | undefined
+    const contexts: BrowserContext[] = []
+
+    beforeAll(async () => {
+      const executablePath = ensureChromium()
+      ;[browser, server] = await Promise.all([
+        chromium.launch({ executablePath, args: CHROMIUM_ARGS }),
+        startOn(target.startServer, formatEnv(target.format ?? 'sealed', target.env)),
+      ])
+    }, 900_000)
+
+    afterAll(async () => {
+      await Promise.all(contexts.map((context) => context.close().catch(() => {})))
+      await browser?.close()
+      await server?.close()
+    })
+
+    async function open(): Promise<{ page: Page; context: BrowserContext; url: string }> {
+      if (!browser || !server) throw new Error('the browser or the app did not start')
+      const context = await browser.newContext()
+      contexts.push(context)
+      context.setDefaultTimeout(10_000)
+      return { page: await context.newPage(), context, url: server.url }
+    }
+
+    async function logIn(page: Page, url: string): Promise<string> {
+      await page.goto(`${url}/login`)
+      const form = formPostingTo(page, '/login')
+      await form.locator('[name="username"]').fill('alice')
+      await form.locator('[name="password"]').fill(USERS.alice)
+      await submit(page, form)
+      expect(new URL(page.url()).pathname).toBe('/')
+      return page.locator('body').innerText()
+    }
+
+    test(`[${name}] logs in through the form, sees the protected page, and stays logged in after a reload`, async () => {
+      const { page, url } = await open()
+      const landing = await logIn(page, url)
+      expect(landing).toContain('alice')
+      const protectedPage = await page.goto(`${url}/protected`)
+      expect(protectedPage?.status()).toBe(200)
+      expect(await page.locator('body').innerText()).toContain('alice')
+      const reloaded = await page.reload()
+      expect(reloaded?.status()).toBe(200)
+      expect(await page.locator('body').innerText()).toContain('alice')
+      // The login's flash was on the landing page once: reloading it shows less.
+      await page.goto(`${url}/`)
+      const again = await page.locator('body').innerText()
+      const shownOnce = landing.split('\n').filter((line) => line.trim() && !again.includes(line))
+      expect(shownOnce.length, `a flash on the page after login only:\n${landing}`).toBeGreaterThan(0)
+    })
+
+    test(`[${name}] shows a flashed message exactly once`, async () => {
+      const { page, url } = await open()
+      await page.goto(`${url}/`)
+      const message = unique('browser-flash')
+      // The pages' CSP forbids scripts to fetch; the context's request API shares the browser's cookies.
+      const status = (await page.request.post(`${url}/api/flash`, { data: { message } })).status()
+      expect(status).toBe(204)
+      await page.goto(`${url}/`)
+      expect(await page.locator('body').innerText()).toContain(message)
+      await page.reload()
+      expect(await page.locator('body').innerText()).not.toContain(message)
+    })
+
+    test(`[${name}] keeps preferences in cookies across reloads`, async () => {
+      const { page, url } = await open()
+      await page.goto(`${url}/`)
+      let form = formPostingTo(page, '/preferences')
+      await setField(form, 'theme', 'dark')
+      await setField(form, 'lang', 'fr')
+      await submit(page, form)
+      await page.reload()
+      form = formPostingTo(page, '/preferences')
+      expect(await fieldValue(form, 'theme')).toBe('dark')
+      expect(await fieldValue(form, 'lang')).toBe('fr')
+      const cookies = await page.evaluate(() => document.cookie)
+      expect(cookies).toMatch(/(^|; )theme=dark(;|$)/)
+      expect(cookies).toMatch(/(^|; )lang=fr(;|$)/)
+      await setField(form, 'theme', 'light')
+      await submit(page, form)
+      await page.reload()
+      expect(await fieldValue(formPostingTo(page, '/preferences'), 'theme')).toBe('light')
+    })
+
+    test(`[${name}] document.cookie cannot see the HttpOnly session cookie but sees theme and lang`, async () => {
+      const { page, context, url } = await open()
+      await logIn(page, url)
+      const form = formPostingTo(page, '/preferences')
+      await setField(form, 'theme', 'dark')
+      await setField(form, 'lang', 'en')
+      await submit(page, form)
+      const held = await context.cookies()
+      const session = held.filter((cookie) => /^session(\.\d+)?$/.test(cookie.name))
+      expect(session.length, 'the browser holds the session').toBeGreaterThan(0)
+      for (const cookie of session) {
+        expect(cookie.httpOnly, cookie.name).toBe(true)
+        expect(cookie.sameSite, cookie.name).toBe('Lax')
+        expect(cookie.path, cookie.name).toBe('/')
+      }
+      const visible = await page.evaluate(() => document.cookie)
+      expect(visible).not.toMatch(/(^|; )session(\.\d+)?=/)
+      expect(visible).toMatch(/(^|; )theme=dark(;|$)/)
+      expect(visible).toMatch(/(^|; )lang=en(;|$)/)
+    })
+
+    test(`[${name}] logs out and is refused the protected page`, async () => {
+      const { page, url } = await open()
+      await logIn(page, url)
+      expect((await page.goto(`${url}/protected`))?.status()).toBe(200)
+      await page.goto(`${url}/`)
+      await submit(page, formPostingTo(page, '/logout'))
+      expect((await page.goto(`${url}/protected`))?.status()).toBe(401)
+    })
+  })
+}
