@@ -122,7 +122,7 @@ export class Reply {
   }
 
   /** The body as JSON; throws with the response summary when it is not JSON. */
-  json<T = any>(): T {
+  json<T = unknown>(): T {
     try {
       return JSON.parse(this.text) as T
     } catch {

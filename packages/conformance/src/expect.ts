@@ -4,7 +4,7 @@ import { type Client, isDeletion, type Reply } from './client.ts'
 import { USERS } from './constants.ts'
 
 /** Asserts the status and a JSON body; returns the body. */
-export function expectJson<T = any>(reply: Reply, status: number): T {
+export function expectJson<T = unknown>(reply: Reply, status: number): T {
   expect(reply.status, reply.summary).toBe(status)
   expect(reply.contentType, reply.summary).toMatch(/^application\/json\b/i)
   return reply.json<T>()
