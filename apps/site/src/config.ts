@@ -160,21 +160,25 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): SiteConfi
 
 /**
  * The session format option for a `SESSION_FORMAT` name. `flask` comes from `@cookietin/core/flask`,
- * loaded only when asked for; this is the one place that knows where it lives.
+ * loaded only when asked for; this is the one place that knows where it lives and how it is made.
  */
 export async function resolveFormat(name: FormatName): Promise<NonNullable<SessionOptions['format']>> {
   if (name !== 'flask') return name
-  // A variable specifier: the entry point may not exist in every build of core.
+  // A variable specifier keeps the typecheck independent of that entry point's presence.
   const specifier = '@cookietin/core/flask'
-  let module: Record<string, unknown>
+  let module: { flask?: unknown }
   try {
-    module = (await import(specifier)) as Record<string, unknown>
+    module = (await import(specifier)) as { flask?: unknown }
   } catch (error) {
     throw new SiteConfigError('SESSION_FORMAT', `flask: ${specifier} could not be loaded (${String(error)})`)
   }
-  const factory = module['flask'] ?? module['flaskFormat'] ?? module['default']
+  if (typeof module.flask !== 'function') {
+    throw new SiteConfigError('SESSION_FORMAT', `flask: ${specifier} exports no \`flask\` function`)
+  }
+  // `flask(options)` makes the format factory; the apps use Flask's defaults (salt, clock skew).
+  const factory: unknown = (module.flask as () => unknown)()
   if (typeof factory !== 'function') {
-    throw new SiteConfigError('SESSION_FORMAT', `flask: ${specifier} exports no \`flask\` format factory`)
+    throw new SiteConfigError('SESSION_FORMAT', `flask: \`flask()\` from ${specifier} did not return a format factory`)
   }
   return factory as NonNullable<SessionOptions['format']>
 }

@@ -24,12 +24,12 @@ import { computeTargets, describeTarget } from './targets.ts'
 const SECTIONS = ['micro', 'linearity', 'load'] as const
 
 const FULL = {
-  micro: { rounds: 5, minCpuTimeMs: 300 },
+  micro: { rounds: 5, minCpuTimeMs: 300, minSamples: 12 },
   linearity: { rounds: 3, minCpuTimeMs: 150 },
   load: { rounds: 3, warmupSeconds: 2, durationSeconds: 8, connections: 10 },
 }
 const QUICK = {
-  micro: { rounds: 2, minCpuTimeMs: 25 },
+  micro: { rounds: 2, minCpuTimeMs: 10, minSamples: 4 },
   linearity: { rounds: 1, minCpuTimeMs: 20 },
   load: { rounds: 1, warmupSeconds: 0.5, durationSeconds: 1.5, connections: 10 },
 }
@@ -125,7 +125,7 @@ function printSummary(results: BenchResults): void {
   }
   if (results.linearity) {
     console.log('\nparse linearity (1 MiB / 1 KiB)')
-    console.log(`  ${results.linearity.shapes.map((s) => `${s.id} ${fmt(s.ratio)}x`).join(' | ')}`)
+    console.log(`  ${results.linearity.shapes.map((s) => `${s.id} ${fmt(s.ratio)}x (cookie@2 ${fmt(s.cookieRatio)}x)`).join(' | ')}`)
   }
   if (results.load) {
     console.log('\nload (median of rounds)')

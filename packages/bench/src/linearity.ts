@@ -4,6 +4,7 @@
  * 1000x the 1 KiB one (1024x the bytes, so per-call overhead is the only slack).
  */
 import { parseCookies } from '@cookietin/core'
+import { parseCookie as cookieParse } from 'cookie'
 import { do_not_optimize, measure } from 'mitata'
 import { type Spread, shuffled, spread } from './stats.ts'
 
@@ -49,6 +50,8 @@ export interface LinearityShapeResult {
   ratio: number
   /** Cookies in the large header's result, a sanity check that it parsed. */
   largeCookies: number
+  /** The same ratio for cookie@2's `parseCookie` in the same rounds: what any object-building parser pays. */
+  cookieRatio: number
 }
 
 export interface LinearityResults {
@@ -59,23 +62,33 @@ export interface LinearityResults {
 }
 
 export async function runLinearity(settings: { rounds: number; minCpuTimeMs: number }, log: (line: string) => void): Promise<LinearityResults> {
-  const small = new Map<string, number[]>()
-  const large = new Map<string, number[]>()
+  const times = new Map<string, number[]>()
+  const record = (key: string, us: number) => (times.get(key) ?? times.set(key, []).get(key)!).push(us)
+  const parsers = { cookietin: parseCookies, cookie: cookieParse }
   const headers = new Map(SHAPES.map((shape) => [shape.id, { small: shape.build(KIB), large: shape.build(MIB) }]))
+  const time = async (parse: (header: string) => unknown, header: string, large: boolean) => {
+    // 1 MiB parses take milliseconds: fewer samples are enough, and keep the whole run short.
+    const stats = await measure(() => do_not_optimize(parse(header)), {
+      min_cpu_time: settings.minCpuTimeMs * 1e6,
+      ...(large ? { min_samples: 6 } : {}),
+    })
+    return stats.p50 / 1000
+  }
   for (let round = 0; round < settings.rounds; round++) {
     for (const shape of shuffled(SHAPES)) {
-      const { small: s, large: l } = headers.get(shape.id)!
-      const a = await measure(() => do_not_optimize(parseCookies(s)), { min_cpu_time: settings.minCpuTimeMs * 1e6 })
-      // 1 MiB parses take milliseconds: fewer samples are enough, and keep the whole run short.
-      const b = await measure(() => do_not_optimize(parseCookies(l)), { min_cpu_time: settings.minCpuTimeMs * 1e6, min_samples: 8 })
-      ;(small.get(shape.id) ?? small.set(shape.id, []).get(shape.id)!).push(a.avg / 1000)
-      ;(large.get(shape.id) ?? large.set(shape.id, []).get(shape.id)!).push(b.avg / 1000)
+      const { small, large } = headers.get(shape.id)!
+      for (const [name, parse] of shuffled(Object.entries(parsers))) {
+        record(`${name}/${shape.id}/small`, await time(parse, small, false))
+        record(`${name}/${shape.id}/large`, await time(parse, large, true))
+      }
     }
     log(`linearity: round ${round + 1}/${settings.rounds} done`)
   }
   const shapes = SHAPES.map((shape) => {
-    const smallUs = spread(small.get(shape.id)!)
-    const largeUs = spread(large.get(shape.id)!)
+    const smallUs = spread(times.get(`cookietin/${shape.id}/small`)!)
+    const largeUs = spread(times.get(`cookietin/${shape.id}/large`)!)
+    const cookieSmall = spread(times.get(`cookie/${shape.id}/small`)!)
+    const cookieLarge = spread(times.get(`cookie/${shape.id}/large`)!)
     return {
       id: shape.id,
       title: shape.title,
@@ -85,6 +98,7 @@ export async function runLinearity(settings: { rounds: number; minCpuTimeMs: num
       largeUs,
       ratio: largeUs.median / smallUs.median,
       largeCookies: Object.keys(parseCookies(headers.get(shape.id)!.large)).length,
+      cookieRatio: cookieLarge.median / cookieSmall.median,
     }
   })
   return { rounds: settings.rounds, shapes, worstRatio: Math.max(...shapes.map((s) => s.ratio)) }

@@ -20,6 +20,9 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ]
 
+/** Generous: five tests share one browser on a machine that may be busy. */
+const TEST_TIMEOUT = 60_000
+
 export interface BrowserTarget {
   name: string
   startServer: StartServer
@@ -143,7 +146,7 @@ export function runBrowserTests(target: BrowserTarget): void {
       const again = await page.locator('body').innerText()
       const shownOnce = landing.split('\n').filter((line) => line.trim() && !again.includes(line))
       expect(shownOnce.length, `a flash on the page after login only:\n${landing}`).toBeGreaterThan(0)
-    })
+    }, TEST_TIMEOUT)
 
     test(`[${name}] shows a flashed message exactly once`, async () => {
       const { page, url } = await open()
@@ -156,7 +159,7 @@ export function runBrowserTests(target: BrowserTarget): void {
       expect(await page.locator('body').innerText()).toContain(message)
       await page.reload()
       expect(await page.locator('body').innerText()).not.toContain(message)
-    })
+    }, TEST_TIMEOUT)
 
     test(`[${name}] keeps preferences in cookies across reloads`, async () => {
       const { page, url } = await open()
@@ -176,7 +179,7 @@ export function runBrowserTests(target: BrowserTarget): void {
       await submit(page, form)
       await page.reload()
       expect(await fieldValue(formPostingTo(page, '/preferences'), 'theme')).toBe('light')
-    })
+    }, TEST_TIMEOUT)
 
     test(`[${name}] document.cookie cannot see the HttpOnly session cookie but sees theme and lang`, async () => {
       const { page, context, url } = await open()
@@ -197,7 +200,7 @@ export function runBrowserTests(target: BrowserTarget): void {
       expect(visible).not.toMatch(/(^|; )session(\.\d+)?=/)
       expect(visible).toMatch(/(^|; )theme=dark(;|$)/)
       expect(visible).toMatch(/(^|; )lang=en(;|$)/)
-    })
+    }, TEST_TIMEOUT)
 
     test(`[${name}] logs out and is refused the protected page`, async () => {
       const { page, url } = await open()
@@ -206,6 +209,6 @@ export function runBrowserTests(target: BrowserTarget): void {
       await page.goto(`${url}/`)
       await submit(page, formPostingTo(page, '/logout'))
       expect((await page.goto(`${url}/protected`))?.status()).toBe(401)
-    })
+    }, TEST_TIMEOUT)
   })
 }

@@ -195,6 +195,9 @@ export class Client {
     }
     const cookie = options.cookie ?? (await this.jar.getCookieString(url))
     if (cookie) headers.set('cookie', cookie)
+    // A fresh connection per request: a kept-alive socket the server is closing (a race on a busy
+    // machine) would fail a non-idempotent request with ECONNRESET, which says nothing about the app.
+    if (!headers.has('connection')) headers.set('connection', 'close')
     let response: RawResponse
     if (options.transport === 'node') {
       response = await nodeRequest(url, method, headers, body)

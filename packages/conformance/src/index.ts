@@ -11,6 +11,7 @@ import { htmlScenarios } from './scenarios/html.ts'
 import { robustnessScenarios } from './scenarios/robustness.ts'
 import { rotationScenarios } from './scenarios/rotation.ts'
 import { sessionScenarios } from './scenarios/session.ts'
+import { startScenarios } from './scenarios/start.ts'
 import { ServerPool, formatEnv, startOn } from './servers.ts'
 import { ALL_FORMATS, type ConformanceTarget, type Env, type RunningServer, type SessionFormatName } from './types.ts'
 
@@ -33,6 +34,7 @@ export const SCENARIO_GROUPS: readonly ScenarioGroup[] = [
   chunkingScenarios,
   rotationScenarios,
   configScenarios,
+  startScenarios,
 ]
 
 /** The formats a scenario runs for, given the target's: `null` marks a format-independent one (run once). */
@@ -55,7 +57,12 @@ export interface RunConformanceOptions {
 export function runConformance(target: ConformanceTarget, options: RunConformanceOptions = {}): void {
   const targetFormats = target.formats ?? ALL_FORMATS
   const pool = new ServerPool(target.startServer)
-  const groups = SCENARIO_GROUPS.filter((group) => !options.topics || options.topics.includes(group.topic))
+  const groups = SCENARIO_GROUPS.filter(
+    (group) =>
+      (!options.topics || options.topics.includes(group.topic)) &&
+      // Running the app's own `start` script needs to know where the app is.
+      (group !== startScenarios || target.appDir !== undefined),
+  )
 
   describe(`[${target.name}] conformance`, () => {
     afterAll(() => pool.closeAll())
@@ -104,6 +111,6 @@ function registerScenario(
         await Promise.all(owned.map(async (server) => (await server.catch(() => undefined))?.close()))
       }
     },
-    scenario.timeout ?? 15_000,
+    scenario.timeout ?? 30_000,
   )
 }

@@ -31,7 +31,7 @@ export interface Scenario {
   title: string
   /** @default 'once' */
   formats?: FormatSelection
-  /** @default 15000 ms */
+  /** @default 30000 ms */
   timeout?: number
   run(context: ScenarioContext): Promise<void>
 }

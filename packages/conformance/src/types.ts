@@ -30,4 +30,9 @@ export interface ConformanceTarget {
    * @default ['sealed', 'signed', 'flask']
    */
   formats?: readonly SessionFormatName[]
+  /**
+   * The app's folder (with the `start` script): when given, the `start` topic also runs the app the way
+   * a person does, `pnpm --dir <appDir> start`, with PORT and HOST.
+   */
+  appDir?: string | URL
 }

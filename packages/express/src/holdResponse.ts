@@ -7,8 +7,9 @@ type Fn = (...args: unknown[]) => unknown
 /**
  * Holds the response from its first `writeHead`, `write`, `end` or `flushHeaders` until `commit` has
  * added its headers, then replays the held calls in order: nothing reaches the socket before the
- * session's `Set-Cookie`. If `commit` fails, the held response is dropped for a bare 500 without
- * cookies, and the handler's later calls are ignored.
+ * session's `Set-Cookie`. `commit` starts once the caller's synchronous code has run, so a change made
+ * right after `res.redirect()` or `res.json()` is still sent. If `commit` fails, the held response is
+ * dropped for a bare 500 without cookies, and the handler's later calls are ignored.
  */
 export function holdResponse(
   res: ServerResponse,
@@ -46,7 +47,7 @@ export function holdResponse(
       if (state === 'open') return original.apply(this, args)
       if (state === 'idle') {
         state = 'holding'
-        commit().then(release, fail)
+        Promise.resolve().then(commit).then(release, fail)
       }
       if (state === 'holding' && method !== 'writeHead') queue.push(() => original.apply(res, args))
       else if (state === 'holding') {

@@ -1,11 +1,10 @@
 import {
   type CookieJar,
-  type RequestScope,
+  type DeclaredSessionData,
   type Session,
   type SessionHandler,
   type SessionOptions,
   createSessionHandler,
-  isCookietinError,
 } from '@cookietin/core'
 import type { Request, RequestHandler } from 'express'
 import { holdResponse } from './holdResponse.ts'
@@ -21,9 +20,7 @@ export type { CookieJar, Session, SessionOptions } from '@cookietin/core'
 export interface SessionData {}
 
 /** Any keys (values `unknown`) until `SessionData` is augmented, then exactly its keys. */
-export type TypedSessionData = [keyof SessionData] extends [never]
-  ? Record<string, unknown>
-  : { [K in keyof SessionData]: SessionData[K] }
+export type TypedSessionData = DeclaredSessionData<SessionData>
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -37,16 +34,8 @@ declare global {
   }
 }
 
-interface RequestState {
-  handler: SessionHandler<TypedSessionData>
-  scope: RequestScope<TypedSessionData>
-  /** The last early commit, so the final one waits for it. */
-  saving: Promise<void>
-  /** An early commit failed and its error reached the route: don't fail the response for it again. */
-  surfaced: boolean
-}
-
-const requests = new WeakMap<Request, RequestState>()
+/** Each request's early commit, bound to the handler and scope of the middleware that began it. */
+const commits = new WeakMap<Request, () => Promise<void>>()
 
 /**
  * Commits the session now instead of just before the headers, so the route can catch
@@ -54,34 +43,11 @@ const requests = new WeakMap<Request, RequestState>()
  * keeps its previous one). Changes made after this call, and cookies set on `req.cookieJar`, are still sent.
  */
 export function commitSession(req: Request): Promise<void> {
-  const state = requests.get(req)
-  if (!state)
-    return Promise.reject(
-      new TypeError('commitSession: the cookietin middleware did not run for this request'),
-    )
-  const { handler, scope } = state
-  state.saving = state.saving
-    .catch(() => {})
-    .then(() => handler.codec.commit(scope.session, scope.cookies))
-  return state.saving.catch((error: unknown) => {
-    state.surfaced = true
-    throw error
-  })
-}
-
-/** Commits the session into the jar and returns every header the jar holds, with whether to vary. */
-async function finish(state: RequestState): Promise<{ setCookie: string[]; vary: boolean }> {
-  const { handler, scope } = state
-  await state.saving.catch(() => {})
-  let vary = true
-  try {
-    ;({ vary } = await handler.end(scope))
-  } catch (error) {
-    if (!(state.surfaced && isCookietinError(error) && error.code === 'SESSION_TOO_LARGE'))
-      throw error
-  }
-  // The jar, not `end`'s result: it also holds what an early commit wrote and cookies set after it.
-  return { setCookie: scope.cookies.setCookieHeaders, vary }
+  const commit = commits.get(req)
+  if (commit) return commit()
+  return Promise.reject(
+    new TypeError('commitSession: the cookietin middleware did not run for this request'),
+  )
 }
 
 /**
@@ -92,23 +58,22 @@ async function finish(state: RequestState): Promise<{ setCookie: string[]; vary:
  * app.use(cookietin({ secrets: process.env.SESSION_SECRET! }))
  * app.get('/', (req, res) => res.send(`Hello ${String(req.session.get('user') ?? 'stranger')}`))
  */
-export function cookietin<T extends Record<string, unknown> = TypedSessionData>(
+export function cookietin<T extends object = TypedSessionData>(
   options: SessionOptions<T>,
 ): RequestHandler {
   const handler = createSessionHandler<T>(options) as unknown as SessionHandler<TypedSessionData>
   const warn = options.warn ?? ((message: string) => console.warn(message))
   return (req, res, next) => {
     // Mounted twice (app and router): one session per request.
-    if (requests.has(req)) return next()
+    if (commits.has(req)) return next()
     handler.begin(req.headers.cookie, { secure: req.secure }).then((scope) => {
-      const state: RequestState = { handler, scope, saving: Promise.resolve(), surfaced: false }
-      requests.set(req, state)
+      commits.set(req, () => handler.commit(scope))
       req.session = scope.session
       req.cookieJar = scope.cookies
       holdResponse(
         res,
         async () => {
-          const { setCookie, vary } = await finish(state)
+          const { setCookie, vary } = await handler.end(scope)
           for (const value of setCookie) res.appendHeader('Set-Cookie', value)
           if (vary) res.vary('Cookie')
         },

@@ -48,6 +48,10 @@ function routes(app: Express): Express {
     req.session.set('user', 'redirected')
     res.redirect(303, '/read')
   })
+  app.post('/redirect-then-set', (req, res) => {
+    res.redirect(303, '/read')
+    req.session.set('user', 'after redirect')
+  })
   app.post('/end', (req, res) => {
     req.session.set('user', 'ended')
     res.statusCode = 201
@@ -210,6 +214,16 @@ describe.each(matrix)('$title', ({ title, create, backend }) => {
     expect(response.headers.get('location')).toBe('/read')
     expect(names(response.setCookie)).toEqual(['session'])
     expect(JSON.parse((await browser.fetch('/read')).text_).data).toEqual({ user: 'redirected' })
+  })
+
+  test(`${title}: a change made right after res.redirect, in the same tick, is still sent`, async () => {
+    fresh()
+    const response = await browser.fetch('/redirect-then-set', { method: 'POST' })
+    expect(response.status).toBe(303)
+    expect(names(response.setCookie)).toEqual(['session'])
+    expect(JSON.parse((await browser.fetch('/read')).text_).data).toEqual({
+      user: 'after redirect',
+    })
   })
 
   test(`${title}: res.end called directly`, async () => {

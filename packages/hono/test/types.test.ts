@@ -12,6 +12,11 @@ import { SECRET } from './fixtures.ts'
 
 type Cart = { items: string[]; user?: string }
 
+interface Profile {
+  name: string
+  tags?: string[]
+}
+
 describe('hono types', () => {
   it('hono: c.get("session") and c.var are typed from the app env, with no casts', () => {
     const app = new Hono<CookietinEnv<Cart>>()
@@ -43,6 +48,17 @@ describe('hono types', () => {
       await commitSession(c)
       expectTypeOf(c.get('requestId')).toEqualTypeOf<string>()
       return c.text('ok')
+    })
+  })
+
+  it('hono: an interface types the session too', () => {
+    const app = new Hono<CookietinEnv<Profile>>()
+    app.use(cookietin<Profile>({ secrets: SECRET }))
+    app.get('/', async (c) => {
+      expectTypeOf(c.get('session')).toEqualTypeOf<Session<Profile>>()
+      expectTypeOf(c.get('session').get('tags')).toEqualTypeOf<string[] | undefined>()
+      await commitSession(c)
+      return c.text(c.get('session').get('name') ?? 'nobody')
     })
   })
 

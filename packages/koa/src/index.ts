@@ -1,13 +1,10 @@
 import {
   type CookieJar,
-  type SessionData as AnyData,
-  type RequestScope,
+  type DeclaredSessionData,
   type ScopeResult,
   type Session,
-  type SessionHandler,
   type SessionOptions,
   createSessionHandler,
-  isCookietinError,
 } from '@cookietin/core'
 import type { Middleware } from 'koa'
 
@@ -22,9 +19,7 @@ export type { CookieJar, Session, SessionOptions } from '@cookietin/core'
 export interface SessionData {}
 
 /** The augmented `SessionData`, or any keys when it was not augmented. */
-export type TypedSessionData = [keyof SessionData] extends [never]
-  ? AnyData
-  : { [K in keyof SessionData]: SessionData[K] }
+export type TypedSessionData = DeclaredSessionData<SessionData>
 
 declare module 'koa' {
   interface ExtendableContext {
@@ -36,16 +31,8 @@ declare module 'koa' {
   }
 }
 
-interface RequestState {
-  handler: SessionHandler
-  scope: RequestScope
-  /** The last early commit, so the final one waits for it. */
-  saving: Promise<void>
-  /** An early commit failed and its error reached the route: don't fail the response for it again. */
-  surfaced: boolean
-}
-
-const requests = new WeakMap<Session, RequestState>()
+/** Each request's early commit, bound to the handler and scope of the middleware that began it. */
+const commits = new WeakMap<Session, () => Promise<void>>()
 
 /**
  * Commits the session now rather than after the route, so the route can catch `SessionTooLargeError`
@@ -53,34 +40,11 @@ const requests = new WeakMap<Session, RequestState>()
  * Changes made after this call, and cookies set on the jar, are still sent.
  */
 export function commitSession(ctx: { session: Session<TypedSessionData> }): Promise<void> {
-  const state = requests.get(ctx.session)
-  if (!state)
-    return Promise.reject(
-      new TypeError('commitSession: the cookietin middleware did not run for this request'),
-    )
-  const { handler, scope } = state
-  state.saving = state.saving
-    .catch(() => {})
-    .then(() => handler.codec.commit(scope.session, scope.cookies))
-  return state.saving.catch((error: unknown) => {
-    state.surfaced = true
-    throw error
-  })
-}
-
-/** Commits the session into the jar and returns every header the jar holds, with whether to vary. */
-async function finish(state: RequestState): Promise<ScopeResult> {
-  const { handler, scope } = state
-  await state.saving.catch(() => {})
-  let vary = true
-  try {
-    ;({ vary } = await handler.end(scope))
-  } catch (error) {
-    if (!(state.surfaced && isCookietinError(error) && error.code === 'SESSION_TOO_LARGE'))
-      throw error
-  }
-  // The jar, not `end`'s result: it also holds what an early commit wrote and cookies set after it.
-  return { setCookie: scope.cookies.setCookieHeaders, vary }
+  const commit = commits.get(ctx.session)
+  if (commit) return commit()
+  return Promise.reject(
+    new TypeError('commitSession: the cookietin middleware did not run for this request'),
+  )
 }
 
 function assign(session: Session, value: unknown): void {
@@ -122,8 +86,7 @@ export function cookietin(options: SessionOptions<TypedSessionData>): Middleware
   const handler = createSessionHandler(options)
   return async function cookietinSession(ctx, next) {
     const scope = await handler.begin(ctx.get('Cookie'), { secure: ctx.secure })
-    const state: RequestState = { handler, scope, saving: Promise.resolve(), surfaced: false }
-    requests.set(scope.session, state)
+    commits.set(scope.session, () => handler.commit(scope))
     Object.defineProperties(ctx, {
       session: {
         configurable: true,
@@ -141,13 +104,13 @@ export function cookietin(options: SessionOptions<TypedSessionData>): Middleware
     } catch (error) {
       // The route's error matters more than one from committing; an upstream error handler
       // that answers keeps the headers on ctx, Koa's own `ctx.onerror` those on the error.
-      const result = await finish(state).catch(() => undefined)
+      const result = await handler.end(scope).catch(() => undefined)
       if (result) {
         send(result)
         keepOnError(error, result)
       }
       throw error
     }
-    send(await finish(state))
+    send(await handler.end(scope))
   }
 }

@@ -63,7 +63,7 @@ const LOADER = new URL('../../loader/register.mjs', import.meta.url).href
 const READY_TIMEOUT_MS = 60_000
 const STATS_TIMEOUT_MS = 10_000
 
-interface ServerHandle {
+export interface ServerHandle {
   config: LoadConfig
   child: ChildProcess
   port: number
@@ -93,8 +93,8 @@ export function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12])
 }
 
-async function startServer(config: LoadConfig): Promise<ServerHandle> {
-  const child = spawn(process.execPath, ['--conditions=@cookietin/source', '--import', LOADER, SERVER_ENTRY, config.id], {
+export async function startServer(config: LoadConfig, nodeOptions: string[] = []): Promise<ServerHandle> {
+  const child = spawn(process.execPath, [...nodeOptions, '--conditions=@cookietin/source', '--import', LOADER, SERVER_ENTRY, config.id], {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production' },
   })
@@ -131,11 +131,13 @@ function serverStats(handle: ServerHandle): Promise<ServerStats> {
   })
 }
 
-async function stopServer(handle: ServerHandle): Promise<void> {
-  if (handle.child.exitCode !== null) return
+export async function stopServer(handle: ServerHandle): Promise<void> {
+  if (handle.child.exitCode !== null || handle.child.signalCode !== null) return
   const exited = new Promise((resolve) => handle.child.once('exit', resolve))
-  handle.child.kill('SIGTERM')
-  const timer = setTimeout(() => handle.child.kill('SIGKILL'), 5000)
+  // Closing the IPC channel makes the server exit normally (so `--cpu-prof` writes its profile).
+  if (handle.child.connected) handle.child.disconnect()
+  else handle.child.kill('SIGTERM')
+  const timer = setTimeout(() => handle.child.kill('SIGKILL'), 10_000)
   await exited
   clearTimeout(timer)
 }
@@ -165,7 +167,7 @@ function cookieHeaderFrom(setCookies: readonly string[]): string {
  * session is loaded (the counter is past 1) and a new Set-Cookie comes back; tampered, it is refused
  * (the counter starts again at 1). Returns the Cookie header the load client sends on every request.
  */
-async function prime(handle: ServerHandle): Promise<{ cookie: string; names: string[] }> {
+export async function prime(handle: ServerHandle): Promise<{ cookie: string; names: string[] }> {
   const { config } = handle
   const url = `http://127.0.0.1:${handle.port}/`
   const fail = (why: string) => {
@@ -197,7 +199,7 @@ async function prime(handle: ServerHandle): Promise<{ cookie: string; names: str
   return { cookie, names }
 }
 
-async function cannon(port: number, cookie: string, seconds: number, connections: number): Promise<autocannon.Result> {
+export async function cannon(port: number, cookie: string, seconds: number, connections: number): Promise<autocannon.Result> {
   return autocannon({
     url: `http://127.0.0.1:${port}/`,
     connections,
@@ -236,7 +238,7 @@ export async function runLoad(settings: LoadSettings, log: (line: string) => voi
   try {
     // Two at a time: starting means compiling TypeScript, and there are two cores.
     for (let i = 0; i < configs.length; i += 2) {
-      handles.push(...(await Promise.all(configs.slice(i, i + 2).map(startServer))))
+      handles.push(...(await Promise.all(configs.slice(i, i + 2).map((config) => startServer(config)))))
     }
     log(`load: ${handles.length} servers up on 127.0.0.1 (pids ${handles.map((h) => h.pid).join(' ')})`)
     for (let round = 0; round < settings.rounds; round++) {

@@ -7,7 +7,7 @@ import { createServer } from 'node:http'
 import { counters } from './counters.ts'
 import type { Framework } from './configs.ts'
 
-const MAX_LIFETIME_MS = 30 * 60 * 1000
+const MAX_LIFETIME_MS = 45 * 60 * 1000
 
 const id = process.argv[2] ?? ''
 const [framework, library] = id.split('/') as [Framework, string]
@@ -32,4 +32,5 @@ process.on('message', (message: { type?: string }) => {
   if (message?.type === 'stats') process.send!({ type: 'stats', ...counters, cpu: process.cpuUsage() })
 })
 process.on('disconnect', () => process.exit(0))
+process.on('SIGTERM', () => process.exit(0))
 setTimeout(() => process.exit(3), MAX_LIFETIME_MS).unref()

@@ -31,6 +31,7 @@ import { parse as honoParse, parseSigned as honoParseSigned, serialize as honoSe
 import { defaults as ironDefaults, seal as ironSeal, unseal as ironUnseal } from 'iron-webcrypto'
 import Keygrip from 'keygrip'
 import { type BackendName, backends } from '../coreInternals.ts'
+import { createFloor } from '../floor.ts'
 
 export interface MicroCase {
   /** `group/lib`, stable: targets and reports refer to it. */
@@ -347,7 +348,7 @@ export async function createMicroCases(): Promise<{ groups: MicroGroup[]; cases:
   groups.push({
     id: 'session',
     title: 'Session load + commit, end to end',
-    detail: 'createSessionHandler: begin(Cookie header) → read n, write n+1 → end() → one Set-Cookie (permanent, 14 days); native signed and sealed formats, and the Flask format',
+    detail: 'createSessionHandler: begin(Cookie header) → read n, write n+1 → end() → one Set-Cookie (permanent, 14 days); native signed and sealed formats, the Flask format, and the hand-written floor (find the cookie, check, JSON, re-sign: what the load floor servers run)',
   })
   for (const format of ['signed', 'sealed', 'flask'] as const) {
     for (const name of ['node', 'web'] as const) {
@@ -381,6 +382,23 @@ export async function createMicroCases(): Promise<{ groups: MicroGroup[]; cases:
         ok(forged.session.isNew, 'a tampered session cookie reads as a new session')
       })
     }
+  }
+
+  // The floor for the same step: hand-written node:crypto read + write of one session cookie.
+  for (const kind of ['signed', 'sealed'] as const) {
+    const floor = createFloor(kind, SECRETS[0], SESSION_MAX_AGE)
+    const primed = floor.write({ n: 1 })
+    const token = primed.slice('session='.length, primed.indexOf(';'))
+    const header = `lang=en-US; theme=dark; session=${token}`
+    const step = () => {
+      const session = floor.read(header)
+      return floor.write({ n: (session?.n ?? 0) + 1 })
+    }
+    add('session', `floor:node:crypto:${kind}`, step, () => {
+      const setCookie = step()
+      deepStrictEqual(floor.read(setCookie.slice(0, setCookie.indexOf(';'))), { n: 2 })
+      strictEqual(floor.read(`lang=en-US; theme=dark; session=${tamper(token)}`), undefined)
+    })
   }
 
   // --- Flask format -------------------------------------------------------------------------

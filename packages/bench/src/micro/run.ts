@@ -6,16 +6,23 @@ export interface MicroSettings {
   rounds: number
   /** mitata's `min_cpu_time` per case per round, in milliseconds. */
   minCpuTimeMs: number
+  /** mitata's `min_samples` per case per round (its default is 12). */
+  minSamples: number
 }
 
 export interface MicroCaseResult {
   id: string
   group: string
   lib: string
-  /** Mean time of one call in µs (mitata's `avg`, GC included), spread over rounds. */
+  /**
+   * Time of one call in µs: each round's median sample (mitata's p50; fast cases are timed in batches,
+   * so a sample already averages thousands of calls, garbage collection included), spread over rounds.
+   * The median rather than the mean because the machine is shared: a round in which the scheduler
+   * took the core away shifts a few samples, not the median.
+   */
   us: Spread
-  /** Median sample of each round in µs, for reference. */
-  p50us: Spread
+  /** Each round's mean (mitata's `avg`), for reference: noisier on a busy machine. */
+  meanUs: Spread
 }
 
 export interface MicroResults {
@@ -37,15 +44,15 @@ export async function runMicro(settings: MicroSettings, log: (line: string) => v
   for (let round = 0; round < settings.rounds; round++) {
     for (const c of shuffled(cases)) {
       const stats = await timeCase(c, settings)
-      pushTo(avg, c.id, stats.avg / 1000)
       pushTo(p50, c.id, stats.p50 / 1000)
+      pushTo(avg, c.id, stats.avg / 1000)
     }
     log(`micro: round ${round + 1}/${settings.rounds} done`)
   }
   return {
     settings,
     groups,
-    cases: cases.map((c) => ({ id: c.id, group: c.group, lib: c.lib, us: spread(avg.get(c.id)!), p50us: spread(p50.get(c.id)!) })),
+    cases: cases.map((c) => ({ id: c.id, group: c.group, lib: c.lib, us: spread(p50.get(c.id)!), meanUs: spread(avg.get(c.id)!) })),
   }
 }
 
@@ -64,5 +71,5 @@ async function timeCase(c: MicroCase, settings: MicroSettings) {
       ? async () => do_not_optimize(await fn())
       : () => do_not_optimize(fn())
   await probe
-  return measure(timed, { min_cpu_time: settings.minCpuTimeMs * 1e6 })
+  return measure(timed, { min_cpu_time: settings.minCpuTimeMs * 1e6, min_samples: settings.minSamples })
 }

@@ -41,7 +41,6 @@ export const authScenarios = defineScenarios('auth', [
   },
   {
     title: 'POST /api/login with a wrong password or unknown user is 401 UNAUTHORIZED and changes nothing',
-    formats: 'each',
     async run(ctx) {
       const c = await ctx.client()
       await patchSession(c, { kept: 1 })
@@ -78,7 +77,6 @@ export const authScenarios = defineScenarios('auth', [
   },
   {
     title: 'the login cannot be forged through the API: PATCH or pop of _user is 400 RESERVED_KEY',
-    formats: 'each',
     async run(ctx) {
       const c = await ctx.client()
       expectError(await c.patch('/api/session', { json: { _user: 'alice' } }), 400, 'RESERVED_KEY')

@@ -29,7 +29,6 @@ const SESSION_READS: ReadonlyArray<[string, (c: Client) => Promise<Reply>]> = [
 export const headerScenarios = defineScenarios('headers', [
   {
     title: 'Vary: Cookie on every response that read the session',
-    formats: 'each',
     async run(ctx) {
       const fresh = await ctx.client()
       for (const [, request] of SESSION_READS) expectVaryCookie(await request(fresh))
@@ -76,7 +75,6 @@ export const headerScenarios = defineScenarios('headers', [
       const c = await ctx.client()
       expectSessionSet(await c.patch('/api/session', { json: { a: 1 } }), { maxAge: DEFAULT_MAX_AGE, secure: false })
       expectSessionSet(await c.patch('/api/session', { json: { a: 2 } }), { maxAge: DEFAULT_MAX_AGE, secure: false })
-      expectSessionSet(await apiLogin(c), { maxAge: DEFAULT_MAX_AGE, secure: false })
       expectSessionSet(await c.post('/api/session/regenerate'), { maxAge: DEFAULT_MAX_AGE, secure: false })
       await postFlash(c, 'x')
       expectSessionSet(await c.get('/api/flash'), { maxAge: DEFAULT_MAX_AGE, secure: false })
@@ -98,7 +96,6 @@ export const headerScenarios = defineScenarios('headers', [
       const c = await ctx.client(CUSTOM_ENV)
       expectSessionSet(await c.patch('/api/session', { json: { a: 1 } }), { name: 'sid', secure: true })
       expectSessionSet(await c.post('/api/session/regenerate'), { name: 'sid', secure: true })
-      expectSessionSet(await apiLogin(c), { name: 'sid', secure: true })
       expect(await readSession(c), 'the jar sends Secure cookies to loopback').toEqual({ data: { a: 1 }, isNew: false })
     },
   },

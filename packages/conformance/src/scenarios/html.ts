@@ -67,7 +67,6 @@ export const htmlScenarios = defineScenarios('html', [
   },
   {
     title: 'POST /login with good credentials is 303 to /, logs in, flashes, and shows the user on /',
-    formats: 'each',
     async run(ctx) {
       const c = await ctx.client()
       const reply = await formLogin(c, 'bob', USERS.bob)
@@ -95,7 +94,6 @@ export const htmlScenarios = defineScenarios('html', [
   },
   {
     title: 'POST /login with a wrong password is 401 with the form and an error; nothing changes',
-    formats: 'each',
     async run(ctx) {
       const c = await ctx.client()
       await patchSession(c, { kept: 1 })
@@ -128,7 +126,6 @@ export const htmlScenarios = defineScenarios('html', [
   },
   {
     title: 'GET /protected is 401 without a login and 200 with the user name after one',
-    formats: 'each',
     async run(ctx) {
       const c = await ctx.client()
       expect((await c.get('/protected')).status).toBe(401)
@@ -188,7 +185,6 @@ export const htmlScenarios = defineScenarios('html', [
   },
   {
     title: 'the home page shows a flashed message exactly once',
-    formats: 'each',
     async run(ctx) {
       const c = await ctx.client()
       const message = unique('flash')
