@@ -100,6 +100,26 @@ const INVALID_COOKIE_CODES: ReadonlySet<string> = new Set([
 
 export const isReservedKey = (key: string) => key.startsWith('_')
 
+/**
+ * How deep session values may nest. Every format stores far deeper (Flask's stops at 512 levels), but a
+ * limit checked before anything is written keeps a refused PATCH from touching the session.
+ */
+export const MAX_VALUE_DEPTH = 100
+
+/** Nesting depth of a JSON value (a scalar is 0, `[]` is 1), without recursion. */
+export function nestingDepth(value: unknown): number {
+  let max = 0
+  const stack: [unknown, number][] = [[value, 0]]
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!
+    if (typeof item !== 'object' || item === null) continue
+    if (depth + 1 > max) max = depth + 1
+    if (max > MAX_VALUE_DEPTH) return max
+    for (const child of Object.values(item)) stack.push([child, depth + 1])
+  }
+  return max
+}
+
 /** The data a client wrote: every key not starting with `_` (so not `_user`, `_permanent` or `_flashes`). */
 export function visibleData(session: Session): Record<string, unknown> {
   const data: Record<string, unknown> = {}
@@ -193,8 +213,12 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
   }
 
   /**
-   * Applies `change`, then commits the session early. When the commit fails (too large, or data the
-   * format cannot store) the session is put back as it was, so nothing is written for it.
+   * Applies `change`, then commits the session early through the adapter, so that a failure is answered
+   * here rather than failing the response:
+   * - too large: 413. Nothing was written, and the adapter's final commit fails the same way without
+   *   raising it again (core remembers the error was reported), so the client keeps its previous session.
+   * - data the format cannot store (the values were checked first, so this should not happen): the
+   *   session is put back as it was and the answer is 400.
    */
   async function changeSession(input: ActionInput, change: () => void): Promise<ActionResult | null> {
     const saved = snapshot(input.session)
@@ -203,13 +227,12 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
       await input.commitSession()
       return null
     } catch (error) {
-      restore(input.session, saved)
       if (isSessionTooLarge(error)) {
         const detail = error instanceof Error ? error.message : ''
         return errorResult(413, 'SESSION_TOO_LARGE', `The session would outgrow its cookies, so it was left unchanged. ${detail}`.trim())
       }
+      restore(input.session, saved)
       if (isCookietinError(error)) throw error
-      // The format refused the data (say, nesting deeper than it stores).
       return errorResult(400, 'BAD_REQUEST', `The session cannot store this data: ${error instanceof Error ? error.message : String(error)}`)
     }
   }
@@ -420,6 +443,8 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
       const entries = Object.entries(parsed.value)
       const reserved = entries.find(([key]) => isReservedKey(key))
       if (reserved) return errorResult(400, 'RESERVED_KEY', `The key ${JSON.stringify(reserved[0])} is reserved: keys starting with _ belong to the server`)
+      const deep = entries.find(([, value]) => nestingDepth(value) > MAX_VALUE_DEPTH)
+      if (deep) return errorResult(400, 'BAD_REQUEST', `The value of ${JSON.stringify(deep[0])} nests deeper than ${MAX_VALUE_DEPTH} levels`)
       const refused = await changeSession(input, () => {
         for (const [key, value] of entries) {
           if (value === null) input.session.delete(key)

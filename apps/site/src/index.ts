@@ -42,11 +42,13 @@ export {
   type HttpResponse,
 } from './http.ts'
 export {
+  MAX_VALUE_DEPTH,
   PREFERENCE_MAX_AGE,
   USER_KEY,
   createSite,
   currentUser,
   isReservedKey,
+  nestingDepth,
   readPreferences,
   visibleData,
   type Action,

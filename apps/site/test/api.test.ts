@@ -214,6 +214,35 @@ describe('session API', () => {
     }
   })
 
+  it('refuses values nested too deep with BAD_REQUEST before writing anything', async () => {
+    for (const format of ['sealed', 'signed', 'flask']) {
+      const { site, send } = await createClient({ SESSION_FORMAT: format })
+      await send(site.patchSession, { body: { kept: 1 } })
+      for (const depth of [101, 2000, 20000]) {
+        const answer = await send(site.patchSession, { body: `{"deep":${'['.repeat(depth)}${']'.repeat(depth)}}` })
+        expect(answer.status, `${format} ${depth}`).toBe(400)
+        expect(answer.json.error.code).toBe('BAD_REQUEST')
+        expect(answer.setCookie, `${format} ${depth}`).toEqual([])
+      }
+      const fits = await send(site.patchSession, { body: `{"deep":${'['.repeat(100)}${']'.repeat(100)}}` })
+      expect(fits.status, format).toBe(200)
+    }
+  })
+
+  it('keeps a flask session, one cookie of at most 4096 bytes, when a PATCH would outgrow it', async () => {
+    const { site, send, jar } = await createClient({ SESSION_FORMAT: 'flask' })
+    const blob = incompressible(2000)
+    expect((await send(site.patchSession, { body: { blob } })).status).toBe(200)
+    expect([...jar.keys()]).toEqual(['session'])
+    const before = new Map(jar)
+    const answer = await send(site.patchSession, { body: { more: incompressible(3000) } })
+    expect(answer.status).toBe(413)
+    expect(answer.json.error.code).toBe('SESSION_TOO_LARGE')
+    expect(answer.setCookie).toEqual([])
+    expect(jar).toEqual(before)
+    expect((await send(site.getSession)).json).toEqual({ data: { blob }, isNew: false })
+  })
+
   it('keeps a new session new when its first PATCH is too large', async () => {
     const { site, send, jar } = await createClient()
     const answer = await send(site.patchSession, { body: { big: incompressible(20000) } })

@@ -44,15 +44,9 @@ export async function createClient(env: Env = {}) {
       body,
       url: options.url ?? '/',
       params: options.params ?? {},
-      commitSession: () => handler.codec.commit(scope.session, scope.cookies),
+      commitSession: () => handler.commit(scope),
     })
-    let result: { setCookie: string[]; vary: boolean }
-    try {
-      result = await handler.end(scope)
-    } catch {
-      // An early commit already failed and was answered: send what the jar holds.
-      result = { setCookie: scope.cookies.setCookieHeaders, vary: true }
-    }
+    const result = await handler.end(scope)
     for (const line of result.setCookie) {
       const [pair] = line.split(';')
       const eq = pair!.indexOf('=')

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--only micro,linearity,load] [--configs id,...] [--out file] [--write-md|--no-md]`
+ * `pnpm bench [--quick] [--only micro,linearity,load] [--configs id,...] [--clock wall|cpu] [--out file] [--write-md|--no-md]`
  *
  * Full run (under 15 minutes): writes bench/results/<YYYY-MM-DD>.json, then BENCHMARKS.md and the chart.
  * Quick run (under 2 minutes, same code paths, fewer rounds and shorter runs): writes
@@ -48,13 +48,14 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       'write-md': { type: 'boolean', default: false },
       'no-md': { type: 'boolean', default: false },
+      clock: { type: 'string', default: 'wall' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true, // pnpm may pass a lone `--`
   })
   if (values.help) {
     console.log(
-      'pnpm bench [--quick] [--only micro,linearity,load] [--configs express/bare,...] [--out file.json] [--write-md | --no-md]',
+      'pnpm bench [--quick] [--only micro,linearity,load] [--configs express/bare,...] [--clock wall|cpu] [--out file.json] [--write-md | --no-md]',
     )
     return
   }
@@ -66,7 +67,10 @@ async function main(): Promise<void> {
   for (const id of configs ?? []) {
     if (!LOAD_CONFIGS.some((c) => c.id === id)) throw new Error(`--configs: unknown ${id} (use ${LOAD_CONFIGS.map((c) => c.id).join(', ')})`)
   }
-  const settings = values.quick ? QUICK : FULL
+  const clock: 'wall' | 'cpu' = values.clock === 'cpu' ? 'cpu' : 'wall'
+  if (values.clock !== clock) throw new Error(`--clock: use wall or cpu, not ${values.clock}`)
+  const preset = values.quick ? QUICK : FULL
+  const settings = { ...preset, micro: { ...preset.micro, clock }, linearity: { ...preset.linearity, clock } }
   const complete = sections.length === SECTIONS.length && !configs
   const started = new Date()
   const t0 = performance.now()

@@ -6,6 +6,7 @@
 import { parseCookies } from '@cookietin/core'
 import { parseCookie as cookieParse } from 'cookie'
 import { do_not_optimize, measure } from 'mitata'
+import { cpuNow } from './micro/run.ts'
 import { type Spread, shuffled, spread } from './stats.ts'
 
 export const KIB = 1024
@@ -56,12 +57,13 @@ export interface LinearityShapeResult {
 
 export interface LinearityResults {
   rounds: number
+  clock: 'wall' | 'cpu'
   shapes: LinearityShapeResult[]
   /** The largest ratio over the shapes: the one the target is judged on. */
   worstRatio: number
 }
 
-export async function runLinearity(settings: { rounds: number; minCpuTimeMs: number }, log: (line: string) => void): Promise<LinearityResults> {
+export async function runLinearity(settings: { rounds: number; minCpuTimeMs: number; clock: 'wall' | 'cpu' }, log: (line: string) => void): Promise<LinearityResults> {
   const times = new Map<string, number[]>()
   const record = (key: string, us: number) => (times.get(key) ?? times.set(key, []).get(key)!).push(us)
   const parsers = { cookietin: parseCookies, cookie: cookieParse }
@@ -71,6 +73,7 @@ export async function runLinearity(settings: { rounds: number; minCpuTimeMs: num
     const stats = await measure(() => do_not_optimize(parse(header)), {
       min_cpu_time: settings.minCpuTimeMs * 1e6,
       ...(large ? { min_samples: 6 } : {}),
+      ...(settings.clock === 'cpu' ? { now: cpuNow } : {}),
     })
     return stats.p50 / 1000
   }
@@ -101,5 +104,5 @@ export async function runLinearity(settings: { rounds: number; minCpuTimeMs: num
       cookieRatio: cookieLarge.median / cookieSmall.median,
     }
   })
-  return { rounds: settings.rounds, shapes, worstRatio: Math.max(...shapes.map((s) => s.ratio)) }
+  return { rounds: settings.rounds, clock: settings.clock, shapes, worstRatio: Math.max(...shapes.map((s) => s.ratio)) }
 }

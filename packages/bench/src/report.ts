@@ -60,7 +60,7 @@ export function renderMarkdown(results: BenchResults, source: string, chartPath:
     push(
       '## Micro benchmarks',
       '',
-      `mitata, ${settings.rounds} rounds; each round runs every case once, in a new shuffled order, for at least ${settings.minCpuTimeMs} ms. ` +
+      `mitata, ${settings.clock === 'cpu' ? '**timed in process CPU time** (`--clock cpu`), ' : ''}${settings.rounds} rounds; each round runs every case once, in a new shuffled order, for at least ${settings.minCpuTimeMs} ms. ` +
         'Before any timing every case is checked against a reference: parsers must return what cookie@2 returns on the same header, ' +
         'serializers the same Set-Cookie string, every signed or sealed value must open to its plaintext and a tampered one must fail, ' +
         "for the peers' outputs too. Times are µs per call: each round's median sample (fast cases are timed in batches of thousands of calls, so garbage collection is included; the median keeps a round in which the shared machine was busy from skewing it; means are in the JSON). " +

@@ -111,6 +111,6 @@ function registerScenario(
         await Promise.all(owned.map(async (server) => (await server.catch(() => undefined))?.close()))
       }
     },
-    scenario.timeout ?? 30_000,
+    scenario.timeout ?? 60_000,
   )
 }

@@ -31,7 +31,7 @@ export interface Scenario {
   title: string
   /** @default 'once' */
   formats?: FormatSelection
-  /** @default 30000 ms */
+  /** @default 60000 ms (generous: a busy machine slows every request) */
   timeout?: number
   run(context: ScenarioContext): Promise<void>
 }

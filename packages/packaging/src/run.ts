@@ -63,3 +63,22 @@ export async function mustRun(command: string, args: readonly string[], options:
   if (result.code !== 0) throw new Error(`command failed\n${describeRun(command, args, options.cwd, result)}`)
   return result
 }
+
+/**
+ * At most `size` CPU-heavy jobs at a time (tsc, servers): the machine may have two cores, and running
+ * a dozen type-checks at once only makes each of them slower.
+ */
+export function createLimit(size: number): <T>(job: () => Promise<T>) => Promise<T> {
+  let active = 0
+  const waiting: Array<() => void> = []
+  return async (job) => {
+    if (active >= size) await new Promise<void>((resolve) => waiting.push(resolve))
+    active++
+    try {
+      return await job()
+    } finally {
+      active--
+      waiting.shift()?.()
+    }
+  }
+}

@@ -13,13 +13,16 @@ export type FixtureValue =
   | FixtureValue[]
   | { [key: string]: FixtureValue }
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+const hex = (bytes: Uint8Array) =>
+  Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
 export const unhex = (text: string) =>
   Uint8Array.from(text.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16))
 
 function single(value: { [key: string]: FixtureValue }): [string, FixtureValue] | undefined {
   const keys = Object.keys(value)
-  return keys.length === 1 && keys[0]?.startsWith('$') ? [keys[0], value[keys[0]] ?? null] : undefined
+  return keys.length === 1 && keys[0]?.startsWith('$')
+    ? [keys[0], value[keys[0]] ?? null]
+    : undefined
 }
 
 /** Fixture JSON to the values `createFlaskCodec().dumps` takes. */
@@ -29,7 +32,8 @@ export function fromFixture(value: FixtureValue): unknown {
   const tag = single(value)
   if (tag) {
     const [name, inner] = tag
-    if (name === '$tuple' && Array.isArray(inner)) return FlaskTuple.fromItems(inner.map(fromFixture))
+    if (name === '$tuple' && Array.isArray(inner))
+      return FlaskTuple.fromItems(inner.map(fromFixture))
     if (name === '$markup' && typeof inner === 'string') return new Markup(inner)
     if (name === '$uuid' && typeof inner === 'string') return new FlaskUUID(inner)
     if (name === '$date' && typeof inner === 'string') return new Date(inner)
@@ -43,7 +47,12 @@ export function fromFixture(value: FixtureValue): unknown {
 
 /** What `loads` returns, back to fixture JSON. */
 export function toFixture(value: unknown): FixtureValue {
-  if (value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') {
+  if (
+    value === null ||
+    typeof value === 'boolean' ||
+    typeof value === 'number' ||
+    typeof value === 'string'
+  ) {
     return value
   }
   if (isFlaskTuple(value)) return { $tuple: Array.from(value, toFixture) }
@@ -54,7 +63,8 @@ export function toFixture(value: unknown): FixtureValue {
   if (value instanceof Uint8Array) return { $bytes: hex(value) }
   if (typeof value === 'object') {
     const out: { [key: string]: FixtureValue } = {}
-    for (const key of Object.keys(value)) out[key] = toFixture((value as Record<string, unknown>)[key])
+    for (const key of Object.keys(value))
+      out[key] = toFixture((value as Record<string, unknown>)[key])
     return out
   }
   throw new TypeError(`Not a Flask session value: ${typeof value}`)
@@ -65,7 +75,8 @@ export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) => {
     if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return inner
     const sorted: Record<string, unknown> = {}
-    for (const key of Object.keys(inner).sort()) sorted[key] = (inner as Record<string, unknown>)[key]
+    for (const key of Object.keys(inner).sort())
+      sorted[key] = (inner as Record<string, unknown>)[key]
     return sorted
   })
 }

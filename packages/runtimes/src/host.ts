@@ -64,7 +64,10 @@ async function serveBun(bun: BunGlobal, fetch: FetchHandler): Promise<Server> {
 async function serveDeno(deno: DenoGlobal, fetch: FetchHandler): Promise<Server> {
   let port = 0
   // onListen runs inside Deno.serve, before it returns.
-  const server = deno.serve({ port: 0, hostname: '127.0.0.1', onListen: (address) => (port = address.port) }, fetch)
+  const server = deno.serve(
+    { port: 0, hostname: '127.0.0.1', onListen: (address) => (port = address.port) },
+    fetch,
+  )
   return { origin: `http://127.0.0.1:${port}`, close: () => server.shutdown() }
 }
 
@@ -79,10 +82,17 @@ function resolveFromHere(specifier: string): string {
 
 async function main(): Promise<void> {
   const runtime = (Deno ? Deno.args[0] : process.argv[2]) ?? 'unknown'
-  const version = Deno ? `deno ${Deno.version.deno}` : Bun ? `bun ${Bun.version}` : `node ${process.versions.node}`
+  const version = Deno
+    ? `deno ${Deno.version.deno}`
+    : Bun
+      ? `bun ${Bun.version}`
+      : `node ${process.versions.node}`
   const input = JSON.parse(await readStdin()) as SuiteInput
   const resolved = Object.fromEntries(
-    ['@cookietin/core', '@cookietin/core/flask', '@cookietin/hono', 'hono'].map((s) => [s, resolveFromHere(s)]),
+    ['@cookietin/core', '@cookietin/core/flask', '@cookietin/hono', 'hono'].map((s) => [
+      s,
+      resolveFromHere(s),
+    ]),
   )
   // Where the runtime resolved core's node back-end, also run the crypto checks with the web one,
   // loaded from the same dist directory (it is not exported: packages choose it by condition).
@@ -95,7 +105,8 @@ async function main(): Promise<void> {
   const host: Host = {
     runtime,
     version,
-    serve: (fetch) => (Deno ? serveDeno(Deno, fetch) : Bun ? serveBun(Bun, fetch) : serveNode(fetch)),
+    serve: (fetch) =>
+      Deno ? serveDeno(Deno, fetch) : Bun ? serveBun(Bun, fetch) : serveNode(fetch),
     webBackend,
     resolved,
   }

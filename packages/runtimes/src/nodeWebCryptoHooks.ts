@@ -7,5 +7,8 @@ import type { ResolveHook } from 'node:module'
 
 export const resolve: ResolveHook = (specifier, context, nextResolve) =>
   specifier === '#crypto-backend'
-    ? nextResolve(specifier, { ...context, conditions: context.conditions.filter((c) => c !== 'node') })
+    ? nextResolve(specifier, {
+        ...context,
+        conditions: context.conditions.filter((c) => c !== 'node'),
+      })
     : nextResolve(specifier, context)

@@ -25,13 +25,7 @@ import { type CookietinEnv, commitSession, cookietin } from '@cookietin/hono'
 import { Hono } from 'hono'
 import nativeVectorsJson from '../../core/test/vectors/native.json' with { type: 'json' }
 import flaskFixturesJson from '../fixtures/flask.json' with { type: 'json' }
-import {
-  type FlaskFixtures,
-  canonical,
-  fromFixture,
-  toFixture,
-  unhex,
-} from './flaskValues.ts'
+import { type FlaskFixtures, canonical, fromFixture, toFixture, unhex } from './flaskValues.ts'
 import {
   FORMATS,
   type FormatId,
@@ -76,7 +70,11 @@ function expectTrue(condition: boolean, what: string): void {
 }
 
 const clip = (text: string | undefined) =>
-  text === undefined ? 'undefined' : text.length > 160 ? `${text.slice(0, 160)}... (${text.length} chars)` : text
+  text === undefined
+    ? 'undefined'
+    : text.length > 160
+      ? `${text.slice(0, 160)}... (${text.length} chars)`
+      : text
 
 /** Deterministic bytes (xorshift32): the same "random" data on every runtime, incompressible for deflate. */
 function pseudoRandomBytes(length: number, seed: number): Uint8Array {
@@ -95,7 +93,10 @@ function pseudoRandomBytes(length: number, seed: number): Uint8Array {
 
 /** 6 KB (6144 characters) of random data, as base64 text: deflate can only take back base64's 25 %. */
 const INCOMPRESSIBLE = encodeBase64Url(pseudoRandomBytes(4608, 0x9e3779b9))
-const COMPRESSIBLE = Array.from({ length: 60 }, (_, i) => `line ${i % 7}: the quick brown fox; `).join('')
+const COMPRESSIBLE = Array.from(
+  { length: 60 },
+  (_, i) => `line ${i % 7}: the quick brown fox; `,
+).join('')
 
 const SECRETS = [
   'cookietin runtime matrix secret #0 (newest), 32+ bytes',
@@ -116,13 +117,29 @@ interface NativeVectors {
     kind: Kind
     cookieName: string
     value: string
-    issue: { now: number; maxAge: number | null; compress: boolean; signingKey: number; nonce: string | null }
+    issue: {
+      now: number
+      maxAge: number | null
+      compress: boolean
+      signingKey: number
+      nonce: string | null
+    }
     /** Hex; starts with `01` when the value is deflated. */
     envelope: string
     token: string
-    verify: { now: number; expect: { value: string; issuedAt: number; expiresAt: number; stale: boolean } }
+    verify: {
+      now: number
+      expect: { value: string; issuedAt: number; expiresAt: number; stale: boolean }
+    }
   }[]
-  invalid: { id: string; kind: Kind; cookieName: string; token: string; now: number; reason: string }[]
+  invalid: {
+    id: string
+    kind: Kind
+    cookieName: string
+    token: string
+    now: number
+    reason: string
+  }[]
 }
 const nativeVectors = nativeVectorsJson as unknown as NativeVectors
 const flaskFixtures = flaskFixturesJson as unknown as FlaskFixtures
@@ -171,12 +188,14 @@ async function checkNativeVectors(kind: Kind, backend: CryptoBackend | undefined
       compressed++
       if (token === v.token) sameBytes++
       const own = await open(verifier, v.cookieName, token, { now: v.verify.now })
-      if (canonical(own) !== expected) failures.push(`${v.id}: own token opened to ${clip(canonical(own))}`)
+      if (canonical(own) !== expected)
+        failures.push(`${v.id}: own token opened to ${clip(canonical(own))}`)
     } else if (token !== v.token) {
       failures.push(`${v.id}: made ${clip(token)}, expected ${clip(v.token)}`)
     }
     const opened = await open(verifier, v.cookieName, v.token, { now: v.verify.now })
-    if (canonical(opened) !== expected) failures.push(`${v.id}: opened to ${clip(canonical(opened))}`)
+    if (canonical(opened) !== expected)
+      failures.push(`${v.id}: opened to ${clip(canonical(opened))}`)
   }
   const invalid = nativeVectors.invalid.filter((v) => v.kind === kind)
   for (const v of invalid) {
@@ -224,7 +243,8 @@ async function checkFlaskVectors(backend: CryptoBackend | undefined): Promise<st
         if (canonical(toFixture(loaded.value)) !== canonical(c.value)) {
           failures.push(`${c.id}: ${what} loads as ${clip(canonical(toFixture(loaded.value)))}`)
         }
-        if (loaded.keyIndex !== c.signedWith) failures.push(`${c.id}: ${what} keyIndex ${loaded.keyIndex}`)
+        if (loaded.keyIndex !== c.signedWith)
+          failures.push(`${c.id}: ${what} keyIndex ${loaded.keyIndex}`)
       }
     }
   }
@@ -233,9 +253,11 @@ async function checkFlaskVectors(backend: CryptoBackend | undefined): Promise<st
     // One character of the signed payload changed (not the signature's last one: its low bits are padding).
     const changed = first.cookie.startsWith('e') ? 'f' : 'e'
     const tampered = await reader.loads(`${changed}${first.cookie.slice(1)}`, now)
-    if (tampered.ok || tampered.reason !== 'bad_signature') failures.push(`tampered cookie: ${canonical(tampered)}`)
+    if (tampered.ok || tampered.reason !== 'bad_signature')
+      failures.push(`tampered cookie: ${canonical(tampered)}`)
     const expired = await reader.loads(first.cookie, now + maxAge + 1)
-    if (expired.ok || expired.reason !== 'expired') failures.push(`expired cookie: ${canonical(expired)}`)
+    if (expired.ok || expired.reason !== 'expired')
+      failures.push(`expired cookie: ${canonical(expired)}`)
   }
   if (failures.length > 0) throw new CheckFailure(failures.join('; '))
   return (
@@ -338,7 +360,12 @@ const COOKIE_NAMES: Record<FormatId, string> = {
 }
 
 function sessionOptions(format: FormatId): SessionOptions {
-  const common = { secrets: SECRETS, cookieName: COOKIE_NAMES[format], maxAge: 3600, permanent: true }
+  const common = {
+    secrets: SECRETS,
+    cookieName: COOKIE_NAMES[format],
+    maxAge: 3600,
+    permanent: true,
+  }
   switch (format) {
     case 'sealed':
       return { ...common, format: 'sealed' }
@@ -360,7 +387,11 @@ function formatApp(format: FormatId): Hono<CookietinEnv> {
   app.use(cookietin(sessionOptions(format)))
   app.post('/login', async (c) => {
     const { username, password } = await c.req.json<{ username?: string; password?: string }>()
-    if (typeof username !== 'string' || USERS[username] === undefined || USERS[username] !== password) {
+    if (
+      typeof username !== 'string' ||
+      USERS[username] === undefined ||
+      USERS[username] !== password
+    ) {
       return c.json({ error: { code: 'UNAUTHORIZED', message: 'Wrong username or password' } }, 401)
     }
     const session = c.get('session')
@@ -423,11 +454,16 @@ export function createApp(): Hono {
 async function appScenario(format: FormatId, send: Send): Promise<string> {
   const name = COOKIE_NAMES[format]
   const client = new Client(send, `/${format}`)
-  const sessionNames = () => client.jar.names().filter((n) => n === name || n.startsWith(`${name}.`))
+  const sessionNames = () =>
+    client.jar.names().filter((n) => n === name || n.startsWith(`${name}.`))
 
   let reply = await client.call('GET', '/me')
   expectEqual(reply.status, 401, 'anonymous GET /me status')
-  expectEqual(reply.setCookie, [], 'anonymous GET /me Set-Cookie (an empty new session is not stored)')
+  expectEqual(
+    reply.setCookie,
+    [],
+    'anonymous GET /me Set-Cookie (an empty new session is not stored)',
+  )
 
   reply = await client.call('POST', '/login', { username: 'alice', password: 'nope' })
   expectEqual(reply.status, 401, 'wrong password status')
@@ -441,26 +477,42 @@ async function appScenario(format: FormatId, send: Send): Promise<string> {
   expectTrue(/\bcookie\b/i.test(reply.vary ?? ''), `GET /me Vary: ${reply.vary}`)
   expectEqual(reply.setCookie, [], 'unchanged read Set-Cookie')
 
-  const written = { theme: 'dark', note: 'héllo wörld · 日本語 · 🍪', list: [1, 'two', { three: 3 }] }
+  const written = {
+    theme: 'dark',
+    note: 'héllo wörld · 日本語 · 🍪',
+    list: [1, 'two', { three: 3 }],
+  }
   reply = await client.call('PATCH', '/session', written)
   expectEqual([reply.status, reply.body], [200, { data: written }], 'PATCH /session')
   reply = await client.call('GET', '/session')
   expectEqual([reply.status, reply.body], [200, { data: written, isNew: false }], 'GET /session')
 
   reply = await client.call('GET', '/flash')
-  expectEqual(reply.body, { messages: [{ category: 'message', message: 'Welcome, alice' }] }, 'login flash')
+  expectEqual(
+    reply.body,
+    { messages: [{ category: 'message', message: 'Welcome, alice' }] },
+    'login flash',
+  )
   reply = await client.call('GET', '/flash')
   expectEqual(reply.body, { messages: [] }, 'flash read twice')
   reply = await client.call('POST', '/flash', { message: 'Saved', category: 'info' })
   expectEqual(reply.status, 204, 'POST /flash')
   reply = await client.call('GET', '/flash')
-  expectEqual(reply.body, { messages: [{ category: 'info', message: 'Saved' }] }, 'flash with category')
+  expectEqual(
+    reply.body,
+    { messages: [{ category: 'info', message: 'Saved' }] },
+    'flash with category',
+  )
 
   let chunks: string
   reply = await client.call('PATCH', '/session', { blob: INCOMPRESSIBLE })
   if (format === 'flask') {
     // Flask reads one cookie: 6 KB cannot fit, and the previous session stays.
-    expectEqual([reply.status, (reply.body as { error?: { code?: string } }).error?.code], [413, 'SESSION_TOO_LARGE'], '6 KB PATCH')
+    expectEqual(
+      [reply.status, (reply.body as { error?: { code?: string } }).error?.code],
+      [413, 'SESSION_TOO_LARGE'],
+      '6 KB PATCH',
+    )
     expectEqual(reply.setCookie, [], '6 KB PATCH Set-Cookie')
     reply = await client.call('GET', '/session')
     expectEqual(reply.body, { data: written, isNew: false }, 'session after a refused PATCH')
@@ -468,15 +520,26 @@ async function appScenario(format: FormatId, send: Send): Promise<string> {
   } else {
     expectEqual(reply.status, 200, '6 KB PATCH status')
     const names = sessionNames()
-    expectTrue(names.length >= 2 && names.every((n) => n.startsWith(`${name}.`)), `chunk cookies: ${names.join(', ')}`)
+    expectTrue(
+      names.length >= 2 && names.every((n) => n.startsWith(`${name}.`)),
+      `chunk cookies: ${names.join(', ')}`,
+    )
     for (const n of names) {
       const size = n.length + (client.jar.cookies.get(n)?.length ?? 0)
       expectTrue(size <= 4096, `${n} is ${size} bytes`)
     }
     reply = await client.call('GET', '/session')
-    expectEqual(reply.body, { data: { ...written, blob: INCOMPRESSIBLE }, isNew: false }, 'chunked session read back')
+    expectEqual(
+      reply.body,
+      { data: { ...written, blob: INCOMPRESSIBLE }, isNew: false },
+      'chunked session read back',
+    )
     reply = await client.call('PATCH', '/session', { blob: null })
-    expectEqual(sessionNames(), [name], 'cookies after shrinking (chunks deleted)')
+    expectEqual(
+      [reply.status, sessionNames()],
+      [200, [name]],
+      'cookies after shrinking (chunks deleted)',
+    )
     chunks = `6 KB in ${names.length} chunks, back to one cookie`
   }
 
@@ -495,10 +558,18 @@ async function chunkRoundTrip(format: 'sealed' | 'signed'): Promise<string> {
   scope.session.set('blob', INCOMPRESSIBLE)
   jar.apply((await handler.end(scope)).setCookie)
   const chunkNames = jar.names()
-  expectTrue(chunkNames.length >= 2 && chunkNames.every((n) => /^big\.\d$/.test(n)), `chunks: ${chunkNames.join(', ')}`)
-  for (const [n, value] of jar.cookies) expectTrue(n.length + value.length <= 4096, `${n} over 4096 bytes`)
+  expectTrue(
+    chunkNames.length >= 2 && chunkNames.every((n) => /^big\.\d$/.test(n)),
+    `chunks: ${chunkNames.join(', ')}`,
+  )
+  for (const [n, value] of jar.cookies)
+    expectTrue(n.length + value.length <= 4096, `${n} over 4096 bytes`)
   scope = await handler.begin(jar.header(), { secure: false })
-  expectEqual([scope.session.isNew, scope.session.get('blob')], [false, INCOMPRESSIBLE], 'chunked session loaded')
+  expectEqual(
+    [scope.session.isNew, scope.session.get('blob')],
+    [false, INCOMPRESSIBLE],
+    'chunked session loaded',
+  )
   scope.session.set('blob', 'small')
   jar.apply((await handler.end(scope)).setCookie)
   expectEqual(jar.names(), ['big'], 'cookies after shrinking')
@@ -517,7 +588,10 @@ async function flaskRoundTrip(): Promise<string> {
   } catch (error) {
     refused = error
   }
-  expectTrue(isCookietinError(refused) && refused.code === 'SESSION_TOO_LARGE', `6 KB flask session: ${String(refused)}`)
+  expectTrue(
+    isCookietinError(refused) && refused.code === 'SESSION_TOO_LARGE',
+    `6 KB flask session: ${String(refused)}`,
+  )
   const jar = new ClientJar()
   scope = await handler.begin(undefined, { secure: false })
   scope.session.set('user', 'alice')
@@ -525,24 +599,35 @@ async function flaskRoundTrip(): Promise<string> {
   jar.apply((await handler.end(scope)).setCookie)
   expectEqual(jar.names(), ['session'], 'flask cookies')
   scope = await handler.begin(jar.header(), { secure: false })
-  expectEqual([scope.session.get('user'), scope.session.consumeFlashes()], ['alice', [{ category: 'message', message: 'hi' }]], 'flask session loaded')
+  expectEqual(
+    [scope.session.get('user'), scope.session.consumeFlashes()],
+    ['alice', [{ category: 'message', message: 'hi' }]],
+    'flask session loaded',
+  )
   return 'refused 6 KB; small session with a flash round-trips in one cookie'
 }
 
 function interopBlob(format: FormatId): string {
-  // Native formats: 6 KB that deflate cannot shrink, so chunked. Compressing formats: text that
+  // Native formats: 6 KB of random data, so chunked. Compressing formats: text that
   // deflates well, so the writer's zlib (node:zlib or CompressionStream) is what the reader inflates.
   return format === 'sealed+deflate' || format === 'flask' ? COMPRESSIBLE : INCOMPRESSIBLE
 }
 
-async function writeSession(format: FormatId, send: Send, runtime: string): Promise<WrittenSession> {
+async function writeSession(
+  format: FormatId,
+  send: Send,
+  runtime: string,
+): Promise<WrittenSession> {
   const client = new Client(send, `/${format}`)
   let reply = await client.call('POST', '/login', { username: 'alice', password: 'wonderland' })
   expectEqual(reply.status, 200, 'login')
   const data = { writer: runtime, note: 'héllo wörld · 🍪', blob: interopBlob(format) }
   reply = await client.call('PATCH', '/session', data)
   expectEqual(reply.status, 200, 'PATCH /session')
-  reply = await client.call('POST', '/flash', { message: `written on ${runtime}`, category: 'interop' })
+  reply = await client.call('POST', '/flash', {
+    message: `written on ${runtime}`,
+    category: 'interop',
+  })
   expectEqual(reply.status, 204, 'POST /flash')
   return {
     format,
@@ -575,12 +660,17 @@ async function readSession(written: WrittenSession, send: Send): Promise<void> {
 
 function describeError(error: unknown): string {
   if (error instanceof CheckFailure) return error.message
-  if (error instanceof Error) return `${error.name}: ${error.message}${error.stack ? `\n${error.stack}` : ''}`
+  if (error instanceof Error)
+    return `${error.name}: ${error.message}${error.stack ? `\n${error.stack}` : ''}`
   return String(error)
 }
 
 /** Runs one phase, emitting one JSON-able line per check; never throws. */
-export async function runSuite(host: Host, input: SuiteInput, emit: (line: SuiteLine) => void): Promise<void> {
+export async function runSuite(
+  host: Host,
+  input: SuiteInput,
+  emit: (line: SuiteLine) => void,
+): Promise<void> {
   const app = createApp()
   let server: Server | undefined
   try {
@@ -607,7 +697,13 @@ export async function runSuite(host: Host, input: SuiteInput, emit: (line: Suite
       const detail = await check()
       emit({ type: 'check', name, ok: true, ms: Math.round(performance.now() - start), detail })
     } catch (error) {
-      emit({ type: 'check', name, ok: false, ms: Math.round(performance.now() - start), error: describeError(error) })
+      emit({
+        type: 'check',
+        name,
+        ok: false,
+        ms: Math.round(performance.now() - start),
+        error: describeError(error),
+      })
     }
   }
 
@@ -618,9 +714,12 @@ export async function runSuite(host: Host, input: SuiteInput, emit: (line: Suite
         'signed vectors': () => checkNativeVectors('signed', undefined),
         'sealed vectors': () => checkNativeVectors('sealed', undefined),
         'flask vectors': () => checkFlaskVectors(undefined),
-        'session round trip with chunking: 6 KB incompressible, sealed': () => chunkRoundTrip('sealed'),
-        'session round trip with chunking: 6 KB incompressible, signed': () => chunkRoundTrip('signed'),
-        'session round trip, flask: one cookie, 6 KB refused with SessionTooLargeError': flaskRoundTrip,
+        'session round trip with chunking: 6 KB incompressible, sealed': () =>
+          chunkRoundTrip('sealed'),
+        'session round trip with chunking: 6 KB incompressible, signed': () =>
+          chunkRoundTrip('signed'),
+        'session round trip, flask: one cookie, 6 KB refused with SessionTooLargeError':
+          flaskRoundTrip,
       }
       if (web) {
         checks['signed vectors (web back-end, injected)'] = () => checkNativeVectors('signed', web)
@@ -633,13 +732,22 @@ export async function runSuite(host: Host, input: SuiteInput, emit: (line: Suite
       }
       for (const name of plannedChecks({ webBackendToo: web !== undefined })) {
         const check = checks[name]
-        await run(name, check ?? (() => Promise.reject(new CheckFailure('no such check in the suite'))))
+        await run(
+          name,
+          check ?? (() => Promise.reject(new CheckFailure('no such check in the suite'))),
+        )
       }
       for (const format of FORMATS) {
         try {
           emit({ type: 'session', session: await writeSession(format, send, host.runtime) })
         } catch (error) {
-          emit({ type: 'check', name: `write the ${format} interop session`, ok: false, ms: 0, error: describeError(error) })
+          emit({
+            type: 'check',
+            name: `write the ${format} interop session`,
+            ok: false,
+            ms: 0,
+            error: describeError(error),
+          })
         }
       }
     } else {
@@ -652,7 +760,14 @@ export async function runSuite(host: Host, input: SuiteInput, emit: (line: Suite
           error = describeError(caught)
         }
         const ms = Math.round(performance.now() - start)
-        emit({ type: 'interop', format: written.format, writer: written.writer, ok: error === undefined, ms, ...(error === undefined ? {} : { error }) })
+        emit({
+          type: 'interop',
+          format: written.format,
+          writer: written.writer,
+          ok: error === undefined,
+          ms,
+          ...(error === undefined ? {} : { error }),
+        })
       }
     }
   } finally {

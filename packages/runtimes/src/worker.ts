@@ -11,7 +11,9 @@ export default {
   async fetch(request: Request): Promise<Response> {
     const input = (await request.json()) as SuiteInput
     const lines: SuiteLine[] = []
-    await runSuite({ runtime: 'workerd', version: navigator.userAgent }, input, (line) => lines.push(line))
+    await runSuite({ runtime: 'workerd', version: navigator.userAgent }, input, (line) =>
+      lines.push(line),
+    )
     return new Response(`${lines.map((line) => JSON.stringify(line)).join('\n')}\n`, {
       headers: { 'Content-Type': 'application/x-ndjson' },
     })

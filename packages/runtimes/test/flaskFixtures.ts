@@ -34,13 +34,21 @@ const CASES: Omit<FlaskFixtureCase, 'cookie'>[] = [
     id: 'tagged-uuid',
     description: "Flask's tagged JSON: a UUID and a tuple",
     signedWith: 0,
-    value: { pair: { $tuple: [1, 'two'] }, token: { $uuid: 'f81d4fae-7dec-11d0-a765-00a0c91e6bf6' } },
+    value: {
+      pair: { $tuple: [1, 'two'] },
+      token: { $uuid: 'f81d4fae-7dec-11d0-a765-00a0c91e6bf6' },
+    },
   },
   {
     id: 'tagged-bytes-date',
-    description: "Flask's tagged JSON: bytes, datetime, non-ASCII text (escaped as Flask's ASCII JSON does)",
+    description:
+      "Flask's tagged JSON: bytes, datetime, non-ASCII text (escaped as Flask's ASCII JSON does)",
     signedWith: 0,
-    value: { csrf: { $bytes: '00ff10' }, seen: { $date: '2025-12-31T23:59:59.000Z' }, note: 'héllo 🍪' },
+    value: {
+      csrf: { $bytes: '00ff10' },
+      seen: { $date: '2025-12-31T23:59:59.000Z' },
+      note: 'héllo 🍪',
+    },
   },
   {
     id: 'fallback-key',
@@ -62,7 +70,9 @@ const CASES: Omit<FlaskFixtureCase, 'cookie'>[] = [
     description: 'many flashed messages: compressed',
     signedWith: 0,
     value: {
-      _flashes: Array.from({ length: 10 }, (_, i) => ({ $tuple: [i % 2 ? 'info' : 'error', `Message number ${i}`] })),
+      _flashes: Array.from({ length: 10 }, (_, i) => ({
+        $tuple: [i % 2 ? 'info' : 'error', `Message number ${i}`],
+      })),
     },
   },
 ]
@@ -71,7 +81,10 @@ export async function generateFlaskFixtures(): Promise<FlaskFixtures> {
   const cases: FlaskFixtureCase[] = []
   for (const c of CASES) {
     const codec = createFlaskCodec({ secrets: SECRETS.slice(c.signedWith), maxAge: MAX_AGE })
-    cases.push({ ...c, cookie: await codec.dumps(fromFixture(c.value) as Record<string, unknown>, NOW) })
+    cases.push({
+      ...c,
+      cookie: await codec.dumps(fromFixture(c.value) as Record<string, unknown>, NOW),
+    })
   }
   const fixtures: FlaskFixtures = {
     $comment:

@@ -7,7 +7,6 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FORMATS, type SuiteLine, type WrittenSession, plannedChecks } from '../src/plan.ts'
-import { generateFlaskFixtures } from './flaskFixtures.ts'
 import {
   type BuildResult,
   ROOT,
@@ -16,6 +15,7 @@ import {
   buildSuite,
   bunRuntime,
   denoRuntime,
+  ensurePackagesBuilt,
   nodeRuntime,
   nodeWebCryptoRuntime,
   workerdRuntime,
@@ -56,7 +56,12 @@ async function start(name: string, script: string): Promise<Runtime> {
 
 beforeAll(async () => {
   const begin = performance.now()
-  if (process.env['UPDATE_FIXTURES'] === '1') await generateFlaskFixtures()
+  ensurePackagesBuilt()
+  if (process.env['UPDATE_FIXTURES'] === '1') {
+    // Imported only now: it loads the built core, which may not have existed before ensurePackagesBuilt.
+    const { generateFlaskFixtures } = await import('./flaskFixtures.ts')
+    await generateFlaskFixtures()
+  }
   built = await buildSuite()
   const script = built.workerScript
   await Promise.all(
@@ -75,7 +80,8 @@ beforeAll(async () => {
   )
   const sessions: WrittenSession[] = []
   for (const outcome of outcomes.values()) {
-    for (const line of outcome.checks?.lines ?? []) if (line.type === 'session') sessions.push(line.session)
+    for (const line of outcome.checks?.lines ?? [])
+      if (line.type === 'session') sessions.push(line.session)
   }
   await Promise.all(
     runtimes.map(async (runtime) => {
@@ -86,13 +92,20 @@ beforeAll(async () => {
   const timings = [...outcomes].map(
     ([name, o]) => `${name} ${o.checks?.ms ?? '-'} + ${o.interop?.ms ?? '-'} ms`,
   )
-  console.log(`runtime matrix: ${Math.round(performance.now() - begin)} ms in all (${timings.join(', ')})`)
+  console.log(
+    `runtime matrix: ${Math.round(performance.now() - begin)} ms in all (${timings.join(', ')})`,
+  )
   // Every runtime's raw output, for a look at details (back-ends, transports, byte-identical counts).
-  writeFileSync(join(ROOT, 'dist', 'matrix.json'), `${JSON.stringify(Object.fromEntries(outcomes), null, 2)}\n`)
+  writeFileSync(
+    join(ROOT, 'dist', 'matrix.json'),
+    `${JSON.stringify(Object.fromEntries(outcomes), null, 2)}\n`,
+  )
 }, 170_000)
 
 afterAll(async () => {
-  await Promise.all(runtimes.map((runtime) => runtime.dispose?.()))
+  await Promise.all(
+    runtimes.map((runtime) => (runtime.dispose ? runtime.dispose() : Promise.resolve())),
+  )
 })
 
 /** The run's own output, for a failure message. */
@@ -112,7 +125,10 @@ function line<T extends SuiteLine['type']>(
   type: T,
   match: (line: Extract<SuiteLine, { type: T }>) => boolean = () => true,
 ): Extract<SuiteLine, { type: T }> | undefined {
-  return run?.lines.find((l): l is Extract<SuiteLine, { type: T }> => l.type === type && match(l as Extract<SuiteLine, { type: T }>))
+  return run?.lines.find(
+    (l): l is Extract<SuiteLine, { type: T }> =>
+      l.type === type && match(l as Extract<SuiteLine, { type: T }>),
+  )
 }
 
 describe.each(RUNTIMES)('$name', (runtime) => {
@@ -126,11 +142,18 @@ describe.each(RUNTIMES)('$name', (runtime) => {
     expect(info?.backend).toBe(runtime.backend)
     if (runtime.name === 'workerd') {
       const inputs = built?.workerInputs ?? []
-      for (const file of ['../core/dist/index.js', '../core/dist/flask.js', '../core/dist/backend.web.js', '../hono/dist/index.js']) {
+      for (const file of [
+        '../core/dist/index.js',
+        '../core/dist/flask.js',
+        '../core/dist/backend.web.js',
+        '../hono/dist/index.js',
+      ]) {
         expect(inputs).toContain(file)
       }
       expect(inputs.filter((file) => /backend\.node|\/(core|hono)\/src\//.test(file))).toEqual([])
-      expect(built?.workerScript).not.toMatch(/\bfrom\s*["']node:|require\(["']node:|import\(["']node:/)
+      expect(built?.workerScript).not.toMatch(
+        /\bfrom\s*["']node:|require\(["']node:|import\(["']node:/,
+      )
     } else {
       expect(info?.resolved).toMatchObject({
         '@cookietin/core': expect.stringMatching(/\/packages\/core\/dist\/index\.js$/),
@@ -150,18 +173,23 @@ describe.each(RUNTIMES)('$name', (runtime) => {
   it(`${tag} every check the suite ran was planned, and every write for the others succeeded`, () => {
     const { checks } = outcomeOf(runtime.name)
     const planned = new Set(plannedChecks({ webBackendToo: runtime.webBackendToo }))
-    const failed = checks?.lines.filter((l) => l.type === 'check' && (!planned.has(l.name) || !l.ok))
+    const failed = checks?.lines.filter(
+      (l) => l.type === 'check' && (!planned.has(l.name) || !l.ok),
+    )
     expect(failed).toEqual([])
     const written = checks?.lines.flatMap((l) => (l.type === 'session' ? [l.session.format] : []))
     expect(written).toEqual([...FORMATS])
   })
 
   describe.each(FORMATS)('%s', (format) => {
-    it.each(RUNTIMES.map((writer) => writer.name))(`${tag} reads the ${format} session written by %s`, (writer) => {
-      const { interop } = outcomeOf(runtime.name)
-      const result = line(interop, 'interop', (l) => l.format === format && l.writer === writer)
-      expect(result, `no result (did ${writer} write one?): ${context(interop)}`).toBeDefined()
-      if (!result?.ok) throw new Error(result?.error)
-    })
+    it.each(RUNTIMES.map((writer) => writer.name))(
+      `${tag} reads the ${format} session written by %s`,
+      (writer) => {
+        const { interop } = outcomeOf(runtime.name)
+        const result = line(interop, 'interop', (l) => l.format === format && l.writer === writer)
+        expect(result, `no result (did ${writer} write one?): ${context(interop)}`).toBeDefined()
+        if (!result?.ok) throw new Error(result?.error)
+      },
+    )
   })
 })

