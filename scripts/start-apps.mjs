@@ -1,3 +1,4 @@
+/* global process, console, URL */
 // `pnpm start`: runs the three example apps side by side (express 3001, hono 3002, koa 3003), each as
 // `pnpm --dir apps/<name>-example start`, with its output prefixed by its name. Ctrl-C (SIGINT) or
 // SIGTERM is passed on to every app; this script exits once they all have. If one app fails to start

@@ -6,6 +6,8 @@ export default defineConfig({
   dts: true,
   platform: 'neutral',
   target: 'es2022',
-  external: [/^@cookietin\//, /^node:/],
+  // Core and node: builtins stay imports (dependencies and peers are external anyway).
+  // (`deps.neverBundle` is tsdown 0.21's name for the deprecated `external`.)
+  deps: { neverBundle: [/^@cookietin\//, /^node:/] },
   clean: true,
 })

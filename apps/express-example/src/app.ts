@@ -14,7 +14,12 @@ import {
   notFoundResponse,
   sessionOptions,
 } from '@cookietin/site'
-import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express'
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type Request,
+  type Response,
+} from 'express'
 
 function send(res: Response, { status, headers, body }: HttpResponse): void {
   res.status(status)

@@ -20,5 +20,8 @@ export interface StartServerOptions {
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const config = loadConfig(options.env ?? process.env)
   const app = await createApp(config)
-  return listen(createServer(app), { port: options.port ?? config.port ?? 0, host: options.host ?? config.host })
+  return listen(createServer(app), {
+    port: options.port ?? config.port ?? 0,
+    host: options.host ?? config.host,
+  })
 }

@@ -18,7 +18,10 @@ import { type Context, Hono } from 'hono'
 
 const respond = ({ status, headers, body }: HttpResponse) => new Response(body, { status, headers })
 
-export async function createApp(config: SiteConfig, options: SiteOptions = {}): Promise<Hono<CookietinEnv>> {
+export async function createApp(
+  config: SiteConfig,
+  options: SiteOptions = {},
+): Promise<Hono<CookietinEnv>> {
   const site = createSite(config, options)
   // Strict (the default): `/api/session/` is not `/api/session`, as in the other two apps.
   const app = new Hono<CookietinEnv>({ strict: true })

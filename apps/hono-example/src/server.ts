@@ -22,5 +22,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const config = loadConfig(options.env ?? process.env)
   const app = await createApp(config)
   const server = createAdaptorServer({ fetch: app.fetch }) as Server
-  return listen(server, { port: options.port ?? config.port ?? 0, host: options.host ?? config.host })
+  return listen(server, {
+    port: options.port ?? config.port ?? 0,
+    host: options.host ?? config.host,
+  })
 }

@@ -22,5 +22,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const app = await createApp(config)
   const handle = app.callback()
   const server = createServer((req, res) => void handle(req, res)) // Koa answers its own errors
-  return listen(server, { port: options.port ?? config.port ?? 0, host: options.host ?? config.host })
+  return listen(server, {
+    port: options.port ?? config.port ?? 0,
+    host: options.host ?? config.host,
+  })
 }

@@ -140,7 +140,8 @@ export function readPreferences(cookies: CookieJar): Preferences {
   const theme = cookies.get('theme')
   const lang = cookies.get('lang')
   return {
-    theme: theme !== undefined && THEMES.includes(theme) ? (theme as Theme) : DEFAULT_PREFERENCES.theme,
+    theme:
+      theme !== undefined && THEMES.includes(theme) ? (theme as Theme) : DEFAULT_PREFERENCES.theme,
     lang: lang !== undefined && LANG_PATTERN.test(lang) ? lang : DEFAULT_PREFERENCES.lang,
   }
 }
@@ -151,7 +152,10 @@ interface SessionSnapshot {
 }
 
 function snapshot(session: Session): SessionSnapshot {
-  return { data: Object.entries(session.data), flashes: session.peekFlashes().map((flash) => ({ ...flash })) }
+  return {
+    data: Object.entries(session.data),
+    flashes: session.peekFlashes().map((flash) => ({ ...flash })),
+  }
 }
 
 /** Puts back data and flashes as they were, in the same order, so the session serializes as before. */
@@ -162,7 +166,8 @@ function restore(session: Session, saved: SessionSnapshot): void {
   for (const flash of saved.flashes) session.flash(flash.message, flash.category)
 }
 
-const isSessionTooLarge = (error: unknown) => isCookietinError(error) && error.code === 'SESSION_TOO_LARGE'
+const isSessionTooLarge = (error: unknown) =>
+  isCookietinError(error) && error.code === 'SESSION_TOO_LARGE'
 
 export interface SiteOptions {
   /** @default the demo users, hashed now */
@@ -220,7 +225,10 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
    * - data the format cannot store (the values were checked first, so this should not happen): the
    *   session is put back as it was and the answer is 400.
    */
-  async function changeSession(input: ActionInput, change: () => void): Promise<ActionResult | null> {
+  async function changeSession(
+    input: ActionInput,
+    change: () => void,
+  ): Promise<ActionResult | null> {
     const saved = snapshot(input.session)
     change()
     try {
@@ -229,11 +237,19 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
     } catch (error) {
       if (isSessionTooLarge(error)) {
         const detail = error instanceof Error ? error.message : ''
-        return errorResult(413, 'SESSION_TOO_LARGE', `The session would outgrow its cookies, so it was left unchanged. ${detail}`.trim())
+        return errorResult(
+          413,
+          'SESSION_TOO_LARGE',
+          `The session would outgrow its cookies, so it was left unchanged. ${detail}`.trim(),
+        )
       }
       restore(input.session, saved)
       if (isCookietinError(error)) throw error
-      return errorResult(400, 'BAD_REQUEST', `The session cannot store this data: ${error instanceof Error ? error.message : String(error)}`)
+      return errorResult(
+        400,
+        'BAD_REQUEST',
+        `The session cannot store this data: ${error instanceof Error ? error.message : String(error)}`,
+      )
     }
   }
 
@@ -241,7 +257,9 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
   function destroySession({ session, cookies }: ActionInput): void {
     const chunk = `${config.cookieName}.`
     const present = Object.keys(cookies.all()).some(
-      (name) => name === config.cookieName || (name.startsWith(chunk) && /^\d{1,3}$/.test(name.slice(chunk.length))),
+      (name) =>
+        name === config.cookieName ||
+        (name.startsWith(chunk) && /^\d{1,3}$/.test(name.slice(chunk.length))),
     )
     session.destroy()
     if (!present) cookies.delete(config.cookieName, { path: '/', ...secureFor(cookies) })
@@ -249,17 +267,27 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
 
   function cookieErrorResult(error: unknown): ActionResult {
     if (isCookietinError(error)) {
-      if (error.code === 'COOKIE_TOO_LARGE') return errorResult(400, 'COOKIE_TOO_LARGE', error.message)
+      if (error.code === 'COOKIE_TOO_LARGE')
+        return errorResult(400, 'COOKIE_TOO_LARGE', error.message)
       if (error.code === 'NO_SECRET') {
-        return errorResult(400, 'BAD_REQUEST', 'Signed cookies need SESSION_SECRETS of at least 32 bytes, which this server does not have')
+        return errorResult(
+          400,
+          'BAD_REQUEST',
+          'Signed cookies need SESSION_SECRETS of at least 32 bytes, which this server does not have',
+        )
       }
-      if (INVALID_COOKIE_CODES.has(error.code)) return errorResult(400, 'INVALID_COOKIE', error.message)
+      if (INVALID_COOKIE_CODES.has(error.code))
+        return errorResult(400, 'INVALID_COOKIE', error.message)
     }
     throw error
   }
 
   const invalidName = (name: string) =>
-    errorResult(400, 'INVALID_COOKIE', `Invalid cookie name ${JSON.stringify(name)}: names are letters, digits and !#$%&'*+-.^_\`|~`)
+    errorResult(
+      400,
+      'INVALID_COOKIE',
+      `Invalid cookie name ${JSON.stringify(name)}: names are letters, digits and !#$%&'*+-.^_\`|~`,
+    )
 
   const site: Site = {
     config,
@@ -271,7 +299,13 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
         body = await readBody(request.body)
       } catch (error) {
         const status = error instanceof BodyError ? error.status : 400
-        return toHttpResponse(errorResult(status, 'BAD_REQUEST', error instanceof Error ? error.message : 'Unreadable body'))
+        return toHttpResponse(
+          errorResult(
+            status,
+            'BAD_REQUEST',
+            error instanceof Error ? error.message : 'Unreadable body',
+          ),
+        )
       }
       let result: ActionResult
       try {
@@ -296,15 +330,21 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
     // ---- HTML pages ----
 
     async home({ session, cookies }) {
-      return htmlResult(200, renderHomePage({
-        user: currentUser(session),
-        preferences: readPreferences(cookies),
-        flashes: session.consumeFlashes(),
-      }))
+      return htmlResult(
+        200,
+        renderHomePage({
+          user: currentUser(session),
+          preferences: readPreferences(cookies),
+          flashes: session.consumeFlashes(),
+        }),
+      )
     },
 
     async loginPage({ session, cookies }) {
-      return htmlResult(200, renderLoginPage({ preferences: readPreferences(cookies), user: currentUser(session) }))
+      return htmlResult(
+        200,
+        renderLoginPage({ preferences: readPreferences(cookies), user: currentUser(session) }),
+      )
     },
 
     async login(input) {
@@ -314,15 +354,27 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
       const user = await users.verify(username, form.get('password') ?? '')
       const preferences = readPreferences(cookies)
       if (user === null) {
-        const error = username === '' ? 'Enter a username and a password.' : 'Wrong username or password.'
-        return htmlResult(401, renderLoginPage({ error, username, preferences, user: currentUser(session) }))
+        const error =
+          username === '' ? 'Enter a username and a password.' : 'Wrong username or password.'
+        return htmlResult(
+          401,
+          renderLoginPage({ error, username, preferences, user: currentUser(session) }),
+        )
       }
       const refused = await changeSession(input, () => {
         session.regenerate()
         session.set(USER_KEY, user)
         session.flash(`You are logged in as ${user}.`)
       })
-      if (refused) return htmlResult(refused.status, renderErrorPage('Login failed', 'Your session is too large to log in; log out first.', preferences))
+      if (refused)
+        return htmlResult(
+          refused.status,
+          renderErrorPage(
+            'Login failed',
+            'Your session is too large to log in; log out first.',
+            preferences,
+          ),
+        )
       return { status: 303, redirect: '/' }
     },
 
@@ -342,12 +394,27 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
       const lang = form.get('lang')?.trim() || undefined
       const current = readPreferences(cookies)
       if (theme !== undefined && !THEMES.includes(theme)) {
-        return htmlResult(400, renderErrorPage('Bad preferences', 'The theme must be light or dark.', current))
+        return htmlResult(
+          400,
+          renderErrorPage('Bad preferences', 'The theme must be light or dark.', current),
+        )
       }
       if (lang !== undefined && !LANG_PATTERN.test(lang)) {
-        return htmlResult(400, renderErrorPage('Bad preferences', 'The language must be a short tag such as en, fr or pt-BR.', current))
+        return htmlResult(
+          400,
+          renderErrorPage(
+            'Bad preferences',
+            'The language must be a short tag such as en, fr or pt-BR.',
+            current,
+          ),
+        )
       }
-      const options: JarCookieOptions = { maxAge: PREFERENCE_MAX_AGE, path: '/', sameSite: 'Lax', ...secureFor(cookies) }
+      const options: JarCookieOptions = {
+        maxAge: PREFERENCE_MAX_AGE,
+        path: '/',
+        sameSite: 'Lax',
+        ...secureFor(cookies),
+      }
       if (theme !== undefined) cookies.set('theme', theme, options)
       if (lang !== undefined) cookies.set('lang', lang, options)
       return { status: 303, redirect: '/' }
@@ -364,7 +431,8 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
       const parsed = parseJsonObject(body)
       if (!parsed.ok) return parsed.result
       const fields = parsed.value
-      if (typeof fields['value'] !== 'string') return errorResult(400, 'BAD_REQUEST', '`value` must be a string')
+      if (typeof fields['value'] !== 'string')
+        return errorResult(400, 'BAD_REQUEST', '`value` must be a string')
       const value = fields['value']
       for (const [key, type] of Object.entries(PUT_COOKIE_FIELDS)) {
         const field = fields[key]
@@ -373,14 +441,19 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
         }
       }
       // Present and of the right type, or undefined (`null` counts as absent).
-      const field = <T>(key: keyof typeof PUT_COOKIE_FIELDS) => (fields[key] ?? undefined) as T | undefined
+      const field = <T>(key: keyof typeof PUT_COOKIE_FIELDS) =>
+        (fields[key] ?? undefined) as T | undefined
       const maxAge = field<number>('maxAge')
       const sameSite = field<string>('sameSite')
       const domain = field<string>('domain')
 
       if (!isValidCookieName(name)) return invalidName(name)
       if (maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge >= 0)) {
-        return errorResult(400, 'INVALID_COOKIE', '`maxAge` must be a whole number of seconds, 0 or more')
+        return errorResult(
+          400,
+          'INVALID_COOKIE',
+          '`maxAge` must be a whole number of seconds, 0 or more',
+        )
       }
       const options: JarCookieOptions = {
         path: field<string>('path') ?? '/',
@@ -388,7 +461,8 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
         ...secureFor(cookies, field<boolean>('secure')),
       }
       if (maxAge !== undefined) options.maxAge = Math.min(maxAge, MAX_AGE_CAP_SECONDS)
-      if (sameSite !== undefined) options.sameSite = sameSite as NonNullable<JarCookieOptions['sameSite']>
+      if (sameSite !== undefined)
+        options.sameSite = sameSite as NonNullable<JarCookieOptions['sameSite']>
       if (domain !== undefined) options.domain = domain
       try {
         // Both serialize before they store anything: a refused cookie leaves the jar as it was.
@@ -424,7 +498,11 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
       if (!isValidCookieName(name)) return invalidName(name)
       const domain = query.get('domain')
       try {
-        cookies.delete(name, { path: query.get('path') ?? '/', ...(domain === null ? {} : { domain }), ...secureFor(cookies) })
+        cookies.delete(name, {
+          path: query.get('path') ?? '/',
+          ...(domain === null ? {} : { domain }),
+          ...secureFor(cookies),
+        })
       } catch (error) {
         return cookieErrorResult(error)
       }
@@ -442,9 +520,19 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
       if (!parsed.ok) return parsed.result
       const entries = Object.entries(parsed.value)
       const reserved = entries.find(([key]) => isReservedKey(key))
-      if (reserved) return errorResult(400, 'RESERVED_KEY', `The key ${JSON.stringify(reserved[0])} is reserved: keys starting with _ belong to the server`)
+      if (reserved)
+        return errorResult(
+          400,
+          'RESERVED_KEY',
+          `The key ${JSON.stringify(reserved[0])} is reserved: keys starting with _ belong to the server`,
+        )
       const deep = entries.find(([, value]) => nestingDepth(value) > MAX_VALUE_DEPTH)
-      if (deep) return errorResult(400, 'BAD_REQUEST', `The value of ${JSON.stringify(deep[0])} nests deeper than ${MAX_VALUE_DEPTH} levels`)
+      if (deep)
+        return errorResult(
+          400,
+          'BAD_REQUEST',
+          `The value of ${JSON.stringify(deep[0])} nests deeper than ${MAX_VALUE_DEPTH} levels`,
+        )
       const refused = await changeSession(input, () => {
         for (const [key, value] of entries) {
           if (value === null) input.session.delete(key)
@@ -459,7 +547,12 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
       if (!parsed.ok) return parsed.result
       const key = parsed.value['key']
       if (typeof key !== 'string') return errorResult(400, 'BAD_REQUEST', '`key` must be a string')
-      if (isReservedKey(key)) return errorResult(400, 'RESERVED_KEY', `The key ${JSON.stringify(key)} is reserved: keys starting with _ belong to the server`)
+      if (isReservedKey(key))
+        return errorResult(
+          400,
+          'RESERVED_KEY',
+          `The key ${JSON.stringify(key)} is reserved: keys starting with _ belong to the server`,
+        )
       return { status: 200, json: { value: session.pop(key) ?? null } }
     },
 
@@ -479,16 +572,21 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
       const parsed = parseJsonObject(input.body)
       if (!parsed.ok) return parsed.result
       const { message, category } = parsed.value
-      if (typeof message !== 'string') return errorResult(400, 'BAD_REQUEST', '`message` must be a string')
+      if (typeof message !== 'string')
+        return errorResult(400, 'BAD_REQUEST', '`message` must be a string')
       if (category !== undefined && category !== null && typeof category !== 'string') {
         return errorResult(400, 'BAD_REQUEST', '`category` must be a string')
       }
-      const refused = await changeSession(input, () => input.session.flash(message, category ?? 'message'))
+      const refused = await changeSession(input, () =>
+        input.session.flash(message, category ?? 'message'),
+      )
       return refused ?? noContent()
     },
 
     async getFlashes({ session }) {
-      const messages = session.consumeFlashes().map(({ category, message }) => ({ category, message }))
+      const messages = session
+        .consumeFlashes()
+        .map(({ category, message }) => ({ category, message }))
       return { status: 200, json: { messages } }
     },
 
@@ -512,7 +610,9 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
 
     async apiMe({ session }) {
       const user = currentUser(session)
-      return user ? { status: 200, json: { user } } : errorResult(401, 'UNAUTHORIZED', 'Not logged in')
+      return user
+        ? { status: 200, json: { user } }
+        : errorResult(401, 'UNAUTHORIZED', 'Not logged in')
     },
 
     async apiLogout(input) {

@@ -17,7 +17,9 @@ export interface MainOptions {
 export async function runMain({ name, defaultPort, startServer }: MainOptions): Promise<void> {
   let server: RunningServer
   try {
-    server = await startServer({ env: { ...process.env, PORT: process.env['PORT']?.trim() || String(defaultPort) } })
+    server = await startServer({
+      env: { ...process.env, PORT: process.env['PORT']?.trim() || String(defaultPort) },
+    })
   } catch (error) {
     console.error(`${name} example: ${error instanceof Error ? error.message : String(error)}`)
     process.exit(1)

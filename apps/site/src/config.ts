@@ -58,7 +58,11 @@ function read(env: Env, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value
 }
 
-function readSecrets(env: Env, production: boolean, warn: (message: string) => void): { secrets: string[]; random: boolean } {
+function readSecrets(
+  env: Env,
+  production: boolean,
+  warn: (message: string) => void,
+): { secrets: string[]; random: boolean } {
   const secrets = (env['SESSION_SECRETS'] ?? '')
     .split(',')
     .map((secret) => secret.trim())
@@ -82,7 +86,11 @@ function readSecrets(env: Env, production: boolean, warn: (message: string) => v
   return { secrets: [randomBytes(32).toString('base64url')], random: true }
 }
 
-function checkSecretLengths(secrets: readonly string[], format: FormatName, warn: (message: string) => void): void {
+function checkSecretLengths(
+  secrets: readonly string[],
+  format: FormatName,
+  warn: (message: string) => void,
+): void {
   const encoder = new TextEncoder()
   secrets.forEach((secret, index) => {
     const bytes = encoder.encode(secret).length
@@ -91,14 +99,19 @@ function checkSecretLengths(secrets: readonly string[], format: FormatName, warn
     const problem = `${which} is ${bytes} bytes, under the ${MIN_SECRET_BYTES} bytes a secret needs (\`openssl rand -base64 32\`)`
     // Flask accepts any SECRET_KEY, so the flask format only warns (core's Flask codec warns too).
     if (format !== 'flask') throw new SiteConfigError('SESSION_SECRETS', problem)
-    warn(`SESSION_SECRETS: ${problem}; the flask format accepts it as Flask does, but signed plain cookies are unavailable.`)
+    warn(
+      `SESSION_SECRETS: ${problem}; the flask format accepts it as Flask does, but signed plain cookies are unavailable.`,
+    )
   })
 }
 
 function readFormat(env: Env): FormatName {
   const value = read(env, 'SESSION_FORMAT') ?? 'sealed'
   if (value === 'sealed' || value === 'signed' || value === 'flask') return value
-  throw new SiteConfigError('SESSION_FORMAT', `${JSON.stringify(value)} is not one of sealed, signed, flask`)
+  throw new SiteConfigError(
+    'SESSION_FORMAT',
+    `${JSON.stringify(value)} is not one of sealed, signed, flask`,
+  )
 }
 
 function readSecure(env: Env): boolean | 'auto' {
@@ -106,17 +119,26 @@ function readSecure(env: Env): boolean | 'auto' {
   if (value === 'auto') return 'auto'
   if (value === 'true') return true
   if (value === 'false') return false
-  throw new SiteConfigError('COOKIE_SECURE', `${JSON.stringify(env['COOKIE_SECURE'])} is not one of auto, true, false`)
+  throw new SiteConfigError(
+    'COOKIE_SECURE',
+    `${JSON.stringify(env['COOKIE_SECURE'])} is not one of auto, true, false`,
+  )
 }
 
 function readCookieName(env: Env, secure: boolean | 'auto'): string {
   const name = read(env, 'SESSION_COOKIE') ?? 'session'
   if (!isValidCookieName(name)) {
-    throw new SiteConfigError('SESSION_COOKIE', `${JSON.stringify(name)} is not a valid cookie name (letters, digits and !#$%&'*+-.^_\`|~)`)
+    throw new SiteConfigError(
+      'SESSION_COOKIE',
+      `${JSON.stringify(name)} is not a valid cookie name (letters, digits and !#$%&'*+-.^_\`|~)`,
+    )
   }
   // Browsers drop a __Secure- or __Host- cookie without Secure, so such a name needs COOKIE_SECURE=true.
   if (/^__(secure|host)-/i.test(name) && secure !== true) {
-    throw new SiteConfigError('SESSION_COOKIE', `${JSON.stringify(name)} has a __Secure-/__Host- prefix, which needs COOKIE_SECURE=true`)
+    throw new SiteConfigError(
+      'SESSION_COOKIE',
+      `${JSON.stringify(name)} has a __Secure-/__Host- prefix, which needs COOKIE_SECURE=true`,
+    )
   }
   return name
 }
@@ -126,7 +148,10 @@ function readMaxAge(env: Env): number {
   if (value === undefined) return DEFAULT_MAX_AGE
   const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN
   if (!Number.isSafeInteger(seconds) || seconds <= 0) {
-    throw new SiteConfigError('SESSION_MAX_AGE', `${JSON.stringify(value)} is not a positive whole number of seconds`)
+    throw new SiteConfigError(
+      'SESSION_MAX_AGE',
+      `${JSON.stringify(value)} is not a positive whole number of seconds`,
+    )
   }
   return seconds
 }
@@ -135,7 +160,8 @@ function readPort(env: Env): number | undefined {
   const value = read(env, 'PORT')
   if (value === undefined) return undefined
   const port = /^\d+$/.test(value) ? Number(value) : Number.NaN
-  if (!(port >= 0 && port <= 65535)) throw new SiteConfigError('PORT', `${JSON.stringify(value)} is not a port number (0-65535)`)
+  if (!(port >= 0 && port <= 65535))
+    throw new SiteConfigError('PORT', `${JSON.stringify(value)} is not a port number (0-65535)`)
   return port
 }
 
@@ -155,14 +181,26 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): SiteConfi
   const host = read(env, 'HOST') ?? DEFAULT_HOST
   const { secrets, random } = readSecrets(env, production, warn)
   checkSecretLengths(secrets, format, warn)
-  return { production, secrets, randomSecret: random, format, cookieName, maxAge, secure, port, host }
+  return {
+    production,
+    secrets,
+    randomSecret: random,
+    format,
+    cookieName,
+    maxAge,
+    secure,
+    port,
+    host,
+  }
 }
 
 /**
  * The session format option for a `SESSION_FORMAT` name. `flask` comes from `@cookietin/core/flask`,
  * loaded only when asked for; this is the one place that knows where it lives and how it is made.
  */
-export async function resolveFormat(name: FormatName): Promise<NonNullable<SessionOptions['format']>> {
+export async function resolveFormat(
+  name: FormatName,
+): Promise<NonNullable<SessionOptions['format']>> {
   if (name !== 'flask') return name
   // A variable specifier keeps the typecheck independent of that entry point's presence.
   const specifier = '@cookietin/core/flask'
@@ -170,7 +208,10 @@ export async function resolveFormat(name: FormatName): Promise<NonNullable<Sessi
   try {
     module = (await import(specifier)) as { flask?: unknown }
   } catch (error) {
-    throw new SiteConfigError('SESSION_FORMAT', `flask: ${specifier} could not be loaded (${String(error)})`)
+    throw new SiteConfigError(
+      'SESSION_FORMAT',
+      `flask: ${specifier} could not be loaded (${String(error)})`,
+    )
   }
   if (typeof module.flask !== 'function') {
     throw new SiteConfigError('SESSION_FORMAT', `flask: ${specifier} exports no \`flask\` function`)
@@ -178,7 +219,10 @@ export async function resolveFormat(name: FormatName): Promise<NonNullable<Sessi
   // `flask(options)` makes the format factory; the apps use Flask's defaults (salt, clock skew).
   const factory: unknown = (module.flask as () => unknown)()
   if (typeof factory !== 'function') {
-    throw new SiteConfigError('SESSION_FORMAT', `flask: \`flask()\` from ${specifier} did not return a format factory`)
+    throw new SiteConfigError(
+      'SESSION_FORMAT',
+      `flask: \`flask()\` from ${specifier} did not return a format factory`,
+    )
   }
   return factory as NonNullable<SessionOptions['format']>
 }
@@ -187,7 +231,10 @@ export async function resolveFormat(name: FormatName): Promise<NonNullable<Sessi
  * The core `SessionOptions` every app passes to its adapter: permanent sessions of `SESSION_MAX_AGE`,
  * not rolling, HttpOnly, SameSite=Lax, Path=/, at most 12 KB of cookies.
  */
-export async function sessionOptions(config: SiteConfig, options: LoadConfigOptions = {}): Promise<SessionOptions> {
+export async function sessionOptions(
+  config: SiteConfig,
+  options: LoadConfigOptions = {},
+): Promise<SessionOptions> {
   const result: SessionOptions = {
     secrets: config.secrets,
     format: await resolveFormat(config.format),

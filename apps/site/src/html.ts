@@ -25,7 +25,10 @@ export interface Preferences {
   lang: string
 }
 
-export const DEFAULT_PREFERENCES: Readonly<Preferences> = Object.freeze({ theme: 'light', lang: 'en' })
+export const DEFAULT_PREFERENCES: Readonly<Preferences> = Object.freeze({
+  theme: 'light',
+  lang: 'en',
+})
 
 interface LayoutOptions {
   title: string
@@ -73,7 +76,8 @@ ${body}
 function renderFlashes(flashes: readonly Flash[]): string {
   if (flashes.length === 0) return ''
   const items = flashes.map(
-    (flash) => `    <p class="flash ${escapeHtml(flash.category)}" data-category="${escapeHtml(flash.category)}">${escapeHtml(flash.message)}</p>`,
+    (flash) =>
+      `    <p class="flash ${escapeHtml(flash.category)}" data-category="${escapeHtml(flash.category)}">${escapeHtml(flash.message)}</p>`,
   )
   return `  <section aria-label="Messages">\n${items.join('\n')}\n  </section>\n`
 }

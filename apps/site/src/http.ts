@@ -57,7 +57,8 @@ const BASE_HEADERS: Readonly<Record<string, string>> = {
 const HTML_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'text/html; charset=utf-8',
   // The pages use no script, no frame and post forms only to this site.
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'Referrer-Policy': 'same-origin',
 }
 
@@ -134,7 +135,8 @@ export async function readBody(
 ): Promise<string> {
   if (source === null || source === undefined) return ''
   if (typeof source === 'string') {
-    if (Buffer.byteLength(source) > limit) throw new BodyError(413, `The request body is over ${limit} bytes`)
+    if (Buffer.byteLength(source) > limit)
+      throw new BodyError(413, `The request body is over ${limit} bytes`)
     return source
   }
   const chunks: Uint8Array[] = []
@@ -164,13 +166,17 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 
 /** The body as a JSON object; anything else (empty, malformed, an array...) is a 400 `BAD_REQUEST`. */
 export function parseJsonObject(body: string): Parsed<Record<string, unknown>> {
-  if (body.trim() === '') return { ok: false, result: errorResult(400, 'BAD_REQUEST', 'A JSON object body is required') }
+  if (body.trim() === '')
+    return { ok: false, result: errorResult(400, 'BAD_REQUEST', 'A JSON object body is required') }
   let value: unknown
   try {
     value = JSON.parse(body)
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error)
-    return { ok: false, result: errorResult(400, 'BAD_REQUEST', `Malformed JSON: ${detail.slice(0, 200)}`) }
+    return {
+      ok: false,
+      result: errorResult(400, 'BAD_REQUEST', `Malformed JSON: ${detail.slice(0, 200)}`),
+    }
   }
   if (!isPlainObject(value)) {
     return { ok: false, result: errorResult(400, 'BAD_REQUEST', 'The JSON body must be an object') }

@@ -11,7 +11,10 @@ export interface RunningServer {
 }
 
 /** Starts `server` on `host:port` (0 picks a free port) and resolves once it is listening. */
-export function listen(server: Server, { port, host }: { port: number; host: string }): Promise<RunningServer> {
+export function listen(
+  server: Server,
+  { port, host }: { port: number; host: string },
+): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error)
     server.once('error', onError)

@@ -9,7 +9,10 @@ const KEY_BYTES = 32
 const SCRYPT_OPTIONS = { N: 16384, r: 8, p: 1 } as const
 
 /** `alice` / `wonderland` and `bob` / `builder`, as DESIGN §5 lists them. */
-export const DEMO_USERS: Readonly<Record<string, string>> = Object.freeze({ alice: 'wonderland', bob: 'builder' })
+export const DEMO_USERS: Readonly<Record<string, string>> = Object.freeze({
+  alice: 'wonderland',
+  bob: 'builder',
+})
 
 interface StoredUser {
   salt: Buffer
@@ -25,7 +28,9 @@ export interface UserStore {
 
 function hash(password: string, salt: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password, salt, KEY_BYTES, SCRYPT_OPTIONS, (error, key) => (error ? reject(error) : resolve(key)))
+    scrypt(password, salt, KEY_BYTES, SCRYPT_OPTIONS, (error, key) =>
+      error ? reject(error) : resolve(key),
+    )
   })
 }
 

@@ -4,7 +4,10 @@ import { checkRequestTarget, readBody } from '../src/http.ts'
 import { createClient } from './harness.ts'
 
 /** Random base64url text of `length` characters: nothing for zlib (the flask format) to squeeze. */
-const incompressible = (length: number) => randomBytes(Math.ceil((length * 3) / 4)).toString('base64url').slice(0, length)
+const incompressible = (length: number) =>
+  randomBytes(Math.ceil((length * 3) / 4))
+    .toString('base64url')
+    .slice(0, length)
 
 describe('cookies API', () => {
   it('sets a cookie with the defaults and reads it back exactly', async () => {
@@ -23,8 +26,13 @@ describe('cookies API', () => {
 
   it('answers null and invalid for an absent cookie', async () => {
     const { site, send } = await createClient()
-    expect((await send(site.getCookie, { params: { name: 'nope' } })).json).toEqual({ value: null, valid: false })
-    expect((await send(site.getCookie, { params: { name: 'nope' }, url: '/?signed=1' })).json).toEqual({ value: null, valid: false })
+    expect((await send(site.getCookie, { params: { name: 'nope' } })).json).toEqual({
+      value: null,
+      valid: false,
+    })
+    expect(
+      (await send(site.getCookie, { params: { name: 'nope' }, url: '/?signed=1' })).json,
+    ).toEqual({ value: null, valid: false })
   })
 
   it('writes the attributes asked for: maxAge capped at 400 days, sameSite in any case, None forcing Secure', async () => {
@@ -34,21 +42,44 @@ describe('cookies API', () => {
       body: { value: '1', maxAge: 10 ** 12, httpOnly: true, sameSite: 'nOnE', path: '/api' },
     })
     expect(put.status).toBe(204)
-    expect(put.setCookie[0]).toBe('a=1; Max-Age=34560000; Path=/api; HttpOnly; Secure; SameSite=None')
-    const lax = await send(site.putCookie, { params: { name: 'b' }, body: { value: '2', sameSite: 'lax', maxAge: 60 } })
+    expect(put.setCookie[0]).toBe(
+      'a=1; Max-Age=34560000; Path=/api; HttpOnly; Secure; SameSite=None',
+    )
+    const lax = await send(site.putCookie, {
+      params: { name: 'b' },
+      body: { value: '2', sameSite: 'lax', maxAge: 60 },
+    })
     expect(lax.setCookie[0]).toBe('b=2; Max-Age=60; Path=/; SameSite=Lax')
   })
 
   it('signs cookies and verifies them, refusing a tampered one', async () => {
     const { site, send, jar } = await createClient()
-    expect((await send(site.putCookie, { params: { name: 'token' }, body: { value: 'v', signed: true } })).status).toBe(204)
+    expect(
+      (
+        await send(site.putCookie, {
+          params: { name: 'token' },
+          body: { value: 'v', signed: true },
+        })
+      ).status,
+    ).toBe(204)
     expect(jar.get('token')).not.toBe('v')
-    expect((await send(site.getCookie, { params: { name: 'token' }, url: '/api/cookies/token?signed=1' })).json).toEqual({ value: 'v', valid: true })
+    expect(
+      (
+        await send(site.getCookie, {
+          params: { name: 'token' },
+          url: '/api/cookies/token?signed=1',
+        })
+      ).json,
+    ).toEqual({ value: 'v', valid: true })
     jar.set('token', `${jar.get('token')!.slice(0, -2)}AA`)
-    expect((await send(site.getCookie, { params: { name: 'token' }, url: '/x?signed=1' })).json).toEqual({ value: null, valid: false })
+    expect(
+      (await send(site.getCookie, { params: { name: 'token' }, url: '/x?signed=1' })).json,
+    ).toEqual({ value: null, valid: false })
     // Not signed at all.
     jar.set('plain', 'v')
-    expect((await send(site.getCookie, { params: { name: 'plain' }, url: '/x?signed=1' })).json).toEqual({ value: null, valid: false })
+    expect(
+      (await send(site.getCookie, { params: { name: 'plain' }, url: '/x?signed=1' })).json,
+    ).toEqual({ value: null, valid: false })
   })
 
   it('refuses wrongly-typed fields with BAD_REQUEST', async () => {
@@ -101,12 +132,21 @@ describe('cookies API', () => {
 
   it('refuses a cookie over 4096 bytes with COOKIE_TOO_LARGE', async () => {
     const { site, send } = await createClient()
-    expect((await send(site.putCookie, { params: { name: 'a' }, body: { value: 'x'.repeat(4095) } })).status).toBe(204)
-    const big = await send(site.putCookie, { params: { name: 'a' }, body: { value: 'x'.repeat(4096) } })
+    expect(
+      (await send(site.putCookie, { params: { name: 'a' }, body: { value: 'x'.repeat(4095) } }))
+        .status,
+    ).toBe(204)
+    const big = await send(site.putCookie, {
+      params: { name: 'a' },
+      body: { value: 'x'.repeat(4096) },
+    })
     expect(big.status).toBe(400)
     expect(big.json.error.code).toBe('COOKIE_TOO_LARGE')
     expect(big.setCookie).toEqual([])
-    const signed = await send(site.putCookie, { params: { name: 'a' }, body: { value: 'x'.repeat(4000), signed: true } })
+    const signed = await send(site.putCookie, {
+      params: { name: 'a' },
+      body: { value: 'x'.repeat(4000), signed: true },
+    })
     expect(signed.json.error.code).toBe('COOKIE_TOO_LARGE')
   })
 
@@ -114,25 +154,55 @@ describe('cookies API', () => {
     const { site, send } = await createClient()
     const plain = await send(site.deleteCookie, { params: { name: 'a' } })
     expect(plain.status).toBe(204)
-    expect(plain.setCookie).toEqual(['a=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT'])
-    const scoped = await send(site.deleteCookie, { params: { name: 'a' }, url: '/api/cookies/a?path=/x&domain=example.com' })
-    expect(scoped.setCookie).toEqual(['a=; Max-Age=0; Domain=example.com; Path=/x; Expires=Thu, 01 Jan 1970 00:00:00 GMT'])
+    expect(plain.setCookie).toEqual([
+      'a=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT',
+    ])
+    const scoped = await send(site.deleteCookie, {
+      params: { name: 'a' },
+      url: '/api/cookies/a?path=/x&domain=example.com',
+    })
+    expect(scoped.setCookie).toEqual([
+      'a=; Max-Age=0; Domain=example.com; Path=/x; Expires=Thu, 01 Jan 1970 00:00:00 GMT',
+    ])
     for (const url of ['/?path=x', '/?domain=a%20b']) {
       const bad = await send(site.deleteCookie, { params: { name: 'a' }, url })
       expect(bad.json.error.code).toBe('INVALID_COOKIE')
       expect(bad.setCookie).toEqual([])
     }
-    expect((await send(site.deleteCookie, { params: { name: 'a b' } })).json.error.code).toBe('INVALID_COOKIE')
+    expect((await send(site.deleteCookie, { params: { name: 'a b' } })).json.error.code).toBe(
+      'INVALID_COOKIE',
+    )
   })
 
   it('sets Secure when COOKIE_SECURE says so', async () => {
     const always = await createClient({ COOKIE_SECURE: 'true' })
-    expect((await always.send(always.site.putCookie, { params: { name: 'a' }, body: { value: '1' } })).setCookie[0]).toContain('; Secure')
+    expect(
+      (await always.send(always.site.putCookie, { params: { name: 'a' }, body: { value: '1' } }))
+        .setCookie[0],
+    ).toContain('; Secure')
     const auto = await createClient({ COOKIE_SECURE: 'auto' })
-    expect((await auto.send(auto.site.putCookie, { params: { name: 'a' }, body: { value: '1' } })).setCookie[0]).not.toContain('Secure')
-    expect((await auto.send(auto.site.putCookie, { params: { name: 'a' }, body: { value: '1' }, secure: true })).setCookie[0]).toContain('; Secure')
+    expect(
+      (await auto.send(auto.site.putCookie, { params: { name: 'a' }, body: { value: '1' } }))
+        .setCookie[0],
+    ).not.toContain('Secure')
+    expect(
+      (
+        await auto.send(auto.site.putCookie, {
+          params: { name: 'a' },
+          body: { value: '1' },
+          secure: true,
+        })
+      ).setCookie[0],
+    ).toContain('; Secure')
     // A prefixed name still gets Secure over HTTP rather than an error.
-    expect((await auto.send(auto.site.putCookie, { params: { name: '__Secure-a' }, body: { value: '1' } })).setCookie[0]).toContain('; Secure')
+    expect(
+      (
+        await auto.send(auto.site.putCookie, {
+          params: { name: '__Secure-a' },
+          body: { value: '1' },
+        })
+      ).setCookie[0],
+    ).toContain('; Secure')
   })
 })
 
@@ -151,7 +221,9 @@ describe('session API', () => {
     expect(first.status).toBe(200)
     expect(first.json).toEqual({ data: { a: 1, b: { c: null }, d: 'x' } })
     expect(first.setCookie).toHaveLength(1)
-    expect(first.setCookie[0]).toMatch(/^session=.*; Max-Age=1209600; Path=\/; Expires=.*; HttpOnly; SameSite=Lax$/)
+    expect(first.setCookie[0]).toMatch(
+      /^session=.*; Max-Age=1209600; Path=\/; Expires=.*; HttpOnly; SameSite=Lax$/,
+    )
     const second = await send(site.patchSession, { body: { a: null, e: [1, 2] } })
     expect(second.json).toEqual({ data: { b: { c: null }, d: 'x', e: [1, 2] } })
     const read = await send(site.getSession)
@@ -181,9 +253,12 @@ describe('session API', () => {
       expect(answer.status).toBe(400)
       expect(answer.json.error.code).toBe('BAD_REQUEST')
     }
-    for (const body of [{}, { key: 1 }, '{']) expect((await send(site.popSession, { body })).json.error.code).toBe('BAD_REQUEST')
-    for (const body of [{}, { message: 1 }, { message: 'x', category: 2 }]) expect((await send(site.postFlash, { body })).json.error.code).toBe('BAD_REQUEST')
-    for (const body of [{}, { username: 'alice' }, { username: 'alice', password: 1 }, '{']) expect((await send(site.apiLogin, { body })).json.error.code).toBe('BAD_REQUEST')
+    for (const body of [{}, { key: 1 }, '{'])
+      expect((await send(site.popSession, { body })).json.error.code).toBe('BAD_REQUEST')
+    for (const body of [{}, { message: 1 }, { message: 'x', category: 2 }])
+      expect((await send(site.postFlash, { body })).json.error.code).toBe('BAD_REQUEST')
+    for (const body of [{}, { username: 'alice' }, { username: 'alice', password: 1 }, '{'])
+      expect((await send(site.apiLogin, { body })).json.error.code).toBe('BAD_REQUEST')
   })
 
   it('fits 6 KB of incompressible data by chunking, and refuses to outgrow 12 KB with 413, keeping the previous session', async () => {
@@ -213,12 +288,16 @@ describe('session API', () => {
       const { site, send } = await createClient({ SESSION_FORMAT: format })
       await send(site.patchSession, { body: { kept: 1 } })
       for (const depth of [101, 2000, 20000]) {
-        const answer = await send(site.patchSession, { body: `{"deep":${'['.repeat(depth)}${']'.repeat(depth)}}` })
+        const answer = await send(site.patchSession, {
+          body: `{"deep":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+        })
         expect(answer.status, `${format} ${depth}`).toBe(400)
         expect(answer.json.error.code).toBe('BAD_REQUEST')
         expect(answer.setCookie, `${format} ${depth}`).toEqual([])
       }
-      const fits = await send(site.patchSession, { body: `{"deep":${'['.repeat(100)}${']'.repeat(100)}}` })
+      const fits = await send(site.patchSession, {
+        body: `{"deep":${'['.repeat(100)}${']'.repeat(100)}}`,
+      })
       expect(fits.status, format).toBe(200)
     }
   })
@@ -278,7 +357,9 @@ describe('session API', () => {
     expect(jar.size).toBe(0)
     // Without a session cookie it still sends one deletion.
     const empty = await send(site.deleteSession)
-    expect(empty.setCookie).toEqual(['session=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT'])
+    expect(empty.setCookie).toEqual([
+      'session=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT',
+    ])
   })
 })
 
@@ -303,7 +384,9 @@ describe('flash API', () => {
     const answer = await send(site.postFlash, { body: { message: incompressible(20000) } })
     expect(answer.status).toBe(413)
     expect(answer.setCookie).toEqual([])
-    expect((await send(site.getFlashes)).json.messages).toEqual([{ category: 'message', message: 'kept' }])
+    expect((await send(site.getFlashes)).json.messages).toEqual([
+      { category: 'message', message: 'kept' },
+    ])
   })
 })
 
@@ -370,7 +453,11 @@ describe('HTML pages', () => {
       'lang=fr; Max-Age=31536000; Path=/; SameSite=Lax',
     ])
     expect((await send(site.home)).body).toContain('<html lang="fr">')
-    for (const body of ['theme=purple', 'lang=%3Cscript%3E', 'lang=english-language-tag-too-long']) {
+    for (const body of [
+      'theme=purple',
+      'lang=%3Cscript%3E',
+      'lang=english-language-tag-too-long',
+    ]) {
       const bad = await send(site.preferences, { body })
       expect(bad.status).toBe(400)
       expect(bad.setCookie).toEqual([])

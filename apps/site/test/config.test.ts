@@ -1,5 +1,11 @@
 import { describe, expect, it, vi } from 'vitest'
-import { DEFAULT_MAX_AGE, SiteConfigError, loadConfig, resolveFormat, sessionOptions } from '../src/config.ts'
+import {
+  DEFAULT_MAX_AGE,
+  SiteConfigError,
+  loadConfig,
+  resolveFormat,
+  sessionOptions,
+} from '../src/config.ts'
 
 const SECRET = 'x'.repeat(32)
 const quiet = { warn: () => {} }
@@ -33,7 +39,10 @@ describe('loadConfig', () => {
 
   it('splits SESSION_SECRETS on commas, trims, and ignores empty entries', () => {
     const other = 'y'.repeat(40)
-    expect(loadConfig({ SESSION_SECRETS: ` ${SECRET} ,, ${other},` }, quiet).secrets).toEqual([SECRET, other])
+    expect(loadConfig({ SESSION_SECRETS: ` ${SECRET} ,, ${other},` }, quiet).secrets).toEqual([
+      SECRET,
+      other,
+    ])
   })
 
   it('uses a random secret in development, with a warning naming SESSION_SECRETS', () => {
@@ -61,7 +70,9 @@ describe('loadConfig', () => {
 
   it('refuses a secret under 32 bytes, naming SESSION_SECRETS', () => {
     expect(refusal({ SESSION_SECRETS: 'short' }).message).toContain('SESSION_SECRETS')
-    expect(refusal({ SESSION_SECRETS: `${SECRET},short`, SESSION_FORMAT: 'signed' }).variable).toBe('SESSION_SECRETS')
+    expect(refusal({ SESSION_SECRETS: `${SECRET},short`, SESSION_FORMAT: 'signed' }).variable).toBe(
+      'SESSION_SECRETS',
+    )
     // 31 bytes of ASCII is short; 11 three-byte characters are 33 bytes.
     refusal({ SESSION_SECRETS: 'x'.repeat(31) })
     expect(loadConfig({ SESSION_SECRETS: '€'.repeat(11) }, quiet).secrets).toHaveLength(1)
@@ -81,7 +92,9 @@ describe('loadConfig', () => {
 
   it('reads SESSION_FORMAT and refuses unknown ones', () => {
     for (const format of ['sealed', 'signed', 'flask'] as const) {
-      expect(loadConfig({ SESSION_SECRETS: SECRET, SESSION_FORMAT: format }, quiet).format).toBe(format)
+      expect(loadConfig({ SESSION_SECRETS: SECRET, SESSION_FORMAT: format }, quiet).format).toBe(
+        format,
+      )
     }
     expect(loadConfig({ SESSION_SECRETS: SECRET, SESSION_FORMAT: '' }, quiet).format).toBe('sealed')
     for (const format of ['Sealed', 'json', 'native']) {
@@ -92,12 +105,25 @@ describe('loadConfig', () => {
   })
 
   it('reads SESSION_COOKIE and refuses names that are not cookie names', () => {
-    expect(loadConfig({ SESSION_SECRETS: SECRET, SESSION_COOKIE: 'sid' }, quiet).cookieName).toBe('sid')
-    expect(refusal({ SESSION_SECRETS: SECRET, SESSION_COOKIE: 'a b' }).variable).toBe('SESSION_COOKIE')
-    expect(refusal({ SESSION_SECRETS: SECRET, SESSION_COOKIE: 'a;b' }).variable).toBe('SESSION_COOKIE')
+    expect(loadConfig({ SESSION_SECRETS: SECRET, SESSION_COOKIE: 'sid' }, quiet).cookieName).toBe(
+      'sid',
+    )
+    expect(refusal({ SESSION_SECRETS: SECRET, SESSION_COOKIE: 'a b' }).variable).toBe(
+      'SESSION_COOKIE',
+    )
+    expect(refusal({ SESSION_SECRETS: SECRET, SESSION_COOKIE: 'a;b' }).variable).toBe(
+      'SESSION_COOKIE',
+    )
     // A __Host- cookie is dropped by browsers without Secure.
-    expect(refusal({ SESSION_SECRETS: SECRET, SESSION_COOKIE: '__Host-session' }).variable).toBe('SESSION_COOKIE')
-    expect(loadConfig({ SESSION_SECRETS: SECRET, SESSION_COOKIE: '__Host-session', COOKIE_SECURE: 'true' }, quiet).cookieName).toBe('__Host-session')
+    expect(refusal({ SESSION_SECRETS: SECRET, SESSION_COOKIE: '__Host-session' }).variable).toBe(
+      'SESSION_COOKIE',
+    )
+    expect(
+      loadConfig(
+        { SESSION_SECRETS: SECRET, SESSION_COOKIE: '__Host-session', COOKIE_SECURE: 'true' },
+        quiet,
+      ).cookieName,
+    ).toBe('__Host-session')
   })
 
   it('reads SESSION_MAX_AGE as whole seconds and refuses anything else', () => {
@@ -111,8 +137,12 @@ describe('loadConfig', () => {
 
   it('reads COOKIE_SECURE and refuses anything else', () => {
     expect(loadConfig({ SESSION_SECRETS: SECRET, COOKIE_SECURE: 'true' }, quiet).secure).toBe(true)
-    expect(loadConfig({ SESSION_SECRETS: SECRET, COOKIE_SECURE: 'false' }, quiet).secure).toBe(false)
-    expect(loadConfig({ SESSION_SECRETS: SECRET, COOKIE_SECURE: 'auto' }, quiet).secure).toBe('auto')
+    expect(loadConfig({ SESSION_SECRETS: SECRET, COOKIE_SECURE: 'false' }, quiet).secure).toBe(
+      false,
+    )
+    expect(loadConfig({ SESSION_SECRETS: SECRET, COOKIE_SECURE: 'auto' }, quiet).secure).toBe(
+      'auto',
+    )
     for (const value of ['yes', '1', 'on']) {
       const error = refusal({ SESSION_SECRETS: SECRET, COOKIE_SECURE: value })
       expect(error.variable).toBe('COOKIE_SECURE')
@@ -125,13 +155,23 @@ describe('loadConfig', () => {
     expect(config.port).toBe(8080)
     expect(config.host).toBe('0.0.0.0')
     expect(loadConfig({ SESSION_SECRETS: SECRET, PORT: '0' }, quiet).port).toBe(0)
-    for (const value of ['http', '70000', '-1']) expect(refusal({ SESSION_SECRETS: SECRET, PORT: value }).variable).toBe('PORT')
+    for (const value of ['http', '70000', '-1'])
+      expect(refusal({ SESSION_SECRETS: SECRET, PORT: value }).variable).toBe('PORT')
   })
 })
 
 describe('sessionOptions', () => {
   it('gives permanent, non-rolling sessions of SESSION_MAX_AGE in HttpOnly, Lax, Path=/ cookies of at most 12 KB', async () => {
-    const config = loadConfig({ SESSION_SECRETS: SECRET, SESSION_MAX_AGE: '3600', SESSION_COOKIE: 'sid', SESSION_FORMAT: 'signed', COOKIE_SECURE: 'true' }, quiet)
+    const config = loadConfig(
+      {
+        SESSION_SECRETS: SECRET,
+        SESSION_MAX_AGE: '3600',
+        SESSION_COOKIE: 'sid',
+        SESSION_FORMAT: 'signed',
+        COOKIE_SECURE: 'true',
+      },
+      quiet,
+    )
     expect(await sessionOptions(config)).toEqual({
       secrets: [SECRET],
       format: 'signed',

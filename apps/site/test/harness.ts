@@ -37,7 +37,12 @@ export async function createClient(env: Env = {}) {
   async function send(action: Action, options: RequestOptions = {}): Promise<Exchange> {
     const header = [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
     const scope = await handler.begin(header, { secure: options.secure ?? false })
-    const body = options.body === undefined ? null : typeof options.body === 'string' ? options.body : JSON.stringify(options.body)
+    const body =
+      options.body === undefined
+        ? null
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body)
     const response = await site.handle(action, {
       session: scope.session,
       cookies: scope.cookies,
@@ -55,8 +60,24 @@ export async function createClient(env: Env = {}) {
       if (/Max-Age=0(;|$)/.test(line)) jar.delete(name)
       else jar.set(name, value)
     }
-    return { ...response, ...result, json: response.body && response.headers['Content-Type']?.startsWith('application/json') ? JSON.parse(response.body) : undefined }
+    return {
+      ...response,
+      ...result,
+      json:
+        response.body && response.headers['Content-Type']?.startsWith('application/json')
+          ? JSON.parse(response.body)
+          : undefined,
+    }
   }
 
-  return { site, config, send, jar, cookies: () => Object.fromEntries(Object.entries(parseCookies([...jar].map(([n, v]) => `${n}=${v}`).join('; ')))) }
+  return {
+    site,
+    config,
+    send,
+    jar,
+    cookies: () =>
+      Object.fromEntries(
+        Object.entries(parseCookies([...jar].map(([n, v]) => `${n}=${v}`).join('; '))),
+      ),
+  }
 }

@@ -5,7 +5,9 @@ const EVIL = `<script>alert("x")</script>&'`
 
 describe('escapeHtml', () => {
   it('escapes the five HTML-significant characters', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;')
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    )
     expect(escapeHtml('plain text é')).toBe('plain text é')
     expect(escapeHtml(42)).toBe('42')
   })
@@ -26,7 +28,11 @@ describe('pages', () => {
   })
 
   it('shows a logged-out home page with a login link and no logout form', () => {
-    const html = renderHomePage({ user: null, preferences: { theme: 'light', lang: 'fr' }, flashes: [] })
+    const html = renderHomePage({
+      user: null,
+      preferences: { theme: 'light', lang: 'fr' },
+      flashes: [],
+    })
     expect(html).toContain('href="/login"')
     expect(html).not.toContain('action="/logout"')
     expect(html).toContain('<html lang="fr">')

@@ -5,7 +5,11 @@
 import type { LoadConfigResult, LoadResults } from './load/run.ts'
 import { fmt } from './stats.ts'
 
-const COLORS: Record<string, string> = { floor: '#2e7d32', cookietin: '#1565c0', incumbent: '#ef6c00' }
+const COLORS: Record<string, string> = {
+  floor: '#2e7d32',
+  cookietin: '#1565c0',
+  incumbent: '#ef6c00',
+}
 const FRAMEWORK_TITLES: Record<string, string> = {
   node: 'node:http (the floor)',
   express: 'Express',
@@ -13,24 +17,28 @@ const FRAMEWORK_TITLES: Record<string, string> = {
   hono: 'Hono',
 }
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+const escape = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
 export function renderChart(load: LoadResults, caption: string): string {
   const width = 960
-  const labelWidth = 330
+  const labelWidth = 360
   const right = 90
   const rowHeight = 22
   const headerHeight = 26
   const top = 64
   const plotWidth = width - labelWidth - right
-  const rows: Array<{ kind: 'header'; text: string } | { kind: 'bar'; config: LoadConfigResult }> = []
+  const rows: Array<{ kind: 'header'; text: string } | { kind: 'bar'; config: LoadConfigResult }> =
+    []
   for (const framework of ['node', 'express', 'koa', 'hono']) {
     const configs = load.configs.filter((c) => c.framework === framework && c.addedCpuUs)
     if (configs.length === 0) continue
     rows.push({ kind: 'header', text: FRAMEWORK_TITLES[framework] ?? framework })
     for (const config of configs) rows.push({ kind: 'bar', config })
   }
-  const values = load.configs.flatMap((c) => (c.addedCpuUs ? [c.addedCpuUs.max, c.addedCpuUs.median] : [])).filter(Number.isFinite)
+  const values = load.configs
+    .flatMap((c) => (c.addedCpuUs ? [c.addedCpuUs.max, c.addedCpuUs.median] : []))
+    .filter(Number.isFinite)
   const maxValue = niceCeiling(Math.max(10, ...values))
   const x = (value: number) => labelWidth + (Math.max(0, value) / maxValue) * plotWidth
   let y = top
@@ -46,31 +54,50 @@ export function renderChart(load: LoadResults, caption: string): string {
     const added = config.addedCpuUs!
     const color = COLORS[config.role] ?? '#757575'
     const barEnd = x(added.median)
-    parts.push(`<text x="${labelWidth - 8}" y="${y + 15}" class="label" text-anchor="end">${escape(config.label)}</text>`)
-    parts.push(`<rect x="${labelWidth}" y="${y + 3}" width="${Math.max(1, barEnd - labelWidth).toFixed(1)}" height="${rowHeight - 6}" fill="${color}"><title>${escape(`${config.id}: +${fmt(added.median)} µs (min ${fmt(added.min)}, max ${fmt(added.max)})`)}</title></rect>`)
+    parts.push(
+      `<text x="${labelWidth - 8}" y="${y + 15}" class="label" text-anchor="end">${escape(config.label)}</text>`,
+    )
+    parts.push(
+      `<rect x="${labelWidth}" y="${y + 3}" width="${Math.max(1, barEnd - labelWidth).toFixed(1)}" height="${rowHeight - 6}" fill="${color}"><title>${escape(`${config.id}: +${fmt(added.median)} µs (min ${fmt(added.min)}, max ${fmt(added.max)})`)}</title></rect>`,
+    )
     if (added.rounds.length > 1) {
       const midY = y + rowHeight / 2
-      parts.push(`<line x1="${x(added.min).toFixed(1)}" x2="${x(added.max).toFixed(1)}" y1="${midY}" y2="${midY}" class="whisker"/>`)
+      parts.push(
+        `<line x1="${x(added.min).toFixed(1)}" x2="${x(added.max).toFixed(1)}" y1="${midY}" y2="${midY}" class="whisker"/>`,
+      )
     }
     const labelX = Math.max(barEnd, x(added.max)) + 6
-    parts.push(`<text x="${labelX.toFixed(1)}" y="${y + 15}" class="value">+${escape(fmt(added.median))}</text>`)
+    parts.push(
+      `<text x="${labelX.toFixed(1)}" y="${y + 15}" class="value">+${escape(fmt(added.median))}</text>`,
+    )
     y += rowHeight
   }
-  const height = y + 48
+  const height = y + 72
   const ticks: string[] = []
   for (let i = 0; i <= 5; i++) {
     const value = (maxValue / 5) * i
     const tx = x(value)
-    ticks.push(`<line x1="${tx.toFixed(1)}" x2="${tx.toFixed(1)}" y1="${top - 4}" y2="${y}" class="grid"/>`)
-    ticks.push(`<text x="${tx.toFixed(1)}" y="${y + 16}" class="tick" text-anchor="middle">${fmt(value)}</text>`)
+    ticks.push(
+      `<line x1="${tx.toFixed(1)}" x2="${tx.toFixed(1)}" y1="${top - 4}" y2="${y}" class="grid"/>`,
+    )
+    ticks.push(
+      `<text x="${tx.toFixed(1)}" y="${y + 16}" class="tick" text-anchor="middle">${i === 0 ? '0' : fmt(value)}</text>`,
+    )
   }
   const floorSigned = load.configs.find((c) => c.id === 'node/floor-signed')?.addedCpuUs?.median
   const targetLine =
     floorSigned !== undefined && floorSigned > 0
       ? `<line x1="${x(1.5 * floorSigned).toFixed(1)}" x2="${x(1.5 * floorSigned).toFixed(1)}" y1="${top - 4}" y2="${y}" class="target"/><text x="${(x(1.5 * floorSigned) + 4).toFixed(1)}" y="${top - 8}" class="tick">target for signed: 1.5 × floor = ${fmt(1.5 * floorSigned)} µs</text>`
       : ''
-  const legend = Object.entries({ 'floor (hand-written node:crypto)': COLORS['floor'], cookietin: COLORS['cookietin'], incumbent: COLORS['incumbent'] })
-    .map(([name, color], i) => `<rect x="${labelWidth + i * 220}" y="${height - 22}" width="12" height="12" fill="${color}"/><text x="${labelWidth + i * 220 + 18}" y="${height - 12}" class="tick">${escape(name)}</text>`)
+  const legend = Object.entries({
+    'floor (hand-written node:crypto)': COLORS['floor'],
+    cookietin: COLORS['cookietin'],
+    incumbent: COLORS['incumbent'],
+  })
+    .map(
+      ([name, color], i) =>
+        `<rect x="${labelWidth + i * 220}" y="${height - 20}" width="12" height="12" fill="${color}"/><text x="${labelWidth + i * 220 + 18}" y="${height - 10}" class="tick">${escape(name)}</text>`,
+    )
     .join('')
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif">
 <style>

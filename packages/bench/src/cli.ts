@@ -61,23 +61,33 @@ async function main(): Promise<void> {
   }
   const sections = values.only ? values.only.split(',').map((s) => s.trim()) : [...SECTIONS]
   for (const section of sections) {
-    if (!(SECTIONS as readonly string[]).includes(section)) throw new Error(`--only: unknown section ${section} (use ${SECTIONS.join(', ')})`)
+    if (!(SECTIONS as readonly string[]).includes(section))
+      throw new Error(`--only: unknown section ${section} (use ${SECTIONS.join(', ')})`)
   }
   const configs = values.configs?.split(',').map((s) => s.trim())
   for (const id of configs ?? []) {
-    if (!LOAD_CONFIGS.some((c) => c.id === id)) throw new Error(`--configs: unknown ${id} (use ${LOAD_CONFIGS.map((c) => c.id).join(', ')})`)
+    if (!LOAD_CONFIGS.some((c) => c.id === id))
+      throw new Error(`--configs: unknown ${id} (use ${LOAD_CONFIGS.map((c) => c.id).join(', ')})`)
   }
   const clock: 'wall' | 'cpu' = values.clock === 'cpu' ? 'cpu' : 'wall'
   if (values.clock !== clock) throw new Error(`--clock: use wall or cpu, not ${values.clock}`)
   const preset = values.quick ? QUICK : FULL
-  const settings = { ...preset, micro: { ...preset.micro, clock }, linearity: { ...preset.linearity, clock } }
+  const settings = {
+    ...preset,
+    micro: { ...preset.micro, clock },
+    linearity: { ...preset.linearity, clock },
+  }
   const complete = sections.length === SECTIONS.length && !configs
   const started = new Date()
   const t0 = performance.now()
-  const log = (line: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${line}`)
+  const log = (line: string) =>
+    console.log(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${line}`)
   const machine = describeMachine()
-  log(`cookietin bench, ${values.quick ? 'quick' : 'full'} run: ${sections.join(', ')}; Node ${process.version}, ${machine.cpuModel} x${machine.cores}, load average ${machine.loadAverageStart.toFixed(2)}`)
-  if (machine.loadAverageStart > 1) log('warning: the machine is busy (load average above 1): timings will be noisy')
+  log(
+    `cookietin bench, ${values.quick ? 'quick' : 'full'} run: ${sections.join(', ')}; Node ${process.version}, ${machine.cpuModel} x${machine.cores}, load average ${machine.loadAverageStart.toFixed(2)}`,
+  )
+  if (machine.loadAverageStart > 1)
+    log('warning: the machine is busy (load average above 1): timings will be noisy')
 
   const results: BenchResults = {
     schema: 1,
@@ -91,8 +101,10 @@ async function main(): Promise<void> {
     targets: [],
   }
   if (sections.includes('micro')) results.micro = await runMicro(settings.micro, log)
-  if (sections.includes('linearity')) results.linearity = await runLinearity(settings.linearity, log)
-  if (sections.includes('load')) results.load = await runLoad({ ...settings.load, ...(configs ? { only: configs } : {}) }, log)
+  if (sections.includes('linearity'))
+    results.linearity = await runLinearity(settings.linearity, log)
+  if (sections.includes('load'))
+    results.load = await runLoad({ ...settings.load, ...(configs ? { only: configs } : {}) }, log)
   results.targets = computeTargets(results)
   results.machine.loadAverageEnd = loadavg()[0] ?? Number.NaN
   results.wallSeconds = Math.round((performance.now() - t0) / 1000)
@@ -109,12 +121,16 @@ async function main(): Promise<void> {
     const written = writeReport(results, out)
     log(`report: ${written.map((file) => relative(ROOT, file)).join(', ')}`)
   } else {
-    log(`BENCHMARKS.md left as it is (${values.quick ? 'quick run' : 'partial run'}; --write-md to write it from this run)`)
+    log(
+      `BENCHMARKS.md left as it is (${values.quick ? 'quick run' : 'partial run'}; --write-md to write it from this run)`,
+    )
   }
 
   const unverified = results.load?.configs.filter((c) => !c.verified) ?? []
   if (unverified.length > 0) {
-    throw new Error(`load: these servers did not verify every request's session: ${unverified.map((c) => c.id).join(', ')}`)
+    throw new Error(
+      `load: these servers did not verify every request's session: ${unverified.map((c) => c.id).join(', ')}`,
+    )
   }
 }
 
@@ -129,11 +145,15 @@ function printSummary(results: BenchResults): void {
   }
   if (results.linearity) {
     console.log('\nparse linearity (1 MiB / 1 KiB)')
-    console.log(`  ${results.linearity.shapes.map((s) => `${s.id} ${fmt(s.ratio)}x (cookie@2 ${fmt(s.cookieRatio)}x)`).join(' | ')}`)
+    console.log(
+      `  ${results.linearity.shapes.map((s) => `${s.id} ${fmt(s.ratio)}x (cookie@2 ${fmt(s.cookieRatio)}x)`).join(' | ')}`,
+    )
   }
   if (results.load) {
     console.log('\nload (median of rounds)')
-    console.log(`  ${'server'.padEnd(26)} ${'req/s'.padStart(7)} ${'p99 ms'.padStart(7)} ${'CPU µs/req'.padStart(11)} ${'added µs'.padStart(9)}  verified`)
+    console.log(
+      `  ${'server'.padEnd(26)} ${'req/s'.padStart(7)} ${'p99 ms'.padStart(7)} ${'CPU µs/req'.padStart(11)} ${'added µs'.padStart(9)}  verified`,
+    )
     for (const c of results.load.configs) {
       console.log(
         `  ${c.id.padEnd(26)} ${fmt(c.rps.median).padStart(7)} ${fmt(c.p99Ms.median).padStart(7)} ${fmt(c.cpuUsPerRequest.median).padStart(11)} ${(c.addedCpuUs ? `+${fmt(c.addedCpuUs.median)}` : '').padStart(9)}  ${c.verified ? 'yes' : 'NO'}`,
@@ -142,10 +162,14 @@ function printSummary(results: BenchResults): void {
   }
   if (results.targets.length > 0) {
     const met = results.targets.filter((t) => t.met === true).length
-    console.log(`\ntargets: ${met} met of ${results.targets.length}${results.quick ? ' (quick run: indicative only)' : ''}`)
+    console.log(
+      `\ntargets: ${met} met of ${results.targets.length}${results.quick ? ' (quick run: indicative only)' : ''}`,
+    )
     for (const t of results.targets) console.log(`  ${describeTarget(t)}`)
   }
-  console.log(`\n${results.wallSeconds} s; load average ${results.machine.loadAverageStart.toFixed(2)} at start, ${results.machine.loadAverageEnd.toFixed(2)} at end`)
+  console.log(
+    `\n${results.wallSeconds} s; load average ${results.machine.loadAverageStart.toFixed(2)} at start, ${results.machine.loadAverageEnd.toFixed(2)} at end`,
+  )
 }
 
 main().catch((error: unknown) => {

@@ -7,6 +7,8 @@ import type { CryptoBackend } from '@cookietin/core'
 import { backend as nodeBackend } from '../../core/src/crypto/backend.node.ts'
 import { backend as webBackend } from '../../core/src/crypto/backend.web.ts'
 
-export const backends: Record<'node' | 'web', CryptoBackend> = { node: nodeBackend, web: webBackend }
+export const backends: Record<'node' | 'web', CryptoBackend> = {
+  node: nodeBackend,
+  web: webBackend,
+}
 export type BackendName = keyof typeof backends
-

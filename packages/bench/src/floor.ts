@@ -3,7 +3,15 @@
  * synchronous `node:crypto`: find the one cookie, check it, read it, write a new one. Used by the
  * load benchmark's floor servers and by the micro benchmark's session group, so both measure the same code.
  */
-import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomFillSync, timingSafeEqual } from 'node:crypto'
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createSecretKey,
+  hkdfSync,
+  randomFillSync,
+  timingSafeEqual,
+} from 'node:crypto'
 
 export interface FloorSession {
   n: number
@@ -18,7 +26,8 @@ export interface Floor {
 
 export function createFloor(kind: 'signed' | 'sealed', secret: string, maxAge: number): Floor {
   const attributes = `; Max-Age=${maxAge}; Path=/; HttpOnly; SameSite=Lax`
-  const key = (info: string) => createSecretKey(new Uint8Array(hkdfSync('sha256', secret, '', info, 32)))
+  const key = (info: string) =>
+    createSecretKey(new Uint8Array(hkdfSync('sha256', secret, '', info, 32)))
   if (kind === 'signed') {
     const hmacKey = key('floor hmac')
     return {
@@ -49,7 +58,10 @@ export function createFloor(kind: 'signed' | 'sealed', secret: string, maxAge: n
       try {
         const decipher = createDecipheriv('aes-256-gcm', aesKey, blob.subarray(0, 12))
         decipher.setAuthTag(blob.subarray(blob.length - 16))
-        const plain = Buffer.concat([decipher.update(blob.subarray(12, blob.length - 16)), decipher.final()])
+        const plain = Buffer.concat([
+          decipher.update(blob.subarray(12, blob.length - 16)),
+          decipher.final(),
+        ])
         return JSON.parse(plain.toString()) as FloorSession
       } catch {
         return undefined
@@ -58,7 +70,12 @@ export function createFloor(kind: 'signed' | 'sealed', secret: string, maxAge: n
     write(session) {
       const nonce = randomFillSync(Buffer.alloc(12))
       const cipher = createCipheriv('aes-256-gcm', aesKey, nonce)
-      const sealed = Buffer.concat([nonce, cipher.update(JSON.stringify(session)), cipher.final(), cipher.getAuthTag()])
+      const sealed = Buffer.concat([
+        nonce,
+        cipher.update(JSON.stringify(session)),
+        cipher.final(),
+        cipher.getAuthTag(),
+      ])
       return `session=${sealed.toString('base64url')}${attributes}`
     },
   }

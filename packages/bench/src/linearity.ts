@@ -31,13 +31,37 @@ function fill(bytes: number, unit: (i: number) => string): string {
 }
 
 export const SHAPES: Shape[] = [
-  { id: 'pairs', title: 'distinct pairs `cN=<16 chars>; `', build: (n) => fill(n, (i) => `c${i}=${'v'.repeat(16)}; `) },
-  { id: 'duplicates', title: 'one name repeated `a=1; a=1; ...`', build: (n) => fill(n, () => 'a=1; ') },
-  { id: 'no-equals', title: 'pairs without `=` `abc; abc; ...`', build: (n) => fill(n, () => 'abc; ') },
-  { id: 'equals-only', title: 'one pair, value of `=` `a=====...`', build: (n) => `a=${'='.repeat(n - 2)}` },
+  {
+    id: 'pairs',
+    title: 'distinct pairs `cN=<16 chars>; `',
+    build: (n) => fill(n, (i) => `c${i}=${'v'.repeat(16)}; `),
+  },
+  {
+    id: 'duplicates',
+    title: 'one name repeated `a=1; a=1; ...`',
+    build: (n) => fill(n, () => 'a=1; '),
+  },
+  {
+    id: 'no-equals',
+    title: 'pairs without `=` `abc; abc; ...`',
+    build: (n) => fill(n, () => 'abc; '),
+  },
+  {
+    id: 'equals-only',
+    title: 'one pair, value of `=` `a=====...`',
+    build: (n) => `a=${'='.repeat(n - 2)}`,
+  },
   { id: 'one-value', title: 'one cookie, one huge value', build: (n) => `s=${'x'.repeat(n - 2)}` },
-  { id: 'percent', title: 'percent-encoded values `k=%41%42...`', build: (n) => fill(n, (i) => `k${i}=%41%42%43%44; `) },
-  { id: 'whitespace', title: 'pairs padded with spaces', build: (n) => fill(n, (i) => `  c${i}  =  v  ;`) },
+  {
+    id: 'percent',
+    title: 'percent-encoded values `k=%41%42...`',
+    build: (n) => fill(n, (i) => `k${i}=%41%42%43%44; `),
+  },
+  {
+    id: 'whitespace',
+    title: 'pairs padded with spaces',
+    build: (n) => fill(n, (i) => `  c${i}  =  v  ;`),
+  },
 ]
 
 export interface LinearityShapeResult {
@@ -63,11 +87,17 @@ export interface LinearityResults {
   worstRatio: number
 }
 
-export async function runLinearity(settings: { rounds: number; minCpuTimeMs: number; clock: 'wall' | 'cpu' }, log: (line: string) => void): Promise<LinearityResults> {
+export async function runLinearity(
+  settings: { rounds: number; minCpuTimeMs: number; clock: 'wall' | 'cpu' },
+  log: (line: string) => void,
+): Promise<LinearityResults> {
   const times = new Map<string, number[]>()
-  const record = (key: string, us: number) => (times.get(key) ?? times.set(key, []).get(key)!).push(us)
+  const record = (key: string, us: number) =>
+    (times.get(key) ?? times.set(key, []).get(key)!).push(us)
   const parsers = { cookietin: parseCookies, cookie: cookieParse }
-  const headers = new Map(SHAPES.map((shape) => [shape.id, { small: shape.build(KIB), large: shape.build(MIB) }]))
+  const headers = new Map(
+    SHAPES.map((shape) => [shape.id, { small: shape.build(KIB), large: shape.build(MIB) }]),
+  )
   const time = async (parse: (header: string) => unknown, header: string, large: boolean) => {
     // 1 MiB parses take milliseconds: fewer samples are enough, and keep the whole run short.
     const stats = await measure(() => do_not_optimize(parse(header)), {
@@ -104,5 +134,10 @@ export async function runLinearity(settings: { rounds: number; minCpuTimeMs: num
       cookieRatio: cookieLarge.median / cookieSmall.median,
     }
   })
-  return { rounds: settings.rounds, clock: settings.clock, shapes, worstRatio: Math.max(...shapes.map((s) => s.ratio)) }
+  return {
+    rounds: settings.rounds,
+    clock: settings.clock,
+    shapes,
+    worstRatio: Math.max(...shapes.map((s) => s.ratio)),
+  }
 }

@@ -5,4 +5,6 @@ export const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 export const PACKAGE_DIR = fileURLToPath(new URL('../', import.meta.url))
 export const RESULTS_DIR = fileURLToPath(new URL('../../../bench/results/', import.meta.url))
 export const BENCHMARKS_MD = fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url))
-export const CHART_SVG = fileURLToPath(new URL('../../../bench/results/added-cpu.svg', import.meta.url))
+export const CHART_SVG = fileURLToPath(
+  new URL('../../../bench/results/added-cpu.svg', import.meta.url),
+)

@@ -50,7 +50,9 @@ const parent = new Map<number, number>()
 for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id)
 const name = (n: ProfileNode) => {
   const { functionName, url, lineNumber } = n.callFrame
-  const where = url.replace(/^.*\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?/, '').replace(/^file:\/\/.*\/packages\//, '')
+  const where = url
+    .replace(/^.*\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?/, '')
+    .replace(/^file:\/\/.*\/packages\//, '')
   return `${functionName || '(anonymous)'} ${where}${url ? `:${lineNumber + 1}` : ''}`
 }
 const self = new Map<string, number>()
@@ -71,7 +73,10 @@ profile.samples.forEach((sampleId, i) => {
   }
 })
 const top = (map: Map<string, number>, count: number) =>
-  [...map].sort((a, b) => b[1] - a[1]).slice(0, count).map(([key, t]) => `${((100 * t) / busy).toFixed(1).padStart(5)}%  ${key}`)
+  [...map]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([key, t]) => `${((100 * t) / busy).toFixed(1).padStart(5)}%  ${key}`)
 console.log(`busy CPU ${(busy / 1000).toFixed(0)} ms; profile: ${file}`)
 console.log('\nself time', ...top(self, 30).map((l) => `\n  ${l}`))
 console.log('\ninclusive time', ...top(inclusive, 45).map((l) => `\n  ${l}`))

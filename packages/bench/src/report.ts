@@ -43,9 +43,18 @@ export function renderMarkdown(results: BenchResults, source: string, chartPath:
 
   // --- Targets ------------------------------------------------------------------------------
   const met = targets.filter((t) => t.met === true).length
-  push('## Targets (issue 7)', '', `${met} of ${targets.length} met.`, '', '| target | measured | wanted | result | from (medians) |', '|---|---:|---:|---|---|')
+  push(
+    '## Targets (issue 7)',
+    '',
+    `${met} of ${targets.length} met.`,
+    '',
+    '| target | measured | wanted | result | from (medians) |',
+    '|---|---:|---:|---|---|',
+  )
   for (const t of targets) {
-    push(`| ${cell(t.title)} | ${t.measured === null ? 'n/a' : `${fmt(t.measured)}x`} | ${t.comparator} ${t.limit}x | ${verdict(t)} | ${cell(t.detail)} |`)
+    push(
+      `| ${cell(t.title)} | ${t.measured === null ? 'n/a' : `${fmt(t.measured)}x`} | ${t.comparator} ${t.limit}x | ${verdict(t)} | ${cell(t.detail)} |`,
+    )
   }
   const notes = missNotes(targets.filter((t) => t.met === false))
   if (notes.length > 0) {
@@ -76,7 +85,10 @@ export function renderMarkdown(results: BenchResults, source: string, chartPath:
       }
       const cases = results.micro.cases.filter((c) => c.group === group.id)
       const reference = cases.find((c) => c.lib.startsWith('cookietin'))
-      push('| library | µs per call | min–max | relative to ' + (reference?.lib ?? 'first') + ' |', '|---|---:|---:|---:|')
+      push(
+        '| library | µs per call | min–max | relative to ' + (reference?.lib ?? 'first') + ' |',
+        '|---|---:|---:|---:|',
+      )
       for (const c of cases) {
         const relative = reference ? c.us.median / reference.us.median : Number.NaN
         push(`| ${c.lib} | ${fmt(c.us.median)} | ${range(c.us)} | ${fmt(relative)}x |`)
@@ -97,7 +109,9 @@ export function renderMarkdown(results: BenchResults, source: string, chartPath:
       '|---|---:|---:|---:|---:|---:|',
     )
     for (const s of results.linearity.shapes) {
-      push(`| ${cell(s.title)} | ${fmt(s.smallUs.median)} | ${fmt(s.largeUs.median)} | ${fmt(s.ratio)}x | ${fmt(s.cookieRatio)}x | ${s.largeCookies} |`)
+      push(
+        `| ${cell(s.title)} | ${fmt(s.smallUs.median)} | ${fmt(s.largeUs.median)} | ${fmt(s.ratio)}x | ${fmt(s.cookieRatio)}x | ${s.largeCookies} |`,
+      )
     }
     push('')
   }
@@ -122,9 +136,16 @@ export function renderMarkdown(results: BenchResults, source: string, chartPath:
     for (const framework of ['node', 'express', 'koa', 'hono']) {
       const configs = results.load.configs.filter((c) => c.framework === framework)
       if (configs.length === 0) continue
-      push(`### ${FRAMEWORK_TITLES[framework] ?? framework}`, '', '| server | req/s | p99 ms | CPU µs/req | added CPU µs/req | verified | cookies |', '|---|---:|---:|---:|---:|---|---|')
+      push(
+        `### ${FRAMEWORK_TITLES[framework] ?? framework}`,
+        '',
+        '| server | req/s | p99 ms | CPU µs/req | added CPU µs/req | verified | cookies |',
+        '|---|---:|---:|---:|---:|---|---|',
+      )
       for (const c of configs) {
-        const added = c.addedCpuUs ? `+${fmt(c.addedCpuUs.median)}${c.addedCpuUs.rounds.length > 1 ? ` (${range(c.addedCpuUs)})` : ''}` : '—'
+        const added = c.addedCpuUs
+          ? `+${fmt(c.addedCpuUs.median)}${c.addedCpuUs.rounds.length > 1 ? ` (${range(c.addedCpuUs)})` : ''}`
+          : '—'
         push(
           `| ${cell(c.label)} | ${fmt(c.rps.median)} | ${fmt(c.p99Ms.median)} | ${fmt(c.cpuUsPerRequest.median)}${c.cpuUsPerRequest.rounds.length > 1 ? ` (${range(c.cpuUsPerRequest)})` : ''} | ${added} | ${c.verified ? 'yes' : '**no**'} | ${c.cookieNames.join(', ') || '—'} |`,
         )
@@ -135,7 +156,11 @@ export function renderMarkdown(results: BenchResults, source: string, chartPath:
 
   push('## Versions', '', '| package | version |', '|---|---|', `| node | ${results.node} |`)
   for (const [name, version] of Object.entries(results.versions)) push(`| ${name} | ${version} |`)
-  push('', 'Reproduce: `pnpm install && pnpm bench` (about 12 minutes; `pnpm bench --quick` in under 2 proves it runs). Best on an otherwise idle machine.', '')
+  push(
+    '',
+    'Reproduce: `pnpm install && pnpm bench` (about 12 minutes; `pnpm bench --quick` in under 2 proves it runs). Best on an otherwise idle machine.',
+    '',
+  )
   return lines.join('\n')
 }
 
@@ -156,9 +181,14 @@ export function writeReport(results: BenchResults, sourceFile: string): string[]
 
 /** The newest full run: bench/results/YYYY-MM-DD.json. */
 function newestFullRun(): string {
-  const files = readdirSync(RESULTS_DIR).filter((f) => /^\d{4}-\d{2}-\d{2}\.json$/.test(f)).sort()
+  const files = readdirSync(RESULTS_DIR)
+    .filter((f) => /^\d{4}-\d{2}-\d{2}\.json$/.test(f))
+    .sort()
   const newest = files.at(-1)
-  if (!newest) throw new Error(`no full run in ${relative(ROOT, RESULTS_DIR)}: run \`pnpm bench\` first, or pass a results file`)
+  if (!newest)
+    throw new Error(
+      `no full run in ${relative(ROOT, RESULTS_DIR)}: run \`pnpm bench\` first, or pass a results file`,
+    )
   return join(RESULTS_DIR, newest)
 }
 

@@ -82,7 +82,9 @@ export function peerVersions(): Record<string, string> {
   const versions: Record<string, string> = {}
   for (const name of PEERS) {
     try {
-      const manifest = JSON.parse(readFileSync(join(PACKAGE_DIR, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }
+      const manifest = JSON.parse(
+        readFileSync(join(PACKAGE_DIR, 'node_modules', name, 'package.json'), 'utf8'),
+      ) as { version: string }
       versions[name] = manifest.version
     } catch {
       versions[name] = 'unknown'

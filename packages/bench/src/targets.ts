@@ -25,7 +25,16 @@ function target(
   detail: string,
 ): TargetResult {
   const finite = measured !== null && Number.isFinite(measured) ? measured : null
-  return { id, section, title, measured: finite, comparator, limit, met: judge(finite, comparator, limit), detail }
+  return {
+    id,
+    section,
+    title,
+    measured: finite,
+    comparator,
+    limit,
+    met: judge(finite, comparator, limit),
+    detail,
+  }
 }
 
 /** a / b, or null unless both are positive numbers. */
@@ -36,21 +45,121 @@ function ratio(a: number | undefined, b: number | undefined): number | null {
 export function microTargets(micro: MicroResults): TargetResult[] {
   const m = (id: string) => micro.cases.find((c) => c.id === id)?.us.median
   const us = (id: string) => `${fmt(m(id))} µs`
-  const pair = (section: 'micro', id: string, title: string, a: string, b: string, comparator: Comparator, limit: number) =>
-    target(section, id, title, ratio(m(a), m(b)), comparator, limit, `${a} ${us(a)} / ${b} ${us(b)}`)
+  const pair = (
+    section: 'micro',
+    id: string,
+    title: string,
+    a: string,
+    b: string,
+    comparator: Comparator,
+    limit: number,
+  ) =>
+    target(
+      section,
+      id,
+      title,
+      ratio(m(a), m(b)),
+      comparator,
+      limit,
+      `${a} ${us(a)} / ${b} ${us(b)}`,
+    )
   const inverse = (id: string, title: string, fast: string, slow: string, limit: number) =>
-    target('micro', id, title, ratio(m(slow), m(fast)), '>=', limit, `${slow} ${us(slow)} / ${fast} ${us(fast)}`)
+    target(
+      'micro',
+      id,
+      title,
+      ratio(m(slow), m(fast)),
+      '>=',
+      limit,
+      `${slow} ${us(slow)} / ${fast} ${us(fast)}`,
+    )
   return [
-    pair('micro', 'parse-5', 'Parse 5 cookies: cookietin / cookie@2', 'parse-5/cookietin', 'parse-5/cookie@2', '<=', 1),
-    pair('micro', 'parse-40', 'Parse 40 cookies: cookietin / cookie@2', 'parse-40/cookietin', 'parse-40/cookie@2', '<=', 1),
-    pair('micro', 'parse-3k', 'Parse one 3 KB value: cookietin / cookie@2', 'parse-3k/cookietin', 'parse-3k/cookie@2', '<=', 1),
-    pair('micro', 'serialize', 'Serialize 5 attributes: cookietin / cookie@2', 'serialize/cookietin', 'serialize/cookie@2', '<=', 1),
-    pair('micro', 'sign-floor', 'Sign + verify (node): cookietin / raw HMAC floor', 'sign-verify/cookietin:node', 'sign-verify/floor:node:crypto', '<=', 1.5),
-    pair('micro', 'sign-cookie-signature', 'Sign + verify (node): cookietin / cookie-signature', 'sign-verify/cookietin:node', 'sign-verify/cookie-signature', '<', 1),
-    pair('micro', 'verify-old-key', 'Verify with the oldest of 3 keys / the newest (node)', 'verify-3keys/cookietin:node:oldest', 'verify-3keys/cookietin:node:newest', '<=', 1.1),
-    pair('micro', 'seal-floor', 'Seal + unseal (node): cookietin / raw AES-GCM floor', 'seal-unseal/cookietin:node', 'seal-unseal/floor:node:crypto', '<=', 1.5),
-    inverse('seal-iron', 'Seal + unseal: iron-webcrypto / cookietin (node)', 'seal-unseal/cookietin:node', 'seal-unseal/iron-webcrypto', 40),
-    inverse('web-vs-hono', 'Signed cookie round trip: Hono / cookietin (Web Crypto back-end)', 'signed-cookie/cookietin:web', 'signed-cookie/hono', 2),
+    pair(
+      'micro',
+      'parse-5',
+      'Parse 5 cookies: cookietin / cookie@2',
+      'parse-5/cookietin',
+      'parse-5/cookie@2',
+      '<=',
+      1,
+    ),
+    pair(
+      'micro',
+      'parse-40',
+      'Parse 40 cookies: cookietin / cookie@2',
+      'parse-40/cookietin',
+      'parse-40/cookie@2',
+      '<=',
+      1,
+    ),
+    pair(
+      'micro',
+      'parse-3k',
+      'Parse one 3 KB value: cookietin / cookie@2',
+      'parse-3k/cookietin',
+      'parse-3k/cookie@2',
+      '<=',
+      1,
+    ),
+    pair(
+      'micro',
+      'serialize',
+      'Serialize 5 attributes: cookietin / cookie@2',
+      'serialize/cookietin',
+      'serialize/cookie@2',
+      '<=',
+      1,
+    ),
+    pair(
+      'micro',
+      'sign-floor',
+      'Sign + verify (node): cookietin / raw HMAC floor',
+      'sign-verify/cookietin:node',
+      'sign-verify/floor:node:crypto',
+      '<=',
+      1.5,
+    ),
+    pair(
+      'micro',
+      'sign-cookie-signature',
+      'Sign + verify (node): cookietin / cookie-signature',
+      'sign-verify/cookietin:node',
+      'sign-verify/cookie-signature',
+      '<',
+      1,
+    ),
+    pair(
+      'micro',
+      'verify-old-key',
+      'Verify with the oldest of 3 keys / the newest (node)',
+      'verify-3keys/cookietin:node:oldest',
+      'verify-3keys/cookietin:node:newest',
+      '<=',
+      1.1,
+    ),
+    pair(
+      'micro',
+      'seal-floor',
+      'Seal + unseal (node): cookietin / raw AES-GCM floor',
+      'seal-unseal/cookietin:node',
+      'seal-unseal/floor:node:crypto',
+      '<=',
+      1.5,
+    ),
+    inverse(
+      'seal-iron',
+      'Seal + unseal: iron-webcrypto / cookietin (node)',
+      'seal-unseal/cookietin:node',
+      'seal-unseal/iron-webcrypto',
+      40,
+    ),
+    inverse(
+      'web-vs-hono',
+      'Signed cookie round trip: Hono / cookietin (Web Crypto back-end)',
+      'signed-cookie/cookietin:web',
+      'signed-cookie/hono',
+      2,
+    ),
   ]
 }
 
@@ -65,10 +174,20 @@ export function loadTargets(load: LoadResults): TargetResult[] {
       const floor = `node/floor-${kind}`
       if (!find(ours) || !find(floor)) continue
       out.push(
-        target('load', `load-${framework}-${kind}-floor`, `${framework}: cookietin ${kind} added CPU / floor`, ratio(added(ours), added(floor)), '<=', 1.5, `${show(ours)} / ${show(floor)}`),
+        target(
+          'load',
+          `load-${framework}-${kind}-floor`,
+          `${framework}: cookietin ${kind} added CPU / floor`,
+          ratio(added(ours), added(floor)),
+          '<=',
+          1.5,
+          `${show(ours)} / ${show(floor)}`,
+        ),
       )
     }
-    for (const incumbent of load.configs.filter((c) => c.framework === framework && c.role === 'incumbent')) {
+    for (const incumbent of load.configs.filter(
+      (c) => c.framework === framework && c.role === 'incumbent',
+    )) {
       const ours = `${framework}/cookietin-${incumbent.kind === 'sealed' ? 'sealed' : 'signed'}`
       if (!find(ours)) continue
       out.push(
@@ -102,7 +221,11 @@ export function linearityTargets(linearity: LinearityResults): TargetResult[] {
   ]
 }
 
-export function computeTargets(results: { micro?: MicroResults; load?: LoadResults; linearity?: LinearityResults }): TargetResult[] {
+export function computeTargets(results: {
+  micro?: MicroResults
+  load?: LoadResults
+  linearity?: LinearityResults
+}): TargetResult[] {
   return [
     ...(results.micro ? microTargets(results.micro) : []),
     ...(results.linearity ? linearityTargets(results.linearity) : []),

@@ -18,9 +18,30 @@ describe('micro benchmark agreement', async () => {
   const { groups, cases } = await createMicroCases()
 
   it('covers every group of issue 7 with cookietin and its peers', () => {
-    expect(groups.map((g) => g.id)).toEqual(['parse-5', 'parse-40', 'parse-3k', 'serialize', 'sign-verify', 'verify-3keys', 'seal-unseal', 'signed-cookie', 'session', 'flask'])
+    expect(groups.map((g) => g.id)).toEqual([
+      'parse-5',
+      'parse-40',
+      'parse-3k',
+      'serialize',
+      'sign-verify',
+      'verify-3keys',
+      'seal-unseal',
+      'signed-cookie',
+      'session',
+      'flask',
+    ])
     const libs = new Set(cases.map((c) => c.lib))
-    for (const lib of ['cookie@2', 'hono', 'cookie-signature', 'keygrip', 'iron-webcrypto', 'floor:node:crypto', 'floor:crypto.subtle', 'cookietin:node', 'cookietin:web']) {
+    for (const lib of [
+      'cookie@2',
+      'hono',
+      'cookie-signature',
+      'keygrip',
+      'iron-webcrypto',
+      'floor:node:crypto',
+      'floor:crypto.subtle',
+      'cookietin:node',
+      'cookietin:web',
+    ]) {
       expect(libs).toContain(lib)
     }
   })
@@ -69,14 +90,23 @@ describe('report', () => {
       quick: true,
       sections: ['load'],
       wallSeconds: 1,
-      machine: { cpuModel: 'test cpu', cores: 2, memoryGiB: 1, kernel: 'test', loadAverageStart: 0, loadAverageEnd: 0 },
+      machine: {
+        cpuModel: 'test cpu',
+        cores: 2,
+        memoryGiB: 1,
+        kernel: 'test',
+        loadAverageStart: 0,
+        loadAverageEnd: 0,
+      },
       node: process.version,
       versions: {},
       load,
       targets: [],
     }
     results.targets = computeTargets(results)
-    expect(results.targets.filter((t) => t.id.endsWith('-floor')).every((t) => t.met === true)).toBe(true)
+    expect(
+      results.targets.filter((t) => t.id.endsWith('-floor')).every((t) => t.met === true),
+    ).toBe(true)
     expect(results.targets.find((t) => t.id === 'load-express-cookie-session')?.met).toBe(true)
     const markdown = renderMarkdown(results, 'bench/results/x.json', 'bench/results/added-cpu.svg')
     expect(markdown).toContain('## Targets (issue 7)')

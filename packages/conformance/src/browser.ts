@@ -1,6 +1,12 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { type Browser, type BrowserContext, type Locator, type Page, chromium } from 'playwright-core'
+import {
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+  chromium,
+} from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { USERS, unique } from './constants.ts'
 import { formatEnv, startOn } from './servers.ts'
@@ -39,7 +45,8 @@ export interface BrowserTarget {
 export function ensureChromium(): string {
   if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH
   const howTo = 'apt-get update && apt-get install -y chromium (as root)'
-  if (process.getuid?.() !== 0) throw new Error(`Chromium is missing at ${CHROMIUM_PATH}; install it with: ${howTo}`)
+  if (process.getuid?.() !== 0)
+    throw new Error(`Chromium is missing at ${CHROMIUM_PATH}; install it with: ${howTo}`)
   const apt = (...args: string[]) =>
     execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', ...args], {
       stdio: 'inherit',
@@ -52,7 +59,10 @@ export function ensureChromium(): string {
     apt('update')
     apt('install', '-y', 'chromium')
   }
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`apt-get installed chromium but ${CHROMIUM_PATH} is still missing; try: ${howTo}`)
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(
+      `apt-get installed chromium but ${CHROMIUM_PATH} is still missing; try: ${howTo}`,
+    )
   return CHROMIUM_PATH
 }
 
@@ -62,7 +72,8 @@ async function setField(form: Locator, name: string, value: string): Promise<voi
   const tag = await field.evaluate((element) => element.tagName.toLowerCase())
   const type = ((await field.getAttribute('type')) ?? '').toLowerCase()
   if (tag === 'select') await field.selectOption(value)
-  else if (type === 'radio' || type === 'checkbox') await form.locator(`[name="${name}"][value="${value}"]`).check()
+  else if (type === 'radio' || type === 'checkbox')
+    await form.locator(`[name="${name}"][value="${value}"]`).check()
   else await field.fill(value)
 }
 
@@ -79,13 +90,20 @@ async function fieldValue(form: Locator, name: string): Promise<string | null> {
 
 /** Submits `form` with its submit button and waits for the page the 303 lands on. */
 async function submit(page: Page, form: Locator, landing = '/'): Promise<void> {
-  const landed = page.waitForResponse((response) => new URL(response.url()).pathname === landing && response.request().method() === 'GET')
-  await form.locator('button[type="submit"], button:not([type]), input[type="submit"]').first().click()
+  const landed = page.waitForResponse(
+    (response) =>
+      new URL(response.url()).pathname === landing && response.request().method() === 'GET',
+  )
+  await form
+    .locator('button[type="submit"], button:not([type]), input[type="submit"]')
+    .first()
+    .click()
   await landed
   await page.waitForLoadState('domcontentloaded')
 }
 
-const formPostingTo = (page: Page, action: string) => page.locator(`form[action="${action}"]`).first()
+const formPostingTo = (page: Page, action: string) =>
+  page.locator(`form[action="${action}"]`).first()
 
 /**
  * Browser tests against one app in Debian's Chromium (playwright-core): one browser per file, a fresh
@@ -131,84 +149,107 @@ export function runBrowserTests(target: BrowserTarget): void {
       return page.locator('body').innerText()
     }
 
-    test(`[${name}] logs in through the form, sees the protected page, and stays logged in after a reload`, async () => {
-      const { page, url } = await open()
-      const landing = await logIn(page, url)
-      expect(landing).toContain('alice')
-      const protectedPage = await page.goto(`${url}/protected`)
-      expect(protectedPage?.status()).toBe(200)
-      expect(await page.locator('body').innerText()).toContain('alice')
-      const reloaded = await page.reload()
-      expect(reloaded?.status()).toBe(200)
-      expect(await page.locator('body').innerText()).toContain('alice')
-      // The login's flash was on the landing page once: reloading it shows less.
-      await page.goto(`${url}/`)
-      const again = await page.locator('body').innerText()
-      const shownOnce = landing.split('\n').filter((line) => line.trim() && !again.includes(line))
-      expect(shownOnce.length, `a flash on the page after login only:\n${landing}`).toBeGreaterThan(0)
-    }, TEST_TIMEOUT)
+    test(
+      `[${name}] logs in through the form, sees the protected page, and stays logged in after a reload`,
+      async () => {
+        const { page, url } = await open()
+        const landing = await logIn(page, url)
+        expect(landing).toContain('alice')
+        const protectedPage = await page.goto(`${url}/protected`)
+        expect(protectedPage?.status()).toBe(200)
+        expect(await page.locator('body').innerText()).toContain('alice')
+        const reloaded = await page.reload()
+        expect(reloaded?.status()).toBe(200)
+        expect(await page.locator('body').innerText()).toContain('alice')
+        // The login's flash was on the landing page once: reloading it shows less.
+        await page.goto(`${url}/`)
+        const again = await page.locator('body').innerText()
+        const shownOnce = landing.split('\n').filter((line) => line.trim() && !again.includes(line))
+        expect(
+          shownOnce.length,
+          `a flash on the page after login only:\n${landing}`,
+        ).toBeGreaterThan(0)
+      },
+      TEST_TIMEOUT,
+    )
 
-    test(`[${name}] shows a flashed message exactly once`, async () => {
-      const { page, url } = await open()
-      await page.goto(`${url}/`)
-      const message = unique('browser-flash')
-      // The pages' CSP forbids scripts to fetch; the context's request API shares the browser's cookies.
-      const status = (await page.request.post(`${url}/api/flash`, { data: { message } })).status()
-      expect(status).toBe(204)
-      await page.goto(`${url}/`)
-      expect(await page.locator('body').innerText()).toContain(message)
-      await page.reload()
-      expect(await page.locator('body').innerText()).not.toContain(message)
-    }, TEST_TIMEOUT)
+    test(
+      `[${name}] shows a flashed message exactly once`,
+      async () => {
+        const { page, url } = await open()
+        await page.goto(`${url}/`)
+        const message = unique('browser-flash')
+        // The pages' CSP forbids scripts to fetch; the context's request API shares the browser's cookies.
+        const status = (await page.request.post(`${url}/api/flash`, { data: { message } })).status()
+        expect(status).toBe(204)
+        await page.goto(`${url}/`)
+        expect(await page.locator('body').innerText()).toContain(message)
+        await page.reload()
+        expect(await page.locator('body').innerText()).not.toContain(message)
+      },
+      TEST_TIMEOUT,
+    )
 
-    test(`[${name}] keeps preferences in cookies across reloads`, async () => {
-      const { page, url } = await open()
-      await page.goto(`${url}/`)
-      let form = formPostingTo(page, '/preferences')
-      await setField(form, 'theme', 'dark')
-      await setField(form, 'lang', 'fr')
-      await submit(page, form)
-      await page.reload()
-      form = formPostingTo(page, '/preferences')
-      expect(await fieldValue(form, 'theme')).toBe('dark')
-      expect(await fieldValue(form, 'lang')).toBe('fr')
-      const cookies = await page.evaluate(() => document.cookie)
-      expect(cookies).toMatch(/(^|; )theme=dark(;|$)/)
-      expect(cookies).toMatch(/(^|; )lang=fr(;|$)/)
-      await setField(form, 'theme', 'light')
-      await submit(page, form)
-      await page.reload()
-      expect(await fieldValue(formPostingTo(page, '/preferences'), 'theme')).toBe('light')
-    }, TEST_TIMEOUT)
+    test(
+      `[${name}] keeps preferences in cookies across reloads`,
+      async () => {
+        const { page, url } = await open()
+        await page.goto(`${url}/`)
+        let form = formPostingTo(page, '/preferences')
+        await setField(form, 'theme', 'dark')
+        await setField(form, 'lang', 'fr')
+        await submit(page, form)
+        await page.reload()
+        form = formPostingTo(page, '/preferences')
+        expect(await fieldValue(form, 'theme')).toBe('dark')
+        expect(await fieldValue(form, 'lang')).toBe('fr')
+        const cookies = await page.evaluate(() => document.cookie)
+        expect(cookies).toMatch(/(^|; )theme=dark(;|$)/)
+        expect(cookies).toMatch(/(^|; )lang=fr(;|$)/)
+        await setField(form, 'theme', 'light')
+        await submit(page, form)
+        await page.reload()
+        expect(await fieldValue(formPostingTo(page, '/preferences'), 'theme')).toBe('light')
+      },
+      TEST_TIMEOUT,
+    )
 
-    test(`[${name}] document.cookie cannot see the HttpOnly session cookie but sees theme and lang`, async () => {
-      const { page, context, url } = await open()
-      await logIn(page, url)
-      const form = formPostingTo(page, '/preferences')
-      await setField(form, 'theme', 'dark')
-      await setField(form, 'lang', 'en')
-      await submit(page, form)
-      const held = await context.cookies()
-      const session = held.filter((cookie) => /^session(\.\d+)?$/.test(cookie.name))
-      expect(session.length, 'the browser holds the session').toBeGreaterThan(0)
-      for (const cookie of session) {
-        expect(cookie.httpOnly, cookie.name).toBe(true)
-        expect(cookie.sameSite, cookie.name).toBe('Lax')
-        expect(cookie.path, cookie.name).toBe('/')
-      }
-      const visible = await page.evaluate(() => document.cookie)
-      expect(visible).not.toMatch(/(^|; )session(\.\d+)?=/)
-      expect(visible).toMatch(/(^|; )theme=dark(;|$)/)
-      expect(visible).toMatch(/(^|; )lang=en(;|$)/)
-    }, TEST_TIMEOUT)
+    test(
+      `[${name}] document.cookie cannot see the HttpOnly session cookie but sees theme and lang`,
+      async () => {
+        const { page, context, url } = await open()
+        await logIn(page, url)
+        const form = formPostingTo(page, '/preferences')
+        await setField(form, 'theme', 'dark')
+        await setField(form, 'lang', 'en')
+        await submit(page, form)
+        const held = await context.cookies()
+        const session = held.filter((cookie) => /^session(\.\d+)?$/.test(cookie.name))
+        expect(session.length, 'the browser holds the session').toBeGreaterThan(0)
+        for (const cookie of session) {
+          expect(cookie.httpOnly, cookie.name).toBe(true)
+          expect(cookie.sameSite, cookie.name).toBe('Lax')
+          expect(cookie.path, cookie.name).toBe('/')
+        }
+        const visible = await page.evaluate(() => document.cookie)
+        expect(visible).not.toMatch(/(^|; )session(\.\d+)?=/)
+        expect(visible).toMatch(/(^|; )theme=dark(;|$)/)
+        expect(visible).toMatch(/(^|; )lang=en(;|$)/)
+      },
+      TEST_TIMEOUT,
+    )
 
-    test(`[${name}] logs out and is refused the protected page`, async () => {
-      const { page, url } = await open()
-      await logIn(page, url)
-      expect((await page.goto(`${url}/protected`))?.status()).toBe(200)
-      await page.goto(`${url}/`)
-      await submit(page, formPostingTo(page, '/logout'))
-      expect((await page.goto(`${url}/protected`))?.status()).toBe(401)
-    }, TEST_TIMEOUT)
+    test(
+      `[${name}] logs out and is refused the protected page`,
+      async () => {
+        const { page, url } = await open()
+        await logIn(page, url)
+        expect((await page.goto(`${url}/protected`))?.status()).toBe(200)
+        await page.goto(`${url}/`)
+        await submit(page, formPostingTo(page, '/logout'))
+        expect((await page.goto(`${url}/protected`))?.status()).toBe(401)
+      },
+      TEST_TIMEOUT,
+    )
   })
 }

@@ -4,7 +4,8 @@ import { MAX_COOKIE_BYTES } from './constants.ts'
 
 /** RFC 6265bis `cookie-name` (an RFC 9110 token) and `cookie-value` (cookie-octets, optionally quoted). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-const COOKIE_VALUE = /^(?:"[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*"|[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*)$/
+const COOKIE_VALUE =
+  /^(?:"[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*"|[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*)$/
 
 export interface RequestOptions {
   /** A JSON body (`Content-Type: application/json`). */
@@ -34,7 +35,12 @@ interface RawResponse {
 }
 
 /** One request with `node:http`: the bytes go out as given (latin1), with no header validation beyond Node's. */
-function nodeRequest(url: string, method: string, headers: Headers, body: string | undefined): Promise<RawResponse> {
+function nodeRequest(
+  url: string,
+  method: string,
+  headers: Headers,
+  body: string | undefined,
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const outgoing: Record<string, string> = {}
     headers.forEach((value, name) => (outgoing[name] = value))
@@ -47,9 +53,14 @@ function nodeRequest(url: string, method: string, headers: Headers, body: string
         const responseHeaders = new Headers()
         for (const [name, value] of Object.entries(res.headers)) {
           if (value === undefined) continue
-          for (const one of Array.isArray(value) ? value : [value]) responseHeaders.append(name, one)
+          for (const one of Array.isArray(value) ? value : [value])
+            responseHeaders.append(name, one)
         }
-        resolve({ status: res.statusCode ?? 0, headers: responseHeaders, text: Buffer.concat(chunks).toString('utf8') })
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: responseHeaders,
+          text: Buffer.concat(chunks).toString('utf8'),
+        })
       })
     })
     req.on('error', reject)
@@ -74,14 +85,18 @@ export function parseSetCookie(line: string): Cookie {
   if (!cookie) throw new Error(`tough-cookie cannot parse Set-Cookie: ${line}`)
   const rawName = line.slice(0, line.indexOf('=')).trim()
   if (cookie.key !== rawName || !TOKEN.test(rawName)) {
-    throw new Error(`Set-Cookie name is not an RFC 6265bis token: ${JSON.stringify(rawName)} in ${line.slice(0, 200)}`)
+    throw new Error(
+      `Set-Cookie name is not an RFC 6265bis token: ${JSON.stringify(rawName)} in ${line.slice(0, 200)}`,
+    )
   }
   if (!COOKIE_VALUE.test(cookie.value)) {
     throw new Error(`Set-Cookie value has characters outside cookie-octet: ${line.slice(0, 200)}`)
   }
   const size = Buffer.byteLength(cookie.key) + Buffer.byteLength(cookie.value)
   if (size > MAX_COOKIE_BYTES) {
-    throw new Error(`Set-Cookie ${cookie.key} is ${size} bytes (name + value), over the ${MAX_COOKIE_BYTES} browsers keep`)
+    throw new Error(
+      `Set-Cookie ${cookie.key} is ${size} bytes (name + value), over the ${MAX_COOKIE_BYTES} browsers keep`,
+    )
   }
   return cookie
 }
@@ -109,7 +124,9 @@ export class Reply {
 
   /** `GET /api/session -> 200` with the start of the body, for failure messages. */
   get summary(): string {
-    const setCookie = this.setCookie.length ? `\nSet-Cookie: ${this.setCookie.map((line) => line.slice(0, 120)).join('\n            ')}` : ''
+    const setCookie = this.setCookie.length
+      ? `\nSet-Cookie: ${this.setCookie.map((line) => line.slice(0, 120)).join('\n            ')}`
+      : ''
     return `${this.method} ${this.path} -> ${this.status} ${this.contentType}\n${this.text.slice(0, 500)}${setCookie}`
   }
 
@@ -202,7 +219,12 @@ export class Client {
     if (options.transport === 'node') {
       response = await nodeRequest(url, method, headers, body)
     } else {
-      const fetched = await fetch(url, { method, headers, redirect: 'manual', ...(body === undefined ? {} : { body }) })
+      const fetched = await fetch(url, {
+        method,
+        headers,
+        redirect: 'manual',
+        ...(body === undefined ? {} : { body }),
+      })
       response = { status: fetched.status, headers: fetched.headers, text: await fetched.text() }
     }
     const reply = new Reply(method, path, response)
@@ -211,7 +233,10 @@ export class Client {
         try {
           await this.jar.setCookie(line, url, { ignoreError: false })
         } catch (error) {
-          throw new Error(`tough-cookie's CookieJar refused Set-Cookie from ${method} ${path}: ${line.slice(0, 300)}`, { cause: error })
+          throw new Error(
+            `tough-cookie's CookieJar refused Set-Cookie from ${method} ${path}: ${line.slice(0, 300)}`,
+            { cause: error },
+          )
         }
       }
     }

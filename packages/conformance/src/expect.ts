@@ -23,7 +23,9 @@ export function expectError(reply: Reply, status: number, code: string | readonl
   const body = expectJson<{ error?: { code?: unknown; message?: unknown } }>(reply, status)
   const codes = typeof code === 'string' ? [code] : code
   expect(codes, reply.summary).toContain(body.error?.code)
-  expect(typeof body.error?.message, `error.message must be a string: ${reply.summary}`).toBe('string')
+  expect(typeof body.error?.message, `error.message must be a string: ${reply.summary}`).toBe(
+    'string',
+  )
   expectNoSetCookie(reply)
 }
 
@@ -46,7 +48,10 @@ export function expectVaryCookie(reply: Reply): void {
 
 /** The cookies of a session named `name` in a response: `name`, `name.0`, `name.1`, ... */
 export function sessionCookiesOf(reply: Reply, name = 'session'): Cookie[] {
-  return reply.cookies.filter((cookie) => cookie.key === name || new RegExp(`^${escapeRegExp(name)}\\.\\d+$`).test(cookie.key))
+  return reply.cookies.filter(
+    (cookie) =>
+      cookie.key === name || new RegExp(`^${escapeRegExp(name)}\\.\\d+$`).test(cookie.key),
+  )
 }
 
 /** Session cookies the response sets (not deletes). */
@@ -60,18 +65,26 @@ export interface SessionCookieExpectation {
 }
 
 /** The session cookie's attributes (DESIGN.md §5): HttpOnly, Path=/, SameSite=Lax, Max-Age, Secure per COOKIE_SECURE. */
-export function expectSessionAttributes(cookie: Cookie, expected: SessionCookieExpectation = {}): void {
+export function expectSessionAttributes(
+  cookie: Cookie,
+  expected: SessionCookieExpectation = {},
+): void {
   const line = cookie.toString()
   expect(cookie.httpOnly, `HttpOnly on ${line}`).toBe(true)
   expect(cookie.path, `Path=/ on ${line}`).toBe('/')
   expect(cookie.sameSite, `SameSite=Lax on ${line}`).toBe('lax')
   expect(cookie.domain ?? null, `no Domain on ${line}`).toBeNull()
-  if (expected.maxAge !== undefined) expect(cookie.maxAge, `Max-Age on ${line}`).toBe(expected.maxAge)
-  if (expected.secure !== undefined) expect(cookie.secure, `Secure on ${line}`).toBe(expected.secure)
+  if (expected.maxAge !== undefined)
+    expect(cookie.maxAge, `Max-Age on ${line}`).toBe(expected.maxAge)
+  if (expected.secure !== undefined)
+    expect(cookie.secure, `Secure on ${line}`).toBe(expected.secure)
 }
 
 /** Asserts the response sets the session (at least one session cookie, each with the session attributes). */
-export function expectSessionSet(reply: Reply, expected: SessionCookieExpectation & { name?: string } = {}): Cookie[] {
+export function expectSessionSet(
+  reply: Reply,
+  expected: SessionCookieExpectation & { name?: string } = {},
+): Cookie[] {
   const set = sessionSetsOf(reply, expected.name)
   expect(set.length, `expected a session Set-Cookie: ${reply.summary}`).toBeGreaterThan(0)
   for (const cookie of set) expectSessionAttributes(cookie, expected)
@@ -86,7 +99,10 @@ export function expectSessionDeleted(reply: Reply, held: readonly string[]): voi
     expect(cookie, `expected ${name} to be deleted: ${reply.summary}`).toBeDefined()
     expect(cookie?.path, `deletion of ${name} must carry Path=/`).toBe('/')
   }
-  expect(sessionSetsOf(reply), `no session cookie may be set by a deletion: ${reply.summary}`).toEqual([])
+  expect(
+    sessionSetsOf(reply),
+    `no session cookie may be set by a deletion: ${reply.summary}`,
+  ).toEqual([])
 }
 
 // ---- flows used by many scenarios ----
@@ -100,16 +116,25 @@ export async function readSession(client: Client): Promise<SessionView> {
   const reply = await client.get('/api/session')
   const body = expectJson<SessionView>(reply, 200)
   expect(typeof body.isNew, reply.summary).toBe('boolean')
-  expect(body.data !== null && typeof body.data === 'object' && !Array.isArray(body.data), reply.summary).toBe(true)
+  expect(
+    body.data !== null && typeof body.data === 'object' && !Array.isArray(body.data),
+    reply.summary,
+  ).toBe(true)
   return body
 }
 
-export async function patchSession(client: Client, changes: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function patchSession(
+  client: Client,
+  changes: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   const reply = await client.patch('/api/session', { json: changes })
   return expectJson<{ data: Record<string, unknown> }>(reply, 200).data
 }
 
-export async function apiLogin(client: Client, username: keyof typeof USERS = 'alice'): Promise<Reply> {
+export async function apiLogin(
+  client: Client,
+  username: keyof typeof USERS = 'alice',
+): Promise<Reply> {
   const reply = await client.post('/api/login', { json: { username, password: USERS[username] } })
   expect(expectJson(reply, 200), reply.summary).toEqual({ user: username })
   return reply
@@ -126,11 +151,15 @@ export async function whoAmI(client: Client): Promise<string | null> {
 }
 
 export async function postFlash(client: Client, message: string, category?: string): Promise<void> {
-  const reply = await client.post('/api/flash', { json: category === undefined ? { message } : { message, category } })
+  const reply = await client.post('/api/flash', {
+    json: category === undefined ? { message } : { message, category },
+  })
   expectStatus(reply, 204)
 }
 
-export async function readFlashes(client: Client): Promise<Array<{ category: string; message: string }>> {
+export async function readFlashes(
+  client: Client,
+): Promise<Array<{ category: string; message: string }>> {
   const reply = await client.get('/api/flash')
   return expectJson<{ messages: Array<{ category: string; message: string }> }>(reply, 200).messages
 }

@@ -13,12 +13,24 @@ import { rotationScenarios } from './scenarios/rotation.ts'
 import { sessionScenarios } from './scenarios/session.ts'
 import { startScenarios } from './scenarios/start.ts'
 import { ServerPool, formatEnv, startOn } from './servers.ts'
-import { ALL_FORMATS, type ConformanceTarget, type Env, type RunningServer, type SessionFormatName } from './types.ts'
+import {
+  ALL_FORMATS,
+  type ConformanceTarget,
+  type Env,
+  type RunningServer,
+  type SessionFormatName,
+} from './types.ts'
 
 export { Client, Reply, isDeletion, parseSetCookie, type RequestOptions } from './client.ts'
 export * from './constants.ts'
 export * from './expect.ts'
-export { defineScenarios, type FormatSelection, type Scenario, type ScenarioContext, type ScenarioGroup } from './scenario.ts'
+export {
+  defineScenarios,
+  type FormatSelection,
+  type Scenario,
+  type ScenarioContext,
+  type ScenarioGroup,
+} from './scenario.ts'
 export { ServerPool, cleanEnv, formatEnv, startOn } from './servers.ts'
 export * from './types.ts'
 
@@ -38,7 +50,10 @@ export const SCENARIO_GROUPS: readonly ScenarioGroup[] = [
 ]
 
 /** The formats a scenario runs for, given the target's: `null` marks a format-independent one (run once). */
-export function formatsFor(selection: FormatSelection | undefined, targetFormats: readonly SessionFormatName[]): Array<SessionFormatName | null> {
+export function formatsFor(
+  selection: FormatSelection | undefined,
+  targetFormats: readonly SessionFormatName[],
+): Array<SessionFormatName | null> {
   if (selection === undefined || selection === 'once') return targetFormats.length ? [null] : []
   if (selection === 'each') return [...targetFormats]
   return targetFormats.filter((format) => selection.includes(format))
@@ -54,7 +69,10 @@ export interface RunConformanceOptions {
  * and format, each titled `[<name>] <scenario> (<format>)`. Servers are shared per environment within
  * the calling file; scenarios that restart or misconfigure the app start their own.
  */
-export function runConformance(target: ConformanceTarget, options: RunConformanceOptions = {}): void {
+export function runConformance(
+  target: ConformanceTarget,
+  options: RunConformanceOptions = {},
+): void {
   const targetFormats = target.formats ?? ALL_FORMATS
   const pool = new ServerPool(target.startServer)
   const groups = SCENARIO_GROUPS.filter(
@@ -72,7 +90,13 @@ export function runConformance(target: ConformanceTarget, options: RunConformanc
       describeGroup(group.topic, () => {
         for (const scenario of group.scenarios) {
           for (const format of formatsFor(scenario.formats, targetFormats)) {
-            registerScenario(target, pool, scenario, format ?? (targetFormats[0] as SessionFormatName), format !== null)
+            registerScenario(
+              target,
+              pool,
+              scenario,
+              format ?? (targetFormats[0] as SessionFormatName),
+              format !== null,
+            )
           }
         }
       })
@@ -108,7 +132,9 @@ function registerScenario(
       try {
         await scenario.run(context)
       } finally {
-        await Promise.all(owned.map(async (server) => (await server.catch(() => undefined))?.close()))
+        await Promise.all(
+          owned.map(async (server) => (await server.catch(() => undefined))?.close()),
+        )
       }
     },
     scenario.timeout ?? 60_000,

@@ -43,6 +43,10 @@ export interface ScenarioGroup {
   sequential?: boolean
 }
 
-export function defineScenarios(topic: string, scenarios: readonly Scenario[], options: { sequential?: boolean } = {}): ScenarioGroup {
+export function defineScenarios(
+  topic: string,
+  scenarios: readonly Scenario[],
+  options: { sequential?: boolean } = {},
+): ScenarioGroup {
   return { topic, scenarios, ...options }
 }

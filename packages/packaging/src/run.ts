@@ -16,7 +16,11 @@ export interface RunOptions {
 const tail = (text: string, lines = 40) => text.trimEnd().split('\n').slice(-lines).join('\n')
 
 /** Runs a command without a shell and collects its output; never throws (see `mustRun`). */
-export function run(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+export function run(
+  command: string,
+  args: readonly string[],
+  options: RunOptions,
+): Promise<RunResult> {
   const started = performance.now()
   return new Promise((resolve) => {
     const child = spawn(command, args, {
@@ -45,7 +49,12 @@ export function run(command: string, args: readonly string[], options: RunOption
 }
 
 /** Describes a finished command for a failure message: what ran, where, and the end of its output. */
-export function describeRun(command: string, args: readonly string[], cwd: string, result: RunResult): string {
+export function describeRun(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  result: RunResult,
+): string {
   return [
     `$ ${[command, ...args].join(' ')}`,
     `  in ${cwd}`,
@@ -58,9 +67,14 @@ export function describeRun(command: string, args: readonly string[], cwd: strin
 }
 
 /** Runs a command and throws with its output when it exits non-zero. */
-export async function mustRun(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+export async function mustRun(
+  command: string,
+  args: readonly string[],
+  options: RunOptions,
+): Promise<RunResult> {
   const result = await run(command, args, options)
-  if (result.code !== 0) throw new Error(`command failed\n${describeRun(command, args, options.cwd, result)}`)
+  if (result.code !== 0)
+    throw new Error(`command failed\n${describeRun(command, args, options.cwd, result)}`)
   return result
 }
 

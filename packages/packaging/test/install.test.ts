@@ -36,7 +36,13 @@ function versioned(folder: string, names: string[]): string[] {
 const frameworks = [
   { name: 'express', extra: versioned('express', ['express', '@types/express']) },
   // @types/node as a Hono-on-Node project has it (express and koa typings bring it along).
-  { name: 'hono', extra: [...versioned('hono', ['hono', '@hono/node-server']), `@types/node@${rootDev['@types/node']}`] },
+  {
+    name: 'hono',
+    extra: [
+      ...versioned('hono', ['hono', '@hono/node-server']),
+      `@types/node@${rootDev['@types/node']}`,
+    ],
+  },
   { name: 'koa', extra: versioned('koa', ['koa', '@types/koa']) },
 ] as const
 
@@ -62,7 +68,10 @@ async function prepare(framework: (typeof frameworks)[number]): Promise<string> 
     [join(FIXTURES, framework.name, 'consumer.ts'), 'consumer.ts'],
     [join(FIXTURES, 'shared', 'roundTrip.mjs'), 'roundTrip.mjs'],
     [join(FIXTURES, 'shared', 'roundTrip.cjs'), 'roundTrip.cjs'],
-    ...TS_CONFIGS.map((config): [string, string] => [join(FIXTURES, 'shared', `tsconfig.${config}.json`), `tsconfig.${config}.json`]),
+    ...TS_CONFIGS.map((config): [string, string] => [
+      join(FIXTURES, 'shared', `tsconfig.${config}.json`),
+      `tsconfig.${config}.json`,
+    ]),
   ]
   await Promise.all(copies.map(([from, to]) => copyFile(from, join(dir, to))))
   const args = [
@@ -99,19 +108,27 @@ afterAll(async () => {
 })
 
 describe.each(frameworks)('$name from the tarballs', (framework) => {
-  it.concurrent.each(['app.mjs', 'app.cjs'])('%s sets a session and reads it back over HTTP', async (file) => {
-    const dir = await (folders.get(framework.name) as Promise<string>)
-    const result = await cpu(() => run(process.execPath, [file], { cwd: dir, timeoutMs: 30_000 }))
-    timings.push(`node ${framework.name}/${file}: ${result.ms} ms`)
-    expect(result.code, describeRun('node', [file], dir, result)).toBe(0)
-    expect(result.stdout).toContain(': ok')
-  })
+  it.concurrent.each(['app.mjs', 'app.cjs'])(
+    '%s sets a session and reads it back over HTTP',
+    async (file) => {
+      const dir = await (folders.get(framework.name) as Promise<string>)
+      const result = await cpu(() => run(process.execPath, [file], { cwd: dir, timeoutMs: 30_000 }))
+      timings.push(`node ${framework.name}/${file}: ${result.ms} ms`)
+      expect(result.code, describeRun('node', [file], dir, result)).toBe(0)
+      expect(result.stdout).toContain(': ok')
+    },
+  )
 
-  it.concurrent.each(TS_CONFIGS)('the TypeScript consumer type-checks (tsconfig.%s.json)', async (config) => {
-    const dir = await (folders.get(framework.name) as Promise<string>)
-    const args = ['-p', `tsconfig.${config}.json`]
-    const result = await cpu(() => run(join(dir, 'node_modules', '.bin', 'tsc'), args, { cwd: dir, timeoutMs: 90_000 }))
-    timings.push(`tsc ${framework.name} ${config}: ${result.ms} ms`)
-    expect(result.code, describeRun('tsc', args, dir, result)).toBe(0)
-  })
+  it.concurrent.each(TS_CONFIGS)(
+    'the TypeScript consumer type-checks (tsconfig.%s.json)',
+    async (config) => {
+      const dir = await (folders.get(framework.name) as Promise<string>)
+      const args = ['-p', `tsconfig.${config}.json`]
+      const result = await cpu(() =>
+        run(join(dir, 'node_modules', '.bin', 'tsc'), args, { cwd: dir, timeoutMs: 90_000 }),
+      )
+      timings.push(`tsc ${framework.name} ${config}: ${result.ms} ms`)
+      expect(result.code, describeRun('tsc', args, dir, result)).toBe(0)
+    },
+  )
 })

@@ -13,7 +13,13 @@ import { join } from 'node:path'
 import { formatMessage } from 'publint/utils'
 import { publint } from 'publint'
 import { describe, expect, inject, it } from 'vitest'
-import { type Manifest, PACKAGES_DIR, SOURCE_CONDITION, publicPackages, stripSourceCondition } from '../src/packages.ts'
+import {
+  type Manifest,
+  PACKAGES_DIR,
+  SOURCE_CONDITION,
+  publicPackages,
+  stripSourceCondition,
+} from '../src/packages.ts'
 import { describeRun, run } from '../src/run.ts'
 import { readTarball } from '../src/tarball.ts'
 
@@ -32,7 +38,10 @@ const attwRuns = new Map(
 /** Every key path in an exports/imports map, to find conditions by name. */
 function conditionPaths(value: unknown, path: string[] = []): string[][] {
   if (typeof value !== 'object' || value === null) return []
-  return Object.entries(value).flatMap(([key, inner]) => [[...path, key], ...conditionPaths(inner, [...path, key])])
+  return Object.entries(value).flatMap(([key, inner]) => [
+    [...path, key],
+    ...conditionPaths(inner, [...path, key]),
+  ])
 }
 
 /** Each conditions object in a map whose keys include `types` must have it first. */
@@ -40,7 +49,10 @@ function typesNotFirst(value: unknown, path: string[] = []): string[] {
   if (typeof value !== 'object' || value === null) return []
   const keys = Object.keys(value)
   const here = keys.includes('types') && keys[0] !== 'types' ? [path.join('.')] : []
-  return [...here, ...Object.entries(value).flatMap(([key, inner]) => typesNotFirst(inner, [...path, key]))]
+  return [
+    ...here,
+    ...Object.entries(value).flatMap(([key, inner]) => typesNotFirst(inner, [...path, key])),
+  ]
 }
 
 it('finds the four public packages', () => {
@@ -61,7 +73,11 @@ describe.each(packages)('$name', ({ name, folder, dir, manifest }) => {
       files: ['dist'],
       license: 'MIT',
       engines: { node: '>=20.19' },
-      repository: { type: 'git', url: 'git+https://github.com/cookietin/cookietin.git', directory: `packages/${folder}` },
+      repository: {
+        type: 'git',
+        url: 'git+https://github.com/cookietin/cookietin.git',
+        directory: `packages/${folder}`,
+      },
       main: './dist/index.cjs',
       module: './dist/index.js',
       types: './dist/index.d.cts',
@@ -71,7 +87,11 @@ describe.each(packages)('$name', ({ name, folder, dir, manifest }) => {
     expect(exports['./package.json']).toBe('./package.json')
     for (const [subpath, entry] of Object.entries(exports)) {
       if (subpath === './package.json') continue
-      expect(Object.keys(entry), `exports["${subpath}"]`).toEqual([SOURCE_CONDITION, 'import', 'require'])
+      expect(Object.keys(entry), `exports["${subpath}"]`).toEqual([
+        SOURCE_CONDITION,
+        'import',
+        'require',
+      ])
     }
     expect(typesNotFirst(exports), 'conditions objects where `types` is not first').toEqual([])
     expect(typesNotFirst(manifest['imports'] ?? {})).toEqual([])
@@ -89,20 +109,37 @@ describe.each(packages)('$name', ({ name, folder, dir, manifest }) => {
     expect(paths).toContain('package/LICENSE')
     expect(paths).toContain('package/README.md')
     expect(paths).toContain('package/package.json')
-    expect(paths.filter((path) => !/^package\/(dist\/|LICENSE$|README\.md$|package\.json$)/.test(path))).toEqual([])
-    for (const ext of ['js', 'cjs', 'd.ts', 'd.cts']) expect(paths).toContain(`package/dist/index.${ext}`)
+    expect(
+      paths.filter((path) => !/^package\/(dist\/|LICENSE$|README\.md$|package\.json$)/.test(path)),
+    ).toEqual([])
+    for (const ext of ['js', 'cjs', 'd.ts', 'd.cts'])
+      expect(paths).toContain(`package/dist/index.${ext}`)
 
     const conditions = [...conditionPaths(packed['exports']), ...conditionPaths(packed['imports'])]
     expect(conditions.filter((path) => path.includes(SOURCE_CONDITION))).toEqual([])
     expect(packed['exports']).toEqual((manifest['publishConfig'] as Manifest)['exports'])
-    const ranges = Object.values({
-      ...(packed['dependencies'] as object),
-      ...(packed['peerDependencies'] as object),
-      ...(packed['optionalDependencies'] as object),
-    }) as string[]
+    const ranges = Object.values<string>({
+      ...(packed['dependencies'] as Record<string, string>),
+      ...(packed['peerDependencies'] as Record<string, string>),
+      ...(packed['optionalDependencies'] as Record<string, string>),
+    })
     expect(ranges.filter((range) => range.startsWith('workspace:'))).toEqual([])
     if (name !== '@cookietin/core') {
       expect(packed['dependencies']).toEqual({ '@cookietin/core': `^${packed.version}` })
+    }
+  })
+
+  it('README has install, an example, the options and links to the docs', async () => {
+    const { files } = await readTarball(tarballs[name] as string)
+    const readme =
+      files.find((file) => file.path === 'package/README.md')?.data.toString('utf8') ?? ''
+    expect(readme).toMatch(new RegExp(`\`\`\`sh\\n(npm i|pnpm add) ${name}\\b`))
+    expect(readme).toMatch(/```ts\n[\s\S]*?from '@cookietin\/[a-z]+'[\s\S]*?```/)
+    expect(readme).toContain(
+      'https://github.com/cookietin/cookietin/blob/main/docs/sessions.md#options',
+    )
+    for (const doc of ['sessions', 'cookies', 'migrating-from-flask']) {
+      expect(readme).toContain(`https://github.com/cookietin/cookietin/blob/main/docs/${doc}.md`)
     }
   })
 
@@ -110,20 +147,33 @@ describe.each(packages)('$name', ({ name, folder, dir, manifest }) => {
     const tarball = await readFile(tarballs[name] as string)
     const [onFolder, onTarball] = await Promise.all([
       publint({ pkgDir: dir, pack: 'pnpm', strict: true, level: 'suggestion' }),
-      publint({ pack: { tarball: new Uint8Array(tarball).buffer }, strict: true, level: 'suggestion' }),
+      publint({
+        pack: { tarball: new Uint8Array(tarball).buffer },
+        strict: true,
+        level: 'suggestion',
+      }),
     ])
     const show = (result: typeof onFolder) =>
-      result.messages.map((message) => `${message.type}: ${formatMessage(message, result.pkg, { color: false }) ?? message.code}`)
+      result.messages.map(
+        (message) =>
+          `${message.type}: ${formatMessage(message, result.pkg, { color: false }) ?? message.code}`,
+      )
     expect(show(onFolder), `publint ${dir}`).toEqual([])
     expect(show(onTarball), `publint ${tarballs[name]}`).toEqual([])
   })
 
   it('arethetypeswrong (strict profile) finds nothing', async () => {
-    const { args, result: running } = attwRuns.get(name) as { args: string[]; result: ReturnType<typeof run> }
+    const { args, result: running } = attwRuns.get(name) as {
+      args: string[]
+      result: ReturnType<typeof run>
+    }
     const result = await running
     const report = (() => {
       try {
-        return JSON.parse(result.stdout) as { analysis: { problems?: unknown[] }; problems: Record<string, unknown[]> }
+        return JSON.parse(result.stdout) as {
+          analysis: { problems?: unknown[] }
+          problems: Record<string, unknown[]>
+        }
       } catch {
         return undefined
       }

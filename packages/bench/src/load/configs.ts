@@ -14,7 +14,13 @@ export interface LoadConfig {
   label: string
 }
 
-const config = (framework: Framework, library: string, kind: Kind, role: LoadConfig['role'], label: string): LoadConfig => ({
+const config = (
+  framework: Framework,
+  library: string,
+  kind: Kind,
+  role: LoadConfig['role'],
+  label: string,
+): LoadConfig => ({
   id: `${framework}/${library}`,
   framework,
   library,
@@ -25,8 +31,8 @@ const config = (framework: Framework, library: string, kind: Kind, role: LoadCon
 
 export const LOAD_CONFIGS: LoadConfig[] = [
   config('node', 'bare', 'bare', 'bare', 'node:http, no cookie'),
-  config('node', 'floor-signed', 'signed', 'floor', 'floor: hand-written node:crypto HMAC-SHA256 cookie'),
-  config('node', 'floor-sealed', 'sealed', 'floor', 'floor: hand-written node:crypto AES-256-GCM cookie'),
+  config('node', 'floor-signed', 'signed', 'floor', 'floor: node:crypto HMAC-SHA256 cookie'),
+  config('node', 'floor-sealed', 'sealed', 'floor', 'floor: node:crypto AES-256-GCM cookie'),
   config('express', 'bare', 'bare', 'bare', 'Express, no session'),
   config('express', 'cookietin-signed', 'signed', 'cookietin', '@cookietin/express signed'),
   config('express', 'cookietin-sealed', 'sealed', 'cookietin', '@cookietin/express sealed'),
@@ -39,8 +45,8 @@ export const LOAD_CONFIGS: LoadConfig[] = [
   config('hono', 'bare', 'bare', 'bare', 'Hono, no session'),
   config('hono', 'cookietin-signed', 'signed', 'cookietin', '@cookietin/hono signed'),
   config('hono', 'cookietin-sealed', 'sealed', 'cookietin', '@cookietin/hono sealed'),
-  config('hono', 'signed-cookie', 'signed', 'incumbent', 'hono/cookie getSignedCookie + setSignedCookie'),
-  config('hono', 'hono-sessions', 'sealed', 'incumbent', 'hono-sessions (CookieStore, iron-webcrypto)'),
+  config('hono', 'signed-cookie', 'signed', 'incumbent', 'hono/cookie signed cookie helpers'),
+  config('hono', 'hono-sessions', 'sealed', 'incumbent', 'hono-sessions (iron-webcrypto)'),
 ]
 
 export const FRAMEWORKS: Framework[] = ['node', 'express', 'koa', 'hono']

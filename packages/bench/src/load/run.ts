@@ -93,17 +93,27 @@ export function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12])
 }
 
-export async function startServer(config: LoadConfig, nodeOptions: string[] = []): Promise<ServerHandle> {
-  const child = spawn(process.execPath, [...nodeOptions, '--conditions=@cookietin/source', '--import', LOADER, SERVER_ENTRY, config.id], {
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    env: { ...process.env, NODE_ENV: 'production' },
-  })
+export async function startServer(
+  config: LoadConfig,
+  nodeOptions: string[] = [],
+): Promise<ServerHandle> {
+  const child = spawn(
+    process.execPath,
+    [...nodeOptions, '--conditions=@cookietin/source', '--import', LOADER, SERVER_ENTRY, config.id],
+    {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  )
   const stderr: string[] = []
   child.stderr?.on('data', (chunk: Buffer) => {
     if (stderr.length < 50) stderr.push(chunk.toString())
   })
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${config.id}: not ready after ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS)
+    const timer = setTimeout(
+      () => reject(new Error(`${config.id}: not ready after ${READY_TIMEOUT_MS} ms`)),
+      READY_TIMEOUT_MS,
+    )
     child.on('message', function onMessage(message: { type?: string; port?: number }) {
       if (message?.type !== 'ready') return
       clearTimeout(timer)
@@ -112,7 +122,11 @@ export async function startServer(config: LoadConfig, nodeOptions: string[] = []
     })
     child.once('exit', (code) => {
       clearTimeout(timer)
-      reject(new Error(`${config.id}: server exited with ${String(code)} before it was ready:\n${stderr.join('')}`))
+      reject(
+        new Error(
+          `${config.id}: server exited with ${String(code)} before it was ready:\n${stderr.join('')}`,
+        ),
+      )
     })
   })
   return { config, child, port, pid: child.pid!, stderr }
@@ -120,7 +134,10 @@ export async function startServer(config: LoadConfig, nodeOptions: string[] = []
 
 function serverStats(handle: ServerHandle): Promise<ServerStats> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${handle.config.id}: no stats answer`)), STATS_TIMEOUT_MS)
+    const timer = setTimeout(
+      () => reject(new Error(`${handle.config.id}: no stats answer`)),
+      STATS_TIMEOUT_MS,
+    )
     handle.child.on('message', function onMessage(message: { type?: string } & ServerStats) {
       if (message?.type !== 'stats') return
       clearTimeout(timer)
@@ -175,7 +192,8 @@ export async function prime(handle: ServerHandle): Promise<{ cookie: string; nam
   }
   const first = await fetch(url)
   const firstBody = await first.text()
-  if (first.status !== 200 || firstBody !== '1') fail(`first request answered ${first.status} ${JSON.stringify(firstBody)}`)
+  if (first.status !== 200 || firstBody !== '1')
+    fail(`first request answered ${first.status} ${JSON.stringify(firstBody)}`)
   const setCookies = first.headers.getSetCookie()
   if (config.kind === 'bare') {
     if (setCookies.length > 0) fail('a bare server must not set cookies')
@@ -187,19 +205,29 @@ export async function prime(handle: ServerHandle): Promise<{ cookie: string; nam
 
   const again = await fetch(url, { headers: { cookie } })
   const againBody = await again.text()
-  if (again.status !== 200 || !(Number(againBody) > 1)) fail(`the primed cookie was not accepted (answer ${JSON.stringify(againBody)})`)
-  if (again.headers.getSetCookie().length === 0) fail('a request that changed the session got no Set-Cookie')
+  if (again.status !== 200 || !(Number(againBody) > 1))
+    fail(`the primed cookie was not accepted (answer ${JSON.stringify(againBody)})`)
+  if (again.headers.getSetCookie().length === 0)
+    fail('a request that changed the session got no Set-Cookie')
 
   const [firstPair, ...rest] = cookie.split('; ')
   const eq = firstPair!.indexOf('=')
-  const forged = [firstPair!.slice(0, eq + 1) + tamper(firstPair!.slice(eq + 1)), ...rest].join('; ')
+  const forged = [firstPair!.slice(0, eq + 1) + tamper(firstPair!.slice(eq + 1)), ...rest].join(
+    '; ',
+  )
   const tampered = await fetch(url, { headers: { cookie: forged } })
   const tamperedBody = await tampered.text()
-  if (tampered.status !== 200 || tamperedBody !== '1') fail(`a tampered cookie was accepted (answer ${JSON.stringify(tamperedBody)})`)
+  if (tampered.status !== 200 || tamperedBody !== '1')
+    fail(`a tampered cookie was accepted (answer ${JSON.stringify(tamperedBody)})`)
   return { cookie, names }
 }
 
-export async function cannon(port: number, cookie: string, seconds: number, connections: number): Promise<autocannon.Result> {
+export async function cannon(
+  port: number,
+  cookie: string,
+  seconds: number,
+  connections: number,
+): Promise<autocannon.Result> {
   return autocannon({
     url: `http://127.0.0.1:${port}/`,
     connections,
@@ -209,7 +237,12 @@ export async function cannon(port: number, cookie: string, seconds: number, conn
   })
 }
 
-async function measureOnce(handle: ServerHandle, cookie: string, settings: LoadSettings, ticksPerSecond: number): Promise<LoadRound> {
+async function measureOnce(
+  handle: ServerHandle,
+  cookie: string,
+  settings: LoadSettings,
+  ticksPerSecond: number,
+): Promise<LoadRound> {
   await cannon(handle.port, cookie, settings.warmupSeconds, settings.connections)
   const before = await serverStats(handle)
   const ticks0 = cpuTicks(handle.pid)
@@ -220,7 +253,8 @@ async function measureOnce(handle: ServerHandle, cookie: string, settings: LoadS
   return {
     rps: result.requests.average,
     p99Ms: result.latency.p99,
-    cpuUsPerRequest: requests > 0 ? (((ticks1 - ticks0) / ticksPerSecond) * 1e6) / requests : Number.NaN,
+    cpuUsPerRequest:
+      requests > 0 ? (((ticks1 - ticks0) / ticksPerSecond) * 1e6) / requests : Number.NaN,
     requests,
     loaded: after.loaded - before.loaded,
     non2xx: result.non2xx,
@@ -228,9 +262,13 @@ async function measureOnce(handle: ServerHandle, cookie: string, settings: LoadS
   }
 }
 
-export async function runLoad(settings: LoadSettings, log: (line: string) => void): Promise<LoadResults> {
+export async function runLoad(
+  settings: LoadSettings,
+  log: (line: string) => void,
+): Promise<LoadResults> {
   const ticksPerSecond = clockTicksPerSecond()
-  const wanted = (config: LoadConfig) => !settings.only || settings.only.includes(config.id) || config.kind === 'bare'
+  const wanted = (config: LoadConfig) =>
+    !settings.only || settings.only.includes(config.id) || config.kind === 'bare'
   const configs = LOAD_CONFIGS.filter(wanted)
   const handles: ServerHandle[] = []
   const perRound = new Map<string, LoadRound[]>()
@@ -238,9 +276,13 @@ export async function runLoad(settings: LoadSettings, log: (line: string) => voi
   try {
     // Two at a time: starting means compiling TypeScript, and there are two cores.
     for (let i = 0; i < configs.length; i += 2) {
-      handles.push(...(await Promise.all(configs.slice(i, i + 2).map((config) => startServer(config)))))
+      handles.push(
+        ...(await Promise.all(configs.slice(i, i + 2).map((config) => startServer(config)))),
+      )
     }
-    log(`load: ${handles.length} servers up on 127.0.0.1 (pids ${handles.map((h) => h.pid).join(' ')})`)
+    log(
+      `load: ${handles.length} servers up on 127.0.0.1 (pids ${handles.map((h) => h.pid).join(' ')})`,
+    )
     for (let round = 0; round < settings.rounds; round++) {
       for (const handle of shuffled(handles)) {
         const { cookie, names: cookieNames } = await prime(handle)
@@ -261,7 +303,10 @@ export async function runLoad(settings: LoadSettings, log: (line: string) => voi
   const results: LoadConfigResult[] = configs.map((config) => {
     const rounds = perRound.get(config.id) ?? []
     const bare = perRound.get(`${config.framework}/bare`) ?? []
-    const added = config.kind === 'bare' ? null : spread(rounds.map((r, i) => r.cpuUsPerRequest - (bare[i]?.cpuUsPerRequest ?? Number.NaN)))
+    const added =
+      config.kind === 'bare'
+        ? null
+        : spread(rounds.map((r, i) => r.cpuUsPerRequest - (bare[i]?.cpuUsPerRequest ?? Number.NaN)))
     return {
       id: config.id,
       framework: config.framework,
@@ -273,7 +318,10 @@ export async function runLoad(settings: LoadSettings, log: (line: string) => voi
       p99Ms: spread(rounds.map((r) => r.p99Ms)),
       cpuUsPerRequest: spread(rounds.map((r) => r.cpuUsPerRequest)),
       addedCpuUs: added,
-      verified: rounds.every((r) => r.non2xx === 0 && r.errors === 0 && (config.kind === 'bare' || r.loaded === r.requests)),
+      verified: rounds.every(
+        (r) =>
+          r.non2xx === 0 && r.errors === 0 && (config.kind === 'bare' || r.loaded === r.requests),
+      ),
       rounds,
       cookieNames: names.get(config.id) ?? [],
     }

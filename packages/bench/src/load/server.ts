@@ -18,7 +18,9 @@ const modules = {
   hono: () => import('./servers/hono.ts'),
 }
 if (!process.send || !(framework in modules)) {
-  console.error(`usage: a child process with IPC, argument framework/library; got ${JSON.stringify(id)}`)
+  console.error(
+    `usage: a child process with IPC, argument framework/library; got ${JSON.stringify(id)}`,
+  )
   process.exit(2)
 }
 const listener = (await modules[framework]()).createListener(library)
@@ -29,7 +31,8 @@ server.listen(0, '127.0.0.1', () => {
 })
 
 process.on('message', (message: { type?: string }) => {
-  if (message?.type === 'stats') process.send!({ type: 'stats', ...counters, cpu: process.cpuUsage() })
+  if (message?.type === 'stats')
+    process.send!({ type: 'stats', ...counters, cpu: process.cpuUsage() })
 })
 process.on('disconnect', () => process.exit(0))
 process.on('SIGTERM', () => process.exit(0))

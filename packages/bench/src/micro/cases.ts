@@ -27,7 +27,12 @@ import {
 import { createFlaskCodec, flask } from '@cookietin/core/flask'
 import { parseCookie as cookieParse, stringifySetCookie } from 'cookie'
 import cookieSignature from 'cookie-signature'
-import { parse as honoParse, parseSigned as honoParseSigned, serialize as honoSerialize, serializeSigned as honoSerializeSigned } from 'hono/utils/cookie'
+import {
+  parse as honoParse,
+  parseSigned as honoParseSigned,
+  serialize as honoSerialize,
+  serializeSigned as honoSerializeSigned,
+} from 'hono/utils/cookie'
 import { defaults as ironDefaults, seal as ironSeal, unseal as ironUnseal } from 'iron-webcrypto'
 import Keygrip from 'keygrip'
 import { type BackendName, backends } from '../coreInternals.ts'
@@ -90,7 +95,10 @@ export const HEADERS = {
     `csrftoken=${tokenChars(32, 2)}`,
     `session=${tokenChars(96, 3)}`,
   ].join('; '),
-  forty: Array.from({ length: 40 }, (_, i) => `pref_${String(i).padStart(2, '0')}=${tokenChars(76, 100 + i)}`).join('; '),
+  forty: Array.from(
+    { length: 40 },
+    (_, i) => `pref_${String(i).padStart(2, '0')}=${tokenChars(76, 100 + i)}`,
+  ).join('; '),
   oneBig: `session=${tokenChars(3072, 4)}`,
 }
 
@@ -112,7 +120,13 @@ export const OBJECT_212 = {
 }
 
 const SERIALIZE_VALUE = tokenChars(64, 7)
-const SERIALIZE_OPTIONS = { maxAge: 1209600, path: '/', httpOnly: true, secure: true, sameSite: 'Lax' } as const
+const SERIALIZE_OPTIONS = {
+  maxAge: 1209600,
+  path: '/',
+  httpOnly: true,
+  secure: true,
+  sameSite: 'Lax',
+} as const
 const SESSION_MAX_AGE = 1209600
 
 const plain = (value: object): Record<string, unknown> => ({ ...value })
@@ -121,7 +135,12 @@ const plain = (value: object): Record<string, unknown> => ({ ...value })
 export async function createMicroCases(): Promise<{ groups: MicroGroup[]; cases: MicroCase[] }> {
   const cases: MicroCase[] = []
   const groups: MicroGroup[] = []
-  const add = (group: string, lib: string, fn: () => unknown, check: () => Promise<void> | void) => {
+  const add = (
+    group: string,
+    lib: string,
+    fn: () => unknown,
+    check: () => Promise<void> | void,
+  ) => {
     cases.push({ id: `${group}/${lib}`, group, lib, fn, check: async () => check() })
   }
 
@@ -135,9 +154,24 @@ export async function createMicroCases(): Promise<{ groups: MicroGroup[]; cases:
     groups.push({ id, title, detail: `${header.length} B header, every cookie into an object` })
     const reference = plain(cookieParse(header))
     ok(Object.keys(reference).length > 0)
-    add(id, 'cookietin', () => parseCookies(header), () => deepStrictEqual(plain(parseCookies(header)), reference))
-    add(id, 'cookie@2', () => cookieParse(header), () => deepStrictEqual(plain(cookieParse(header)), reference))
-    add(id, 'hono', () => honoParse(header), () => deepStrictEqual(plain(honoParse(header)), reference))
+    add(
+      id,
+      'cookietin',
+      () => parseCookies(header),
+      () => deepStrictEqual(plain(parseCookies(header)), reference),
+    )
+    add(
+      id,
+      'cookie@2',
+      () => cookieParse(header),
+      () => deepStrictEqual(plain(cookieParse(header)), reference),
+    )
+    add(
+      id,
+      'hono',
+      () => honoParse(header),
+      () => deepStrictEqual(plain(honoParse(header)), reference),
+    )
   }
 
   // --- Set-Cookie serialize -----------------------------------------------------------------
@@ -152,26 +186,36 @@ export async function createMicroCases(): Promise<{ groups: MicroGroup[]; cases:
     'serialize',
     'cookietin',
     () => serializeCookie('session', SERIALIZE_VALUE, SERIALIZE_OPTIONS),
-    () => strictEqual(serializeCookie('session', SERIALIZE_VALUE, SERIALIZE_OPTIONS), expectedSetCookie),
+    () =>
+      strictEqual(
+        serializeCookie('session', SERIALIZE_VALUE, SERIALIZE_OPTIONS),
+        expectedSetCookie,
+      ),
   )
   add(
     'serialize',
     'cookie@2',
     () => stringifySetCookie({ name: 'session', value: SERIALIZE_VALUE, ...cookieOptions }),
-    () => strictEqual(stringifySetCookie({ name: 'session', value: SERIALIZE_VALUE, ...cookieOptions }), expectedSetCookie),
+    () =>
+      strictEqual(
+        stringifySetCookie({ name: 'session', value: SERIALIZE_VALUE, ...cookieOptions }),
+        expectedSetCookie,
+      ),
   )
   add(
     'serialize',
     'hono',
     () => honoSerialize('session', SERIALIZE_VALUE, SERIALIZE_OPTIONS),
-    () => strictEqual(honoSerialize('session', SERIALIZE_VALUE, SERIALIZE_OPTIONS), expectedSetCookie),
+    () =>
+      strictEqual(honoSerialize('session', SERIALIZE_VALUE, SERIALIZE_OPTIONS), expectedSetCookie),
   )
 
   // --- Sign + verify ------------------------------------------------------------------------
   groups.push({
     id: 'sign-verify',
     title: 'Sign + verify a 100 B value',
-    detail: 'one sign and one verify of the same value (newest key); floors compute two HMAC-SHA256 and compare',
+    detail:
+      'one sign and one verify of the same value (newest key); floors compute two HMAC-SHA256 and compare',
   })
   const rings = {} as Record<BackendName, Keyring>
   const rings3 = {} as Record<BackendName, Keyring>
@@ -189,9 +233,16 @@ export async function createMicroCases(): Promise<{ groups: MicroGroup[]; cases:
       async () => {
         const token = await signValue(ring, 'pref', VALUE_100)
         const result = await verifyValue(ring, 'pref', token)
-        ok(result.ok && result.value === VALUE_100 && !result.stale, `${name}: signed value must verify`)
+        ok(
+          result.ok && result.value === VALUE_100 && !result.stale,
+          `${name}: signed value must verify`,
+        )
         strictEqual((await verifyValue(ring, 'other', token)).ok, false, 'bound to the cookie name')
-        strictEqual((await verifyValue(ring, 'pref', tamper(token))).ok, false, 'tampered token must fail')
+        strictEqual(
+          (await verifyValue(ring, 'pref', tamper(token))).ok,
+          false,
+          'tampered token must fail',
+        )
       },
     )
   }
@@ -227,10 +278,25 @@ export async function createMicroCases(): Promise<{ groups: MicroGroup[]; cases:
   add('sign-verify', 'floor:node:crypto', floorSignVerify, () => {
     strictEqual(floorSignVerify(), true)
     const mac = createHmac('sha256', hmacKey).update(data100).digest()
-    strictEqual(mac.toString('hex'), createHmac('sha256', Buffer.from(SECRETS[0])).update(VALUE_100).digest('hex'))
+    strictEqual(
+      mac.toString('hex'),
+      createHmac('sha256', Buffer.from(SECRETS[0])).update(VALUE_100).digest('hex'),
+    )
   })
-  const subtleKey = await crypto.subtle.importKey('raw', Buffer.from(SECRETS[0]), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
-  const floorSubtle = async () => crypto.subtle.verify('HMAC', subtleKey, await crypto.subtle.sign('HMAC', subtleKey, data100), data100)
+  const subtleKey = await crypto.subtle.importKey(
+    'raw',
+    Buffer.from(SECRETS[0]),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  )
+  const floorSubtle = async () =>
+    crypto.subtle.verify(
+      'HMAC',
+      subtleKey,
+      await crypto.subtle.sign('HMAC', subtleKey, data100),
+      data100,
+    )
   add('sign-verify', 'floor:crypto.subtle', floorSubtle, async () => {
     strictEqual(await floorSubtle(), true)
     const mac = Buffer.from(await crypto.subtle.sign('HMAC', subtleKey, data100))
@@ -241,38 +307,71 @@ export async function createMicroCases(): Promise<{ groups: MicroGroup[]; cases:
   groups.push({
     id: 'verify-3keys',
     title: 'Verify in a 3-key ring: newest vs oldest key',
-    detail: 'verify only; the token was signed with the newest (key 1 of 3) or the oldest (key 3 of 3) secret',
+    detail:
+      'verify only; the token was signed with the newest (key 1 of 3) or the oldest (key 3 of 3) secret',
   })
   for (const name of ['node', 'web'] as const) {
     const ring3 = rings3[name]
     const newest = await signValue(ring3, 'pref', VALUE_100)
-    const oldest = await signValue(createKeyring([SECRETS[2]], { backend: backends[name] }), 'pref', VALUE_100)
-    add('verify-3keys', `cookietin:${name}:newest`, () => verifyValue(ring3, 'pref', newest), async () => {
-      const result = await verifyValue(ring3, 'pref', newest)
-      ok(result.ok && result.value === VALUE_100 && !result.stale)
-    })
-    add('verify-3keys', `cookietin:${name}:oldest`, () => verifyValue(ring3, 'pref', oldest), async () => {
-      const result = await verifyValue(ring3, 'pref', oldest)
-      ok(result.ok && result.value === VALUE_100 && result.stale, 'an old key verifies and reports stale')
-    })
+    const oldest = await signValue(
+      createKeyring([SECRETS[2]], { backend: backends[name] }),
+      'pref',
+      VALUE_100,
+    )
+    add(
+      'verify-3keys',
+      `cookietin:${name}:newest`,
+      () => verifyValue(ring3, 'pref', newest),
+      async () => {
+        const result = await verifyValue(ring3, 'pref', newest)
+        ok(result.ok && result.value === VALUE_100 && !result.stale)
+      },
+    )
+    add(
+      'verify-3keys',
+      `cookietin:${name}:oldest`,
+      () => verifyValue(ring3, 'pref', oldest),
+      async () => {
+        const result = await verifyValue(ring3, 'pref', oldest)
+        ok(
+          result.ok && result.value === VALUE_100 && result.stale,
+          'an old key verifies and reports stale',
+        )
+      },
+    )
   }
   const keygrip3 = new Keygrip([...SECRETS])
   const kgNewest = new Keygrip([SECRETS[0]]).sign(VALUE_100)
   const kgOldest = new Keygrip([SECRETS[2]]).sign(VALUE_100)
-  add('verify-3keys', 'keygrip:newest', () => keygrip3.index(VALUE_100, kgNewest), () => strictEqual(keygrip3.index(VALUE_100, kgNewest), 0))
-  add('verify-3keys', 'keygrip:oldest', () => keygrip3.index(VALUE_100, kgOldest), () => strictEqual(keygrip3.index(VALUE_100, kgOldest), 2))
+  add(
+    'verify-3keys',
+    'keygrip:newest',
+    () => keygrip3.index(VALUE_100, kgNewest),
+    () => strictEqual(keygrip3.index(VALUE_100, kgNewest), 0),
+  )
+  add(
+    'verify-3keys',
+    'keygrip:oldest',
+    () => keygrip3.index(VALUE_100, kgOldest),
+    () => strictEqual(keygrip3.index(VALUE_100, kgOldest), 2),
+  )
 
   // --- Seal + unseal ------------------------------------------------------------------------
   const json212 = JSON.stringify(OBJECT_212)
   groups.push({
     id: 'seal-unseal',
     title: `Seal + unseal a ${json212.length} B JSON object`,
-    detail: 'JSON.stringify, encrypt, decrypt, JSON.parse; floors are AES-256-GCM with a random 96-bit nonce',
+    detail:
+      'JSON.stringify, encrypt, decrypt, JSON.parse; floors are AES-256-GCM with a random 96-bit nonce',
   })
   for (const name of ['node', 'web'] as const) {
     const ring = rings[name]
     const roundTrip = async () => {
-      const opened = await unsealValue(ring, 'session', await sealValue(ring, 'session', JSON.stringify(OBJECT_212)))
+      const opened = await unsealValue(
+        ring,
+        'session',
+        await sealValue(ring, 'session', JSON.stringify(OBJECT_212)),
+      )
       return opened.ok ? JSON.parse(opened.value) : undefined
     }
     add('seal-unseal', `cookietin:${name}`, roundTrip, async () => {
@@ -283,7 +382,8 @@ export async function createMicroCases(): Promise<{ groups: MicroGroup[]; cases:
     })
   }
   const ironPassword = SECRETS[0]
-  const ironRoundTrip = async () => ironUnseal(await ironSeal(OBJECT_212, ironPassword, ironDefaults), ironPassword, ironDefaults)
+  const ironRoundTrip = async () =>
+    ironUnseal(await ironSeal(OBJECT_212, ironPassword, ironDefaults), ironPassword, ironDefaults)
   add('seal-unseal', 'iron-webcrypto', ironRoundTrip, async () => {
     deepStrictEqual(await ironRoundTrip(), OBJECT_212)
     const sealed = await ironSeal(OBJECT_212, ironPassword, ironDefaults)
@@ -303,44 +403,69 @@ export async function createMicroCases(): Promise<{ groups: MicroGroup[]; cases:
     const tag = cipher.getAuthTag()
     const decipher = createDecipheriv('aes-256-gcm', aesKey, nonce)
     decipher.setAuthTag(tag)
-    return JSON.parse(Buffer.concat([decipher.update(sealed), decipher.final()]).toString()) as unknown
+    return JSON.parse(
+      Buffer.concat([decipher.update(sealed), decipher.final()]).toString(),
+    ) as unknown
   }
   add('seal-unseal', 'floor:node:crypto', floorAes, () => deepStrictEqual(floorAes(), OBJECT_212))
-  const subtleAes = await crypto.subtle.importKey('raw', Buffer.from(SECRETS[0]).subarray(0, 32), 'AES-GCM', false, ['encrypt', 'decrypt'])
+  const subtleAes = await crypto.subtle.importKey(
+    'raw',
+    Buffer.from(SECRETS[0]).subarray(0, 32),
+    'AES-GCM',
+    false,
+    ['encrypt', 'decrypt'],
+  )
   const floorSubtleAes = async () => {
     const iv = crypto.getRandomValues(new Uint8Array(12))
-    const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, subtleAes, Buffer.from(JSON.stringify(OBJECT_212)))
+    const sealed = await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv },
+      subtleAes,
+      Buffer.from(JSON.stringify(OBJECT_212)),
+    )
     const opened = await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, subtleAes, sealed)
     return JSON.parse(Buffer.from(opened).toString()) as unknown
   }
-  add('seal-unseal', 'floor:crypto.subtle', floorSubtleAes, async () => deepStrictEqual(await floorSubtleAes(), OBJECT_212))
+  add('seal-unseal', 'floor:crypto.subtle', floorSubtleAes, async () =>
+    deepStrictEqual(await floorSubtleAes(), OBJECT_212),
+  )
 
   // --- Signed cookie round trip (Hono's helper vs ours) -------------------------------------
   groups.push({
     id: 'signed-cookie',
     title: 'Signed cookie round trip (Set-Cookie out, Cookie in)',
-    detail: 'sign + serialize Set-Cookie, then parse the Cookie header + verify; Hono: serializeSigned + parseSigned',
+    detail:
+      'sign + serialize Set-Cookie, then parse the Cookie header + verify; Hono: serializeSigned + parseSigned',
   })
   for (const name of ['node', 'web'] as const) {
     const ring = rings[name]
     const roundTrip = async () => {
-      const setCookie = serializeCookie('pref', await signValue(ring, 'pref', VALUE_100), { path: '/', httpOnly: true })
+      const setCookie = serializeCookie('pref', await signValue(ring, 'pref', VALUE_100), {
+        path: '/',
+        httpOnly: true,
+      })
       const header = `lang=en; ${setCookie.slice(0, setCookie.indexOf(';'))}`
       const result = await verifyValue(ring, 'pref', parseCookie(header, 'pref') ?? '')
       return result.ok ? result.value : undefined
     }
-    add('signed-cookie', `cookietin:${name}`, roundTrip, async () => strictEqual(await roundTrip(), VALUE_100))
+    add('signed-cookie', `cookietin:${name}`, roundTrip, async () =>
+      strictEqual(await roundTrip(), VALUE_100),
+    )
   }
   const honoSecret = SECRETS[0]
   const honoRoundTrip = async () => {
-    const setCookie = await honoSerializeSigned('pref', VALUE_100, honoSecret, { path: '/', httpOnly: true })
+    const setCookie = await honoSerializeSigned('pref', VALUE_100, honoSecret, {
+      path: '/',
+      httpOnly: true,
+    })
     const header = `lang=en; ${setCookie.slice(0, setCookie.indexOf(';'))}`
     return (await honoParseSigned(header, honoSecret, 'pref'))['pref']
   }
   add('signed-cookie', 'hono', honoRoundTrip, async () => {
     strictEqual(await honoRoundTrip(), VALUE_100)
     const setCookie = await honoSerializeSigned('pref', VALUE_100, honoSecret, { path: '/' })
-    const forged = setCookie.slice(0, setCookie.indexOf(';')).replace(VALUE_100, `x${VALUE_100.slice(1)}`)
+    const forged = setCookie
+      .slice(0, setCookie.indexOf(';'))
+      .replace(VALUE_100, `x${VALUE_100.slice(1)}`)
     strictEqual((await honoParseSigned(forged, honoSecret, 'pref'))['pref'], false)
   })
 
@@ -348,7 +473,8 @@ export async function createMicroCases(): Promise<{ groups: MicroGroup[]; cases:
   groups.push({
     id: 'session',
     title: 'Session load + commit, end to end',
-    detail: 'createSessionHandler: begin(Cookie header) → read n, write n+1 → end() → one Set-Cookie (permanent, 14 days); native signed and sealed formats, the Flask format, and the hand-written floor (find the cookie, check, JSON, re-sign: what the load floor servers run)',
+    detail:
+      'createSessionHandler: begin(Cookie header) → read n, write n+1 → end() → one Set-Cookie (permanent, 14 days); native signed and sealed formats, the Flask format, and the hand-written floor (find the cookie, check, JSON, re-sign: what the load floor servers run)',
   })
   for (const format of ['signed', 'sealed', 'flask'] as const) {
     for (const name of ['node', 'web'] as const) {
@@ -374,11 +500,15 @@ export async function createMicroCases(): Promise<{ groups: MicroGroup[]; cases:
       add('session', `cookietin:${format}:${name}`, step, async () => {
         const setCookie = await step()
         strictEqual(setCookie.length, 1)
-        const next = await handler.begin(setCookie[0]!.slice(0, setCookie[0]!.indexOf(';')), { secure: false })
+        const next = await handler.begin(setCookie[0]!.slice(0, setCookie[0]!.indexOf(';')), {
+          secure: false,
+        })
         ok(!next.session.isNew, 'the committed cookie loads')
         deepStrictEqual(plain(next.session.data), { user: 'alice', n: 2 })
         ok(/Max-Age=1209600/.test(setCookie[0]!) && /HttpOnly/.test(setCookie[0]!))
-        const forged = await handler.begin(`lang=en-US; theme=dark; session=${tamper(token)}`, { secure: false })
+        const forged = await handler.begin(`lang=en-US; theme=dark; session=${tamper(token)}`, {
+          secure: false,
+        })
         ok(forged.session.isNew, 'a tampered session cookie reads as a new session')
       })
     }
@@ -405,7 +535,8 @@ export async function createMicroCases(): Promise<{ groups: MicroGroup[]; cases:
   groups.push({
     id: 'flask',
     title: 'Flask format dumps + loads',
-    detail: "`createFlaskCodec`: itsdangerous URLSafeTimedSerializer + Flask's tagged JSON, HMAC-SHA1, a 4-key session dict",
+    detail:
+      "`createFlaskCodec`: itsdangerous URLSafeTimedSerializer + Flask's tagged JSON, HMAC-SHA1, a 4-key session dict",
   })
   const flaskSession = { _permanent: true, _user: 'alice', n: 1, csrf_token: tokenChars(40, 8) }
   for (const name of ['node', 'web'] as const) {
@@ -451,5 +582,6 @@ export async function checkAgreement(cases: readonly MicroCase[]): Promise<void>
       failures.push(`${c.id}: ${error instanceof Error ? error.message : String(error)}`)
     }
   }
-  if (failures.length > 0) throw new Error(`Micro benchmark cases disagree:\n  ${failures.join('\n  ')}`)
+  if (failures.length > 0)
+    throw new Error(`Micro benchmark cases disagree:\n  ${failures.join('\n  ')}`)
 }

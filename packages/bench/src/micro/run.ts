@@ -47,7 +47,10 @@ export interface MicroResults {
  * Checks every case agrees, then times them: `rounds` rounds, each running every case once in a
  * freshly shuffled order, so that no case always runs first (cold) or last (after the others' garbage).
  */
-export async function runMicro(settings: MicroSettings, log: (line: string) => void): Promise<MicroResults> {
+export async function runMicro(
+  settings: MicroSettings,
+  log: (line: string) => void,
+): Promise<MicroResults> {
   const { groups, cases } = await createMicroCases()
   await checkAgreement(cases)
   log(`micro: ${cases.length} cases agree; timing ${settings.rounds} rounds, shuffled`)
@@ -64,7 +67,13 @@ export async function runMicro(settings: MicroSettings, log: (line: string) => v
   return {
     settings,
     groups,
-    cases: cases.map((c) => ({ id: c.id, group: c.group, lib: c.lib, us: spread(p50.get(c.id)!), meanUs: spread(avg.get(c.id)!) })),
+    cases: cases.map((c) => ({
+      id: c.id,
+      group: c.group,
+      lib: c.lib,
+      us: spread(p50.get(c.id)!),
+      meanUs: spread(avg.get(c.id)!),
+    })),
   }
 }
 
@@ -79,9 +88,7 @@ async function timeCase(c: MicroCase, settings: MicroSettings) {
   // A wrapper keeps the result alive so V8 cannot drop the work; async results are awaited by mitata.
   const probe = fn()
   const timed =
-    probe instanceof Promise
-      ? async () => do_not_optimize(await fn())
-      : () => do_not_optimize(fn())
+    probe instanceof Promise ? async () => do_not_optimize(await fn()) : () => do_not_optimize(fn())
   await probe
   return measure(timed, {
     min_cpu_time: settings.minCpuTimeMs * 1e6,

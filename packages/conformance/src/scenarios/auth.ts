@@ -40,7 +40,8 @@ export const authScenarios = defineScenarios('auth', [
     },
   },
   {
-    title: 'POST /api/login with a wrong password or unknown user is 401 UNAUTHORIZED and changes nothing',
+    title:
+      'POST /api/login with a wrong password or unknown user is 401 UNAUTHORIZED and changes nothing',
     async run(ctx) {
       const c = await ctx.client()
       await patchSession(c, { kept: 1 })
@@ -56,7 +57,8 @@ export const authScenarios = defineScenarios('auth', [
     },
   },
   {
-    title: 'POST /api/login with missing or wrongly-typed fields or malformed JSON is 400 BAD_REQUEST',
+    title:
+      'POST /api/login with missing or wrongly-typed fields or malformed JSON is 400 BAD_REQUEST',
     async run(ctx) {
       const c = await ctx.client()
       for (const body of [
@@ -71,7 +73,11 @@ export const authScenarios = defineScenarios('auth', [
       ]) {
         expectError(await c.post('/api/login', { json: body }), 400, 'BAD_REQUEST')
       }
-      expectError(await c.post('/api/login', { body: '{"username": "alice", ' }), 400, 'BAD_REQUEST')
+      expectError(
+        await c.post('/api/login', { body: '{"username": "alice", ' }),
+        400,
+        'BAD_REQUEST',
+      )
       expect(await whoAmI(c)).toBeNull()
     },
   },

@@ -22,11 +22,13 @@ async function sessionBytes(c: Client): Promise<number> {
     .reduce((total, [name, value]) => total + Buffer.byteLength(name) + Buffer.byteLength(value), 0)
 }
 
-const chunkNames = (count: number) => Array.from({ length: count }, (_, index) => `session.${index}`)
+const chunkNames = (count: number) =>
+  Array.from({ length: count }, (_, index) => `session.${index}`)
 
 export const chunkingScenarios = defineScenarios('chunking', [
   {
-    title: 'a session too large for one cookie is chunked into session.0, session.1, ... and session is deleted',
+    title:
+      'a session too large for one cookie is chunked into session.0, session.1, ... and session is deleted',
     formats: CHUNKED,
     async run(ctx) {
       const c = await ctx.client()
@@ -39,7 +41,10 @@ export const chunkingScenarios = defineScenarios('chunking', [
       expect(set.map((cookie) => cookie.key)).toEqual(chunkNames(set.length))
       expect(set.length).toBeGreaterThan(1)
       expect(reply.deletedNames, reply.summary).toContain('session')
-      for (const line of reply.setCookie) expect(Buffer.byteLength(line), 'each Set-Cookie line fits 4096 bytes').toBeLessThanOrEqual(MAX_COOKIE_BYTES)
+      for (const line of reply.setCookie)
+        expect(Buffer.byteLength(line), 'each Set-Cookie line fits 4096 bytes').toBeLessThanOrEqual(
+          MAX_COOKIE_BYTES,
+        )
       expect(await c.cookieNames()).toEqual(chunkNames(set.length))
       const read = await c.get('/api/session')
       expect(expectJson(read, 200)).toEqual({ data: { small: 1, big }, isNew: false })
@@ -47,7 +52,8 @@ export const chunkingScenarios = defineScenarios('chunking', [
     },
   },
   {
-    title: 'a chunked session shrunk back into one cookie is session again and the chunks are deleted',
+    title:
+      'a chunked session shrunk back into one cookie is session again and the chunks are deleted',
     formats: CHUNKED,
     async run(ctx) {
       const c = await ctx.client()
@@ -91,7 +97,8 @@ export const chunkingScenarios = defineScenarios('chunking', [
     },
   },
   {
-    title: "a session's cookies stay within 12 KB (12288 bytes of names and values); past that, 413",
+    title:
+      "a session's cookies stay within 12 KB (12288 bytes of names and values); past that, 413",
     formats: CHUNKED,
     async run(ctx) {
       for (const size of [7000, 8000, 8500, 9000, 9500]) {
@@ -102,19 +109,26 @@ export const chunkingScenarios = defineScenarios('chunking', [
           expect(await c.cookieNames()).toEqual([])
         } else {
           expectJson(reply, 200)
-          expect(await sessionBytes(c), `${size} characters of data`).toBeLessThanOrEqual(MAX_SESSION_BYTES)
+          expect(await sessionBytes(c), `${size} characters of data`).toBeLessThanOrEqual(
+            MAX_SESSION_BYTES,
+          )
         }
       }
     },
   },
   {
-    title: 'PATCH /api/session past 12 KB is 413 SESSION_TOO_LARGE and the stored session keeps its previous value',
+    title:
+      'PATCH /api/session past 12 KB is 413 SESSION_TOO_LARGE and the stored session keeps its previous value',
     formats: CHUNKED,
     async run(ctx) {
       const c = await ctx.client()
       await patchSession(c, { kept: 'small' })
       const held = await c.cookieValues()
-      expectError(await c.patch('/api/session', { json: { blob: incompressible(10_000) } }), 413, 'SESSION_TOO_LARGE')
+      expectError(
+        await c.patch('/api/session', { json: { blob: incompressible(10_000) } }),
+        413,
+        'SESSION_TOO_LARGE',
+      )
       expect(await c.cookieValues()).toEqual(held)
       expect(await readSession(c)).toEqual({ data: { kept: 'small' }, isNew: false })
 
@@ -122,7 +136,11 @@ export const chunkingScenarios = defineScenarios('chunking', [
       const blob = incompressible(6000)
       await patchSession(c, { blob })
       const chunked = await c.cookieValues()
-      expectError(await c.patch('/api/session', { json: { more: incompressible(6000) } }), 413, 'SESSION_TOO_LARGE')
+      expectError(
+        await c.patch('/api/session', { json: { more: incompressible(6000) } }),
+        413,
+        'SESSION_TOO_LARGE',
+      )
       expect(await c.cookieValues()).toEqual(chunked)
       expect(await readSession(c)).toEqual({ data: { kept: 'small', blob }, isNew: false })
     },
@@ -139,9 +157,17 @@ export const chunkingScenarios = defineScenarios('chunking', [
       const header = (skip: string, change?: (value: string) => string) =>
         names
           .filter((name) => name !== skip)
-          .map((name) => `${name}=${change && name === 'session.1' ? change(values[name] ?? '') : values[name]}`)
+          .map(
+            (name) =>
+              `${name}=${change && name === 'session.1' ? change(values[name] ?? '') : values[name]}`,
+          )
           .join('; ')
-      for (const cookie of [header('session.1'), header(names.at(-1) ?? ''), header('session.0'), header('', tamper)]) {
+      for (const cookie of [
+        header('session.1'),
+        header(names.at(-1) ?? ''),
+        header('session.0'),
+        header('', tamper),
+      ]) {
         const reply = await c.get('/api/session', { cookie })
         expect(expectJson(reply, 200), cookie.slice(0, 100)).toEqual({ data: {}, isNew: true })
         expectNoSetCookie(reply)
@@ -149,14 +175,19 @@ export const chunkingScenarios = defineScenarios('chunking', [
     },
   },
   {
-    title: 'flask: the session is one cookie of at most 4096 bytes; larger is 413 SESSION_TOO_LARGE, keeping the previous value',
+    title:
+      'flask: the session is one cookie of at most 4096 bytes; larger is 413 SESSION_TOO_LARGE, keeping the previous value',
     formats: ['flask'],
     async run(ctx) {
       const c = await ctx.client()
       const blob = incompressible(2000)
       await patchSession(c, { blob })
       expect(await c.cookieNames()).toEqual(['session'])
-      expectError(await c.patch('/api/session', { json: { more: incompressible(3000) } }), 413, 'SESSION_TOO_LARGE')
+      expectError(
+        await c.patch('/api/session', { json: { more: incompressible(3000) } }),
+        413,
+        'SESSION_TOO_LARGE',
+      )
       expect(await c.cookieNames()).toEqual(['session'])
       expect(await readSession(c)).toEqual({ data: { blob }, isNew: false })
     },

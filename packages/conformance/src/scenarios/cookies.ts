@@ -40,8 +40,12 @@ export const cookieScenarios = defineScenarios('cookies', [
     title: 'GET /api/cookies answers the request cookies, percent-decoded',
     async run(ctx) {
       const c = await ctx.client()
-      const reply = await c.get('/api/cookies', { cookie: 'a=1; b=hello%20world; c=%E2%82%AC; d=x%3By' })
-      expect(expectJson(reply, 200)).toEqual({ cookies: { a: '1', b: 'hello world', c: '€', d: 'x;y' } })
+      const reply = await c.get('/api/cookies', {
+        cookie: 'a=1; b=hello%20world; c=%E2%82%AC; d=x%3By',
+      })
+      expect(expectJson(reply, 200)).toEqual({
+        cookies: { a: '1', b: 'hello world', c: '€', d: 'x;y' },
+      })
     },
   },
   {
@@ -49,7 +53,9 @@ export const cookieScenarios = defineScenarios('cookies', [
     async run(ctx) {
       const c = await ctx.client()
       const reply = await c.get('/api/cookies', { cookie: 'x=a%zz; y=100%; z=%E2%82; w=%41%zz' })
-      expect(expectJson(reply, 200)).toEqual({ cookies: { x: 'a%zz', y: '100%', z: '%E2%82', w: '%41%zz' } })
+      expect(expectJson(reply, 200)).toEqual({
+        cookies: { x: 'a%zz', y: '100%', z: '%E2%82', w: '%41%zz' },
+      })
     },
   },
   {
@@ -69,7 +75,8 @@ export const cookieScenarios = defineScenarios('cookies', [
     },
   },
   {
-    title: 'PUT /api/cookies/:name is 204 with one Set-Cookie: Path=/, no HttpOnly, no SameSite, no Max-Age',
+    title:
+      'PUT /api/cookies/:name is 204 with one Set-Cookie: Path=/, no HttpOnly, no SameSite, no Max-Age',
     async run(ctx) {
       const c = await ctx.client()
       const reply = await c.put(path('flavour'), { json: { value: 'chocolate' } })
@@ -82,12 +89,18 @@ export const cookieScenarios = defineScenarios('cookies', [
       expect(cookie?.sameSite).toBeUndefined()
       expect(cookie?.maxAge).toBeNull()
       expect(cookie?.secure).toBe(false)
-      expect(expectJson(await c.get(path('flavour')), 200)).toEqual({ value: 'chocolate', valid: true })
-      expect(expectJson(await c.get('/api/cookies'), 200)).toEqual({ cookies: { flavour: 'chocolate' } })
+      expect(expectJson(await c.get(path('flavour')), 200)).toEqual({
+        value: 'chocolate',
+        valid: true,
+      })
+      expect(expectJson(await c.get('/api/cookies'), 200)).toEqual({
+        cookies: { flavour: 'chocolate' },
+      })
     },
   },
   {
-    title: 'GET /api/cookies/:name returns exactly the string PUT set (percent-encoding on the wire)',
+    title:
+      'GET /api/cookies/:name returns exactly the string PUT set (percent-encoding on the wire)',
     async run(ctx) {
       const c = await ctx.client()
       for (const [index, value] of ROUND_TRIP_VALUES.entries()) {
@@ -95,11 +108,20 @@ export const cookieScenarios = defineScenarios('cookies', [
         const reply = await c.put(path(name), { json: { value } })
         expectStatus(reply, 204)
         // parseSetCookie already checked the wire value is cookie-octets; '%' itself must be encoded.
-        if (value.includes('%')) expect(reply.cookie(name)?.value, `${JSON.stringify(value)} on the wire`).not.toBe(value)
-        expect(expectJson(await c.get(path(name)), 200), `round trip of ${JSON.stringify(value)}`).toEqual({ value, valid: true })
+        if (value.includes('%'))
+          expect(reply.cookie(name)?.value, `${JSON.stringify(value)} on the wire`).not.toBe(value)
+        expect(
+          expectJson(await c.get(path(name)), 200),
+          `round trip of ${JSON.stringify(value)}`,
+        ).toEqual({ value, valid: true })
       }
-      const all = expectJson<{ cookies: Record<string, string> }>(await c.get('/api/cookies'), 200).cookies
-      expect(all).toEqual(Object.fromEntries(ROUND_TRIP_VALUES.map((value, index) => [`v${index}`, value])))
+      const all = expectJson<{ cookies: Record<string, string> }>(
+        await c.get('/api/cookies'),
+        200,
+      ).cookies
+      expect(all).toEqual(
+        Object.fromEntries(ROUND_TRIP_VALUES.map((value, index) => [`v${index}`, value])),
+      )
     },
   },
   {
@@ -127,7 +149,8 @@ export const cookieScenarios = defineScenarios('cookies', [
     },
   },
   {
-    title: 'PUT /api/cookies/:name sameSite takes Strict, Lax, None in any case; None forces Secure',
+    title:
+      'PUT /api/cookies/:name sameSite takes Strict, Lax, None in any case; None forces Secure',
     async run(ctx) {
       const c = await ctx.client()
       for (const [given, expected] of [
@@ -139,7 +162,9 @@ export const cookieScenarios = defineScenarios('cookies', [
         const reply = await c.put(path('ss'), { json: { value: 'x', sameSite: given } })
         expectStatus(reply, 204)
         expect(reply.cookie('ss')?.sameSite, `${given}: ${reply.summary}`).toBe(expected)
-        expect(reply.cookie('ss')?.secure, `Secure with ${given}: ${reply.summary}`).toBe(expected === 'none')
+        expect(reply.cookie('ss')?.secure, `Secure with ${given}: ${reply.summary}`).toBe(
+          expected === 'none',
+        )
       }
     },
   },
@@ -169,21 +194,31 @@ export const cookieScenarios = defineScenarios('cookies', [
     async run(ctx) {
       const c = await ctx.client()
       // A lone surrogate has no UTF-8 form, so it cannot be percent-encoded.
-      expectError(await c.put(path('lone'), { body: '{"value":"a\\ud800b"}' }), 400, 'INVALID_COOKIE')
+      expectError(
+        await c.put(path('lone'), { body: '{"value":"a\\ud800b"}' }),
+        400,
+        'INVALID_COOKIE',
+      )
     },
   },
   {
     title: 'PUT /api/cookies/:name with an invalid path or sameSite value is 400 INVALID_COOKIE',
     async run(ctx) {
       const c = await ctx.client()
-      for (const options of [{ path: '/a;b' }, { path: '/a\u0001b' }, { sameSite: 'sometimes' }, { sameSite: '' }]) {
+      for (const options of [
+        { path: '/a;b' },
+        { path: '/a\u0001b' },
+        { sameSite: 'sometimes' },
+        { sameSite: '' },
+      ]) {
         const reply = await c.put(path('x'), { json: { value: 'x', ...options } })
         expectError(reply, 400, 'INVALID_COOKIE')
       }
     },
   },
   {
-    title: 'PUT /api/cookies/:name with a missing value or a wrongly-typed option is 400 BAD_REQUEST',
+    title:
+      'PUT /api/cookies/:name with a missing value or a wrongly-typed option is 400 BAD_REQUEST',
     async run(ctx) {
       const c = await ctx.client()
       for (const body of [
@@ -212,16 +247,24 @@ export const cookieScenarios = defineScenarios('cookies', [
     },
   },
   {
-    title: 'PUT /api/cookies/:name over 4096 bytes of name and value is 400 COOKIE_TOO_LARGE; 4096 fits',
+    title:
+      'PUT /api/cookies/:name over 4096 bytes of name and value is 400 COOKIE_TOO_LARGE; 4096 fits',
     async run(ctx) {
       const c = await ctx.client()
       expectStatus(await c.put(path('big'), { json: { value: 'x'.repeat(4096 - 3) } }), 204)
-      expectError(await c.put(path('big'), { json: { value: 'y'.repeat(4096 - 2) } }), 400, 'COOKIE_TOO_LARGE')
-      expect((await c.cookieValues())['big'], 'a refused PUT keeps the previous cookie').toBe('x'.repeat(4093))
+      expectError(
+        await c.put(path('big'), { json: { value: 'y'.repeat(4096 - 2) } }),
+        400,
+        'COOKIE_TOO_LARGE',
+      )
+      expect((await c.cookieValues())['big'], 'a refused PUT keeps the previous cookie').toBe(
+        'x'.repeat(4093),
+      )
     },
   },
   {
-    title: 'PUT /api/cookies/:name signed: true sets one cookie in the signed format, verified by ?signed=1',
+    title:
+      'PUT /api/cookies/:name signed: true sets one cookie in the signed format, verified by ?signed=1',
     formats: 'each',
     async run(ctx) {
       const c = await ctx.client()
@@ -231,32 +274,67 @@ export const cookieScenarios = defineScenarios('cookies', [
       const wire = reply.cookie('pref')?.value
       expect(wire, 'the value is signed, not sent as is').not.toBe('dark mode')
       expect(wire).not.toBe('dark%20mode')
-      expect(expectJson(await c.get(path('pref', '?signed=1')), 200)).toEqual({ value: 'dark mode', valid: true })
-      expect(expectJson(await c.get(path('pref')), 200), 'unsigned read answers the raw token').toEqual({ value: wire, valid: true })
+      expect(expectJson(await c.get(path('pref', '?signed=1')), 200)).toEqual({
+        value: 'dark mode',
+        valid: true,
+      })
+      expect(
+        expectJson(await c.get(path('pref')), 200),
+        'unsigned read answers the raw token',
+      ).toEqual({ value: wire, valid: true })
     },
   },
   {
-    title: 'GET /api/cookies/:name?signed=1 of a tampered, unsigned or moved cookie is {"value": null, "valid": false}',
+    title:
+      'GET /api/cookies/:name?signed=1 of a tampered, unsigned or moved cookie is {"value": null, "valid": false}',
     formats: 'each',
     async run(ctx) {
       const c = await ctx.client()
       expectStatus(await c.put(path('pref'), { json: { value: 'dark', signed: true } }), 204)
       const token = (await c.cookieValues())['pref'] ?? ''
       const invalid = { value: null, valid: false }
-      expect(expectJson(await c.get(path('pref', '?signed=1'), { cookie: `pref=${tamper(token)}` }), 200), 'tampered').toEqual(invalid)
-      expect(expectJson(await c.get(path('pref', '?signed=1'), { cookie: `pref=${token.slice(0, -4)}` }), 200), 'truncated').toEqual(invalid)
-      expect(expectJson(await c.get(path('pref', '?signed=1'), { cookie: 'pref=dark' }), 200), 'unsigned').toEqual(invalid)
-      expect(expectJson(await c.get(path('other', '?signed=1'), { cookie: `other=${token}` }), 200), 'moved').toEqual(invalid)
+      expect(
+        expectJson(
+          await c.get(path('pref', '?signed=1'), { cookie: `pref=${tamper(token)}` }),
+          200,
+        ),
+        'tampered',
+      ).toEqual(invalid)
+      expect(
+        expectJson(
+          await c.get(path('pref', '?signed=1'), { cookie: `pref=${token.slice(0, -4)}` }),
+          200,
+        ),
+        'truncated',
+      ).toEqual(invalid)
+      expect(
+        expectJson(await c.get(path('pref', '?signed=1'), { cookie: 'pref=dark' }), 200),
+        'unsigned',
+      ).toEqual(invalid)
+      expect(
+        expectJson(await c.get(path('other', '?signed=1'), { cookie: `other=${token}` }), 200),
+        'moved',
+      ).toEqual(invalid)
     },
   },
   {
-    title: 'GET /api/cookies/:name of an absent cookie is {"value": null, "valid": false}; a present one is valid',
+    title:
+      'GET /api/cookies/:name of an absent cookie is {"value": null, "valid": false}; a present one is valid',
     async run(ctx) {
       const c = await ctx.client()
       expect(expectJson(await c.get(path('absent')), 200)).toEqual({ value: null, valid: false })
-      expect(expectJson(await c.get(path('absent', '?signed=1')), 200)).toEqual({ value: null, valid: false })
-      expect(expectJson(await c.get(path('empty'), { cookie: 'empty=' }), 200)).toEqual({ value: '', valid: true })
-      expect(expectJson(await c.get(path('there'), { cookie: 'there=1' }), 200)).toEqual({ value: '1', valid: true })
+      expect(expectJson(await c.get(path('absent', '?signed=1')), 200)).toEqual({
+        value: null,
+        valid: false,
+      })
+      expect(expectJson(await c.get(path('empty'), { cookie: 'empty=' }), 200)).toEqual({
+        value: '',
+        valid: true,
+      })
+      expect(expectJson(await c.get(path('there'), { cookie: 'there=1' }), 200)).toEqual({
+        value: '1',
+        valid: true,
+      })
     },
   },
   {
@@ -296,8 +374,16 @@ export const cookieScenarios = defineScenarios('cookies', [
     async run(ctx) {
       const c = await ctx.client()
       expectError(await c.delete(path('bad name')), 400, 'INVALID_COOKIE')
-      expectError(await c.delete(path('ok', `?path=${encodeURIComponent('/a;b')}`)), 400, 'INVALID_COOKIE')
-      expectError(await c.delete(path('ok', `?domain=${encodeURIComponent('bad domain;x')}`)), 400, 'INVALID_COOKIE')
+      expectError(
+        await c.delete(path('ok', `?path=${encodeURIComponent('/a;b')}`)),
+        400,
+        'INVALID_COOKIE',
+      )
+      expectError(
+        await c.delete(path('ok', `?domain=${encodeURIComponent('bad domain;x')}`)),
+        400,
+        'INVALID_COOKIE',
+      )
     },
   },
   {

@@ -1,17 +1,29 @@
 import { expect } from 'vitest'
-import { expectError, expectJson, expectNoSetCookie, expectStatus, patchSession, postFlash, readFlashes, readSession } from '../expect.ts'
+import {
+  expectError,
+  expectJson,
+  expectNoSetCookie,
+  expectStatus,
+  patchSession,
+  postFlash,
+  readFlashes,
+  readSession,
+} from '../expect.ts'
 import { defineScenarios } from '../scenario.ts'
 
 export const flashScenarios = defineScenarios('flash', [
   {
-    title: 'POST /api/flash is 204; GET /api/flash answers it once with category "message" by default',
+    title:
+      'POST /api/flash is 204; GET /api/flash answers it once with category "message" by default',
     formats: 'each',
     async run(ctx) {
       const c = await ctx.client()
       const reply = await c.post('/api/flash', { json: { message: 'Saved' } })
       expectStatus(reply, 204)
       const first = await c.get('/api/flash')
-      expect(expectJson(first, 200)).toEqual({ messages: [{ category: 'message', message: 'Saved' }] })
+      expect(expectJson(first, 200)).toEqual({
+        messages: [{ category: 'message', message: 'Saved' }],
+      })
       expect(await readFlashes(c), 'then gone').toEqual([])
     },
   },
@@ -56,7 +68,15 @@ export const flashScenarios = defineScenarios('flash', [
     title: 'POST /api/flash with a missing or wrongly-typed message or category is 400 BAD_REQUEST',
     async run(ctx) {
       const c = await ctx.client()
-      for (const body of [{}, { message: 1 }, { message: null }, { message: 'x', category: 2 }, { message: 'x', category: ['a'] }, [], 'x']) {
+      for (const body of [
+        {},
+        { message: 1 },
+        { message: null },
+        { message: 'x', category: 2 },
+        { message: 'x', category: ['a'] },
+        [],
+        'x',
+      ]) {
         expectError(await c.post('/api/flash', { json: body }), 400, 'BAD_REQUEST')
       }
       expectError(await c.post('/api/flash', { body: '{"message":' }), 400, 'BAD_REQUEST')

@@ -35,7 +35,9 @@ export const headerScenarios = defineScenarios('headers', [
       const c = await ctx.client()
       expectVaryCookie(await c.patch('/api/session', { json: { a: 1 } }))
       expectVaryCookie(await c.post('/api/session/pop', { json: { key: 'a' } }))
-      expectVaryCookie(await c.post('/api/login', { json: { username: 'alice', password: 'wonderland' } }))
+      expectVaryCookie(
+        await c.post('/api/login', { json: { username: 'alice', password: 'wonderland' } }),
+      )
       for (const [label, request] of SESSION_READS) {
         const reply = await request(c)
         expect(reply.status, label).toBeLessThan(400)
@@ -69,13 +71,23 @@ export const headerScenarios = defineScenarios('headers', [
     },
   },
   {
-    title: 'the session cookie is HttpOnly, Path=/, SameSite=Lax, Max-Age=SESSION_MAX_AGE (default 1209600)',
+    title:
+      'the session cookie is HttpOnly, Path=/, SameSite=Lax, Max-Age=SESSION_MAX_AGE (default 1209600)',
     formats: 'each',
     async run(ctx) {
       const c = await ctx.client()
-      expectSessionSet(await c.patch('/api/session', { json: { a: 1 } }), { maxAge: DEFAULT_MAX_AGE, secure: false })
-      expectSessionSet(await c.patch('/api/session', { json: { a: 2 } }), { maxAge: DEFAULT_MAX_AGE, secure: false })
-      expectSessionSet(await c.post('/api/session/regenerate'), { maxAge: DEFAULT_MAX_AGE, secure: false })
+      expectSessionSet(await c.patch('/api/session', { json: { a: 1 } }), {
+        maxAge: DEFAULT_MAX_AGE,
+        secure: false,
+      })
+      expectSessionSet(await c.patch('/api/session', { json: { a: 2 } }), {
+        maxAge: DEFAULT_MAX_AGE,
+        secure: false,
+      })
+      expectSessionSet(await c.post('/api/session/regenerate'), {
+        maxAge: DEFAULT_MAX_AGE,
+        secure: false,
+      })
       await postFlash(c, 'x')
       expectSessionSet(await c.get('/api/flash'), { maxAge: DEFAULT_MAX_AGE, secure: false })
     },
@@ -85,7 +97,10 @@ export const headerScenarios = defineScenarios('headers', [
     formats: 'each',
     async run(ctx) {
       const c = await ctx.client(CUSTOM_ENV)
-      expectSessionSet(await c.patch('/api/session', { json: { a: 1 } }), { name: 'sid', maxAge: 3600 })
+      expectSessionSet(await c.patch('/api/session', { json: { a: 1 } }), {
+        name: 'sid',
+        maxAge: 3600,
+      })
       expectSessionSet(await c.post('/api/session/regenerate'), { name: 'sid', maxAge: 3600 })
     },
   },
@@ -94,9 +109,15 @@ export const headerScenarios = defineScenarios('headers', [
     formats: 'each',
     async run(ctx) {
       const c = await ctx.client(CUSTOM_ENV)
-      expectSessionSet(await c.patch('/api/session', { json: { a: 1 } }), { name: 'sid', secure: true })
+      expectSessionSet(await c.patch('/api/session', { json: { a: 1 } }), {
+        name: 'sid',
+        secure: true,
+      })
       expectSessionSet(await c.post('/api/session/regenerate'), { name: 'sid', secure: true })
-      expect(await readSession(c), 'the jar sends Secure cookies to loopback').toEqual({ data: { a: 1 }, isNew: false })
+      expect(await readSession(c), 'the jar sends Secure cookies to loopback').toEqual({
+        data: { a: 1 },
+        isNew: false,
+      })
     },
   },
   {
@@ -117,8 +138,13 @@ export const headerScenarios = defineScenarios('headers', [
       expectSessionSet(reply, { name: 'sid' })
       expect(sessionCookiesOf(reply, 'session'), reply.summary).toEqual([])
       expect(await readSession(c)).toEqual({ data: { a: 1 }, isNew: false })
-      expect(await readSession(await ctx.client()), 'a `session` server does not read `sid`').toEqual({ data: {}, isNew: true })
-      const moved = await c.get('/api/session', { cookie: (await c.cookieHeader()).replace(/^sid=/, 'session=') })
+      expect(
+        await readSession(await ctx.client()),
+        'a `session` server does not read `sid`',
+      ).toEqual({ data: {}, isNew: true })
+      const moved = await c.get('/api/session', {
+        cookie: (await c.cookieHeader()).replace(/^sid=/, 'session='),
+      })
       expect(expectJson(moved, 200)).toEqual({ data: {}, isNew: true })
     },
   },

@@ -31,14 +31,22 @@ function expectSeeOtherHome(reply: Reply, client: Client): void {
 function formsPostingTo(html: string, action: string): string[] {
   return [...html.matchAll(/<form\b[^>]*>/gi)]
     .map((match) => match[0])
-    .filter((tag) => new RegExp(`action\\s*=\\s*["']?${action.replace(/\//g, '\\/')}["'\\s>]`, 'i').test(tag))
+    .filter((tag) =>
+      new RegExp(`action\\s*=\\s*["']?${action.replace(/\//g, '\\/')}["'\\s>]`, 'i').test(tag),
+    )
 }
 
 function expectPostForm(html: string, action: string, fields: readonly string[]): void {
   const forms = formsPostingTo(html, action)
   expect(forms.length, `a <form action="${action}"> in:\n${html.slice(0, 2000)}`).toBeGreaterThan(0)
-  expect(forms.some((tag) => /method\s*=\s*["']?post/i.test(tag)), `method="post" on ${forms.join(' ')}`).toBe(true)
-  for (const field of fields) expect(html, `a field named ${field}`).toMatch(new RegExp(`name\\s*=\\s*["']?${field}["'\\s>]`, 'i'))
+  expect(
+    forms.some((tag) => /method\s*=\s*["']?post/i.test(tag)),
+    `method="post" on ${forms.join(' ')}`,
+  ).toBe(true)
+  for (const field of fields)
+    expect(html, `a field named ${field}`).toMatch(
+      new RegExp(`name\\s*=\\s*["']?${field}["'\\s>]`, 'i'),
+    )
 }
 
 async function formLogin(client: Client, username: string, password: string): Promise<Reply> {
@@ -66,7 +74,8 @@ export const htmlScenarios = defineScenarios('html', [
     },
   },
   {
-    title: 'POST /login with good credentials is 303 to /, logs in, flashes, and shows the user on /',
+    title:
+      'POST /login with good credentials is 303 to /, logs in, flashes, and shows the user on /',
     async run(ctx) {
       const c = await ctx.client()
       const reply = await formLogin(c, 'bob', USERS.bob)
@@ -119,7 +128,10 @@ export const htmlScenarios = defineScenarios('html', [
         expectPostForm(expectHtml(reply, 401), '/login', ['username', 'password'])
         expectNoSetCookie(reply)
       }
-      const empty = await c.post('/login', { body: '', contentType: 'application/x-www-form-urlencoded' })
+      const empty = await c.post('/login', {
+        body: '',
+        contentType: 'application/x-www-form-urlencoded',
+      })
       expectHtml(empty, 401)
       expect(await whoAmI(c)).toBeNull()
     },
@@ -159,7 +171,8 @@ export const htmlScenarios = defineScenarios('html', [
     },
   },
   {
-    title: 'POST /preferences sets theme and lang cookies for a year (not HttpOnly) and is 303 to /',
+    title:
+      'POST /preferences sets theme and lang cookies for a year (not HttpOnly) and is 303 to /',
     async run(ctx) {
       const c = await ctx.client()
       const reply = await c.post('/preferences', { form: { theme: 'dark', lang: 'fr' } })
@@ -203,7 +216,9 @@ export const htmlScenarios = defineScenarios('html', [
       const home = expectHtml(await c.get('/'), 200)
       expect(home).not.toContain(payload)
       expect(home).not.toContain('<i>cat</i>')
-      expect(home, 'the flash is shown, escaped').toMatch(/&lt;script|&#0*60;script|&#x0*3c;script/i)
+      expect(home, 'the flash is shown, escaped').toMatch(
+        /&lt;script|&#0*60;script|&#x0*3c;script/i,
+      )
 
       const login = await formLogin(c, '<img src=x onerror=alert(1)>', 'x')
       expect(expectHtml(login, 401)).not.toContain('<img src=x onerror=alert(1)>')
@@ -211,7 +226,9 @@ export const htmlScenarios = defineScenarios('html', [
       const planted = await c.get('/', { cookie: 'theme=<b>pwn</b>; lang=<b>pwn</b>' })
       expect(expectHtml(planted, 200)).not.toContain('<b>pwn</b>')
 
-      const prefs = await c.post('/preferences', { form: { theme: '"><b>pwn</b>', lang: '"><b>pwn</b>' } })
+      const prefs = await c.post('/preferences', {
+        form: { theme: '"><b>pwn</b>', lang: '"><b>pwn</b>' },
+      })
       expect(prefs.status, prefs.summary).toBeLessThan(500)
       expect(expectHtml(await c.get('/'), 200)).not.toContain('<b>pwn</b>')
     },

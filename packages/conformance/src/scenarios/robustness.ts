@@ -21,7 +21,11 @@ const NODE_HEADER_LIMIT = 16 * 1024
  * A request carrying `cookie` sees a new empty session and is not logged in; `thorough` also checks the
  * pages and flashes (kept to a few cases: each request counts on a busy machine).
  */
-async function expectFreshWith(c: Client, cookie: string, options: { transport?: RequestOptions['transport']; thorough?: boolean } = {}): Promise<void> {
+async function expectFreshWith(
+  c: Client,
+  cookie: string,
+  options: { transport?: RequestOptions['transport']; thorough?: boolean } = {},
+): Promise<void> {
   const label = `Cookie: ${cookie.slice(0, 120)}`
   const request: RequestOptions = { cookie, transport: options.transport ?? 'fetch' }
   const reply = await c.get('/api/session', request)
@@ -37,7 +41,8 @@ async function expectFreshWith(c: Client, cookie: string, options: { transport?:
 /** The session cookie value of a client holding one unchunked session cookie. */
 async function sessionValue(c: Client): Promise<string> {
   const value = (await c.cookieValues())['session']
-  if (value === undefined) throw new Error(`expected a session cookie, the jar has ${(await c.cookieNames()).join(', ')}`)
+  if (value === undefined)
+    throw new Error(`expected a session cookie, the jar has ${(await c.cookieNames()).join(', ')}`)
   return value
 }
 
@@ -66,9 +71,13 @@ export const robustnessScenarios = defineScenarios('robustness', [
       const c = await ctx.client()
       const value = await writeSession(c)
       await expectFreshWith(c, `session=${tamper(value)}`, { thorough: true })
-      for (const at of [8, value.length - 12]) await expectFreshWith(c, `session=${tamper(value, at)}`)
+      for (const at of [8, value.length - 12])
+        await expectFreshWith(c, `session=${tamper(value, at)}`)
       // A tampered cookie is replaced by the next write.
-      const reply = await c.patch('/api/session', { json: { fresh: 1 }, cookie: `session=${tamper(value)}` })
+      const reply = await c.patch('/api/session', {
+        json: { fresh: 1 },
+        cookie: `session=${tamper(value)}`,
+      })
       expect(expectJson(reply, 200)).toEqual({ data: { fresh: 1 } })
       expectSessionSet(reply)
     },
@@ -79,7 +88,13 @@ export const robustnessScenarios = defineScenarios('robustness', [
     async run(ctx) {
       const c = await ctx.client()
       const value = await writeSession(c)
-      for (const cut of [value.slice(0, -1), value.slice(0, -8), value.slice(0, value.length / 2), value.slice(0, 10), value.slice(1)]) {
+      for (const cut of [
+        value.slice(0, -1),
+        value.slice(0, -8),
+        value.slice(0, value.length / 2),
+        value.slice(0, 10),
+        value.slice(1),
+      ]) {
         await expectFreshWith(c, `session=${cut}`)
       }
     },
@@ -94,7 +109,11 @@ export const robustnessScenarios = defineScenarios('robustness', [
       const cookie = await c.cookieHeader()
       const read = await c.get('/api/session', { cookie })
       // Only meaningful while the token is still young (a loaded machine can take seconds per request).
-      if (Date.now() - written < 1500) expect(expectJson(read, 200), 'still valid at once').toEqual({ data: { a: 1 }, isNew: false })
+      if (Date.now() - written < 1500)
+        expect(expectJson(read, 200), 'still valid at once').toEqual({
+          data: { a: 1 },
+          isNew: false,
+        })
       await sleep(Math.max(0, written + 3500 - Date.now()))
       await expectFreshWith(c, cookie, { thorough: true })
     },
@@ -113,7 +132,9 @@ export const robustnessScenarios = defineScenarios('robustness', [
     title: 'a session cookie of another format reads as a new empty session',
     formats: 'each',
     async run(ctx) {
-      const others = (ctx.target.formats ?? ['sealed', 'signed', 'flask']).filter((format) => format !== ctx.format)
+      const others = (ctx.target.formats ?? ['sealed', 'signed', 'flask']).filter(
+        (format) => format !== ctx.format,
+      )
       const reader = await ctx.client()
       for (const format of others) {
         const writer = await ctx.client({ SESSION_FORMAT: format })
@@ -127,7 +148,10 @@ export const robustnessScenarios = defineScenarios('robustness', [
     formats: 'each',
     async run(ctx) {
       const c = await ctx.client()
-      expectStatus(await c.put('/api/cookies/session', { json: { value: '{"_user":"alice"}', signed: true } }), 204)
+      expectStatus(
+        await c.put('/api/cookies/session', { json: { value: '{"_user":"alice"}', signed: true } }),
+        204,
+      )
       await expectFreshWith(c, await c.cookieHeader())
     },
   },
@@ -220,7 +244,10 @@ export const robustnessScenarios = defineScenarios('robustness', [
         header += `; ${pair}`
       }
       expect(header.length).toBeGreaterThan(15_000)
-      const cookies = expectJson<{ cookies: Record<string, string> }>(await c.get('/api/cookies', { cookie: header }), 200).cookies
+      const cookies = expectJson<{ cookies: Record<string, string> }>(
+        await c.get('/api/cookies', { cookie: header }),
+        200,
+      ).cookies
       expect(Object.keys(cookies).length).toBe(filler.length + session.split('; ').length)
       expect(cookies[`f${String(filler.length - 1).padStart(4, '0')}`]).toBe('v'.repeat(40))
       const reply = await c.get('/api/session', { cookie: header })
@@ -235,13 +262,22 @@ export const robustnessScenarios = defineScenarios('robustness', [
     async run(ctx) {
       const c = await ctx.client()
       const cookie = '__proto__=x; constructor=y'
-      const all = expectJson<{ cookies: Record<string, string> }>(await c.get('/api/cookies', { cookie }), 200).cookies
+      const all = expectJson<{ cookies: Record<string, string> }>(
+        await c.get('/api/cookies', { cookie }),
+        200,
+      ).cookies
       expect(Object.hasOwn(all, '__proto__'), JSON.stringify(all)).toBe(true)
       expect(all['__proto__']).toBe('x')
       expect(all['constructor']).toBe('y')
-      expect(expectJson(await c.get('/api/cookies/__proto__', { cookie }), 200)).toEqual({ value: 'x', valid: true })
+      expect(expectJson(await c.get('/api/cookies/__proto__', { cookie }), 200)).toEqual({
+        value: 'x',
+        valid: true,
+      })
       for (const name of ['toString', 'hasOwnProperty', 'valueOf', '__proto__']) {
-        expect(expectJson(await c.get(`/api/cookies/${name}`, { cookie: '' }), 200), name).toEqual({ value: null, valid: false })
+        expect(expectJson(await c.get(`/api/cookies/${name}`, { cookie: '' }), 200), name).toEqual({
+          value: null,
+          valid: false,
+        })
       }
       expect(expectJson(await c.get('/api/cookies', { cookie: '' }), 200)).toEqual({ cookies: {} })
       const put = await c.put('/api/cookies/__proto__', { json: { value: 'z' } })
@@ -255,16 +291,31 @@ export const robustnessScenarios = defineScenarios('robustness', [
     formats: 'each',
     async run(ctx) {
       const c = await ctx.client()
-      expectError(await c.patch('/api/session', { body: '{"__proto__": {"polluted": "yes"}}' }), 400, 'RESERVED_KEY')
-      const body = '{"constructor": {"prototype": {"polluted": "yes"}}, "toString": "x", "hasOwnProperty": 1}'
-      const data = expectJson<{ data: Record<string, unknown> }>(await c.patch('/api/session', { body }), 200).data
+      expectError(
+        await c.patch('/api/session', { body: '{"__proto__": {"polluted": "yes"}}' }),
+        400,
+        'RESERVED_KEY',
+      )
+      const body =
+        '{"constructor": {"prototype": {"polluted": "yes"}}, "toString": "x", "hasOwnProperty": 1}'
+      const data = expectJson<{ data: Record<string, unknown> }>(
+        await c.patch('/api/session', { body }),
+        200,
+      ).data
       expect(data).toEqual(JSON.parse(body))
       expect((await readSession(c)).data).toEqual(JSON.parse(body))
-      expect(expectJson(await c.post('/api/session/pop', { json: { key: 'toString' } }), 200)).toEqual({ value: 'x' })
+      expect(
+        expectJson(await c.post('/api/session/pop', { json: { key: 'toString' } }), 200),
+      ).toEqual({ value: 'x' })
       for (const key of ['valueOf', 'isPrototypeOf', 'toLocaleString']) {
-        expect(expectJson(await c.post('/api/session/pop', { json: { key } }), 200), key).toEqual({ value: null })
+        expect(expectJson(await c.post('/api/session/pop', { json: { key } }), 200), key).toEqual({
+          value: null,
+        })
       }
-      expect(({} as Record<string, unknown>)['polluted'], 'Object.prototype untouched').toBeUndefined()
+      expect(
+        ({} as Record<string, unknown>)['polluted'],
+        'Object.prototype untouched',
+      ).toBeUndefined()
       expect((await readSession(await ctx.client())).data).toEqual({})
     },
   },
@@ -275,27 +326,51 @@ export const robustnessScenarios = defineScenarios('robustness', [
       for (const [method, path] of JSON_ENDPOINTS) {
         for (const body of MALFORMED_BODIES) {
           const reply = await c.request(method, path, { body })
-          expect(reply.status, `${method} ${path} with ${JSON.stringify(body)}: ${reply.summary}`).toBe(400)
+          expect(
+            reply.status,
+            `${method} ${path} with ${JSON.stringify(body)}: ${reply.summary}`,
+          ).toBe(400)
           expectError(reply, 400, 'BAD_REQUEST')
         }
       }
     },
   },
   {
-    title: 'odd requests are never a 500: other content types, huge and deeply nested bodies, bad escapes in paths',
+    title:
+      'odd requests are never a 500: other content types, huge and deeply nested bodies, bad escapes in paths',
     formats: 'each',
     async run(ctx) {
       const c = await ctx.client()
       await patchSession(c, { kept: 1 })
       const probes: Array<[string, string, RequestOptions]> = []
       for (const [method, path] of JSON_ENDPOINTS) {
-        probes.push([method, path, { body: '{"value":"x","key":"k","message":"m"}', contentType: 'text/plain' }])
-        probes.push([method, path, { body: 'value=x&key=k', contentType: 'application/x-www-form-urlencoded' }])
-        probes.push([method, path, { body: '{"a":1}', contentType: 'application/json; charset=utf-16' }])
+        probes.push([
+          method,
+          path,
+          { body: '{"value":"x","key":"k","message":"m"}', contentType: 'text/plain' },
+        ])
+        probes.push([
+          method,
+          path,
+          { body: 'value=x&key=k', contentType: 'application/x-www-form-urlencoded' },
+        ])
+        probes.push([
+          method,
+          path,
+          { body: '{"a":1}', contentType: 'application/json; charset=utf-16' },
+        ])
       }
-      probes.push(['PATCH', '/api/session', { body: JSON.stringify({ huge: 'x'.repeat(1_000_000) }) }])
+      probes.push([
+        'PATCH',
+        '/api/session',
+        { body: JSON.stringify({ huge: 'x'.repeat(1_000_000) }) },
+      ])
       for (const depth of [2_000, 20_000]) {
-        probes.push(['PATCH', '/api/session', { body: `{"deep":${'['.repeat(depth)}${']'.repeat(depth)}}` }])
+        probes.push([
+          'PATCH',
+          '/api/session',
+          { body: `{"deep":${'['.repeat(depth)}${']'.repeat(depth)}}` },
+        ])
       }
       probes.push(['PATCH', '/api/session', { body: '{"lone":"\\ud800"}' }])
       probes.push(['PUT', '/api/session', { json: {} }])

@@ -31,7 +31,8 @@ function serverWith(ctx: ScenarioContext, ...secrets: string[]) {
 
 export const rotationScenarios = defineScenarios('rotation', [
   {
-    title: 'a new secret in front: old sessions still read and are re-issued with the new key, same attributes',
+    title:
+      'a new secret in front: old sessions still read and are re-issued with the new key, same attributes',
     formats: 'each',
     async run(ctx) {
       const first = await startWith(ctx, SECRET_A)
@@ -46,21 +47,28 @@ export const rotationScenarios = defineScenarios('rotation', [
       const reply = await rotated.get('/api/session')
       expect(expectJson(reply, 200)).toEqual({ data: { cart: [1, 2], note: 'é' }, isNew: false })
       const reissued = expectSessionSet(reply, { maxAge: DEFAULT_MAX_AGE, secure: false })
-      for (const cookie of reissued) expect(cookie.value, `${cookie.key} re-issued`).not.toBe(oldValues[cookie.key])
+      for (const cookie of reissued)
+        expect(cookie.value, `${cookie.key} re-issued`).not.toBe(oldValues[cookie.key])
       expectNoSetCookie(await rotated.get('/api/session'))
       expect(await whoAmI(rotated)).toBe('alice')
 
       const onlyNew = c.withServer(await startWith(ctx, SECRET_B))
-      expect(await readSession(onlyNew), 'the re-issued session reads with the new key alone').toEqual({
+      expect(
+        await readSession(onlyNew),
+        'the re-issued session reads with the new key alone',
+      ).toEqual({
         data: { cart: [1, 2], note: 'é' },
         isNew: false,
       })
       expect(await whoAmI(onlyNew)).toBe('alice')
-      expect(await readFlashes(onlyNew)).toEqual([{ category: 'message', message: 'survives rotation' }])
+      expect(await readFlashes(onlyNew)).toEqual([
+        { category: 'message', message: 'survives rotation' },
+      ])
     },
   },
   {
-    title: 'any request that reads a session made with an older secret re-issues it (GET /api/me, GET /)',
+    title:
+      'any request that reads a session made with an older secret re-issues it (GET /api/me, GET /)',
     formats: 'each',
     async run(ctx) {
       const first = await serverWith(ctx, SECRET_A)
@@ -83,7 +91,7 @@ export const rotationScenarios = defineScenarios('rotation', [
       const c = new Client(first.url)
       await apiLogin(c, 'bob')
       await patchSession(c, { a: 1 })
-            const again = c.withServer(await startWith(ctx, SECRET_A))
+      const again = c.withServer(await startWith(ctx, SECRET_A))
       const reply = await again.get('/api/session')
       expect(expectJson(reply, 200)).toEqual({ data: { a: 1 }, isNew: false })
       expectNoSetCookie(reply)
@@ -98,7 +106,7 @@ export const rotationScenarios = defineScenarios('rotation', [
       const c = new Client(first.url)
       await apiLogin(c)
       await patchSession(c, { a: 1 })
-            const later = c.withServer(await serverWith(ctx, SECRET_C, SECRET_B))
+      const later = c.withServer(await serverWith(ctx, SECRET_C, SECRET_B))
       const reply = await later.get('/api/session')
       expect(expectJson(reply, 200)).toEqual({ data: {}, isNew: true })
       expectNoSetCookie(reply)
@@ -120,9 +128,13 @@ export const rotationScenarios = defineScenarios('rotation', [
       const reply = await rotated.get('/api/session')
       expect(expectJson(reply, 200)).toEqual({ data: { blob }, isNew: false })
       const set = sessionSetsOf(reply)
-      expect(set.map((cookie) => cookie.key).sort(), reply.summary).toEqual(Object.keys(oldValues).sort())
+      expect(set.map((cookie) => cookie.key).sort(), reply.summary).toEqual(
+        Object.keys(oldValues).sort(),
+      )
       const joined = (values: Array<string | undefined>) => values.join('')
-      expect(joined(set.map((cookie) => cookie.value)), 're-issued').not.toBe(joined(set.map((cookie) => oldValues[cookie.key])))
+      expect(joined(set.map((cookie) => cookie.value)), 're-issued').not.toBe(
+        joined(set.map((cookie) => oldValues[cookie.key])),
+      )
       const onlyNew = c.withServer(await serverWith(ctx, SECRET_B))
       expect(await readSession(onlyNew)).toEqual({ data: { blob }, isNew: false })
     },
@@ -134,9 +146,15 @@ export const rotationScenarios = defineScenarios('rotation', [
       const c = new Client(first.url)
       expectStatus(await c.put('/api/cookies/pref', { json: { value: 'dark', signed: true } }), 204)
       const rotated = c.withServer(await serverWith(ctx, SECRET_B, SECRET_A))
-      expect(expectJson(await rotated.get('/api/cookies/pref?signed=1'), 200)).toEqual({ value: 'dark', valid: true })
+      expect(expectJson(await rotated.get('/api/cookies/pref?signed=1'), 200)).toEqual({
+        value: 'dark',
+        valid: true,
+      })
       const onlyNew = c.withServer(await serverWith(ctx, SECRET_B))
-      expect(expectJson(await onlyNew.get('/api/cookies/pref?signed=1'), 200)).toEqual({ value: null, valid: false })
+      expect(expectJson(await onlyNew.get('/api/cookies/pref?signed=1'), 200)).toEqual({
+        value: null,
+        valid: false,
+      })
     },
   },
 ])

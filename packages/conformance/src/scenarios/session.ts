@@ -45,7 +45,8 @@ export const sessionScenarios = defineScenarios('session', [
     },
   },
   {
-    title: 'PATCH /api/session sets keys and answers {"data"}; GET reads them back with isNew false',
+    title:
+      'PATCH /api/session sets keys and answers {"data"}; GET reads them back with isNew false',
     formats: 'each',
     async run(ctx) {
       const c = await ctx.client()
@@ -61,7 +62,11 @@ export const sessionScenarios = defineScenarios('session', [
     async run(ctx) {
       const c = await ctx.client()
       await patchSession(c, { a: 1, nested: { x: 1 } })
-      expect(await patchSession(c, { b: 2, nested: { y: 2 } })).toEqual({ a: 1, b: 2, nested: { y: 2 } })
+      expect(await patchSession(c, { b: 2, nested: { y: 2 } })).toEqual({
+        a: 1,
+        b: 2,
+        nested: { y: 2 },
+      })
       expect((await readSession(c)).data).toEqual({ a: 1, b: 2, nested: { y: 2 } })
     },
   },
@@ -95,12 +100,20 @@ export const sessionScenarios = defineScenarios('session', [
     },
   },
   {
-    title: 'PATCH /api/session with a reserved key (starting with _) is 400 RESERVED_KEY and changes nothing',
+    title:
+      'PATCH /api/session with a reserved key (starting with _) is 400 RESERVED_KEY and changes nothing',
     formats: 'each',
     async run(ctx) {
       const c = await ctx.client()
       await patchSession(c, { kept: 1 })
-      for (const body of [{ _user: 'alice' }, { _permanent: false }, { _flashes: [] }, { _anything: 1 }, { ok: 2, _user: 'bob' }, { _user: null }]) {
+      for (const body of [
+        { _user: 'alice' },
+        { _permanent: false },
+        { _flashes: [] },
+        { _anything: 1 },
+        { ok: 2, _user: 'bob' },
+        { _user: null },
+      ]) {
         expectError(await c.patch('/api/session', { json: body }), 400, 'RESERVED_KEY')
       }
       expect(await readSession(c)).toEqual({ data: { kept: 1 }, isNew: false })
@@ -188,7 +201,8 @@ export const sessionScenarios = defineScenarios('session', [
       expectStatus(reply, 204)
       const set = expectSessionSet(reply)
       if (ctx.format !== 'flask') {
-        for (const cookie of set) expect(cookie.value, `a new value for ${cookie.key}`).not.toBe(before[cookie.key])
+        for (const cookie of set)
+          expect(cookie.value, `a new value for ${cookie.key}`).not.toBe(before[cookie.key])
       }
       expect(await readSession(c)).toEqual({ data: { cart: [1, 2] }, isNew: false })
     },
@@ -260,7 +274,10 @@ export const sessionScenarios = defineScenarios('session', [
       await patchSession(c, { only: 1 })
       const reply = await c.post('/api/session/pop', { json: { key: 'only' } })
       expect(expectJson(reply, 200)).toEqual({ value: 1 })
-      expect(sessionSetsOf(reply).length + reply.deletedNames.length, `the change is sent: ${reply.summary}`).toBeGreaterThan(0)
+      expect(
+        sessionSetsOf(reply).length + reply.deletedNames.length,
+        `the change is sent: ${reply.summary}`,
+      ).toBeGreaterThan(0)
       expect((await readSession(c)).data).toEqual({})
     },
   },

@@ -49,6 +49,8 @@ interface ScopeProgress {
   ended: boolean
   /** A `SessionTooLargeError` that `commit` already handed to the route (which answered, e.g. 413). */
   reported: unknown
+  /** An early commit still running: `end` waits for it so two commits never race. */
+  pending: Promise<void> | undefined
 }
 
 const PROGRESS = new WeakMap<object, ScopeProgress>()
@@ -56,7 +58,7 @@ const PROGRESS = new WeakMap<object, ScopeProgress>()
 function progressOf(scope: object): ScopeProgress {
   let progress = PROGRESS.get(scope)
   if (!progress) {
-    progress = { ended: false, reported: undefined }
+    progress = { ended: false, reported: undefined, pending: undefined }
     PROGRESS.set(scope, progress)
   }
   return progress
@@ -80,19 +82,24 @@ export function createSessionHandler<T extends object = SessionData>(
       const cookies = new CookieJar(cookieHeader, { keyring, secure: request.secure })
       return { session: await codec.load(cookies), cookies }
     },
-    async commit(scope) {
-      try {
-        await codec.commit(scope.session, scope.cookies)
-      } catch (error) {
-        progressOf(scope).reported = error
-        throw error
-      }
+    commit(scope) {
+      const progress = progressOf(scope)
+      const run = (progress.pending ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(() => codec.commit(scope.session, scope.cookies))
+        .catch((error: unknown) => {
+          progress.reported = error
+          throw error
+        })
+      progress.pending = run
+      return run
     },
     needsCommit: (scope) => codec.pendingCommit(scope.session) !== 'none',
     async end(scope) {
       const progress = progressOf(scope)
       if (progress.ended) return { setCookie: [], vary: false }
       progress.ended = true
+      await progress.pending?.catch(() => undefined)
       try {
         await codec.commit(scope.session, scope.cookies)
       } catch (error) {

@@ -47,7 +47,15 @@ export function createListener(library: string): RequestListener {
     case 'cookie-session':
     case 'express-session':
       if (library === 'cookie-session') {
-        app.use(cookieSession({ name: 'session', keys: [LOAD_SECRET], maxAge: LOAD_MAX_AGE * 1000, httpOnly: true, sameSite: 'lax' }))
+        app.use(
+          cookieSession({
+            name: 'session',
+            keys: [LOAD_SECRET],
+            maxAge: LOAD_MAX_AGE * 1000,
+            httpOnly: true,
+            sameSite: 'lax',
+          }),
+        )
       } else {
         // rolling: without it express-session sends no Set-Cookie for a known session id, and the
         // benchmark wants every response to carry one. MemoryStore is its default (and only built-in) store.

@@ -68,7 +68,9 @@ export function createListener(library: string): RequestListener {
       return toListener(app.fetch)
     }
     case 'hono-sessions': {
-      const app = new Hono<{ Variables: { session: Session<{ n: number }>; session_key_rotation: boolean } }>()
+      const app = new Hono<{
+        Variables: { session: Session<{ n: number }>; session_key_rotation: boolean }
+      }>()
       app.use(
         sessionMiddleware({
           store: new CookieStore(),

@@ -41,7 +41,18 @@ export function createListener(library: string): RequestListener {
       break
     case 'koa-session':
       app.keys = [LOAD_SECRET]
-      app.use(koaSession({ key: 'session', maxAge: LOAD_MAX_AGE * 1000, httpOnly: true, sameSite: 'lax', signed: true }, app))
+      app.use(
+        koaSession(
+          {
+            key: 'session',
+            maxAge: LOAD_MAX_AGE * 1000,
+            httpOnly: true,
+            sameSite: 'lax',
+            signed: true,
+          },
+          app,
+        ),
+      )
       app.use((ctx) => {
         const session = sessionOf(ctx) as { n?: number }
         const prev = session.n

@@ -18,8 +18,13 @@ export function createListener(library: string): RequestListener {
       respond(res, 1)
     }
   }
-  if (library !== 'floor-signed' && library !== 'floor-sealed') throw new Error(`node: unknown library ${library}`)
-  const floor = createFloor(library === 'floor-signed' ? 'signed' : 'sealed', LOAD_SECRET, LOAD_MAX_AGE)
+  if (library !== 'floor-signed' && library !== 'floor-sealed')
+    throw new Error(`node: unknown library ${library}`)
+  const floor = createFloor(
+    library === 'floor-signed' ? 'signed' : 'sealed',
+    LOAD_SECRET,
+    LOAD_MAX_AGE,
+  )
   return (req, res) => {
     const session = floor.read(req.headers.cookie)
     const n = (session?.n ?? 0) + 1

@@ -1,0 +1,71 @@
+/**
+ * Core's size report (scripts/size.mjs): the Flask format stays out of the main entry's bundle, the
+ * figures stay within a budget, and the figures in packages/core/SIZE.md and README.md are not stale
+ * (within 10% of what is measured; regenerate both with `pnpm --filter @cookietin/packaging size`).
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { beforeAll, describe, expect, it } from 'vitest'
+import {
+  FLASK_MARKERS,
+  README,
+  SIZE_MD,
+  type SizeRow,
+  measure,
+  renderTable,
+} from '../scripts/size.mjs'
+
+let rows: SizeRow[]
+const row = (id: string) => rows.find((entry) => entry.id === id) as SizeRow
+
+beforeAll(async () => {
+  rows = await measure()
+  console.log(renderTable(rows))
+})
+
+describe('the Flask format is not in the main entry', () => {
+  it.each(['main-web', 'main-node', 'session-only'])('%s bundle has no Flask code', (id) => {
+    const { code, inputs } = row(id)
+    expect(inputs.filter((input) => input.includes('flask'))).toEqual([])
+    for (const marker of FLASK_MARKERS)
+      expect(code.includes(marker), `"${marker}" in the ${id} bundle`).toBe(false)
+  })
+
+  it('the markers do find the Flask code where it is', () => {
+    for (const id of ['flask', 'main-and-flask']) {
+      for (const marker of FLASK_MARKERS)
+        expect(row(id).code.includes(marker), `"${marker}" in ${id}`).toBe(true)
+    }
+  })
+
+  it('each bundle has the crypto back-end its conditions choose', () => {
+    expect(row('main-web').inputs).toContain('dist/backend.web.js')
+    expect(row('main-web').inputs).not.toContain('dist/backend.node.js')
+    expect(row('main-node').inputs).toContain('dist/backend.node.js')
+    expect(row('main-node').inputs).not.toContain('dist/backend.web.js')
+  })
+})
+
+it('stays within budget (min + gzip)', () => {
+  // Room to grow, but a jump (a dependency bundled in, Flask leaking into the main entry) fails here.
+  expect(row('main-web').gzip).toBeLessThan(12_000)
+  expect(row('main-node').gzip).toBeLessThan(12_000)
+  expect(row('flask').gzip).toBeLessThan(9_000)
+})
+
+it.each([
+  ['packages/core/SIZE.md', SIZE_MD],
+  ['packages/core/README.md', README],
+])('the figures in %s are current (within 10%%)', (_, file) => {
+  const regenerate = 'run `pnpm --filter @cookietin/packaging size`'
+  expect(existsSync(file), regenerate).toBe(true)
+  const report = readFileSync(file, 'utf8')
+  for (const entry of rows) {
+    const line = report.split('\n').find((text) => text.startsWith(`| ${entry.label} |`))
+    expect(line, `no row for ${entry.id}: ${regenerate}`).toBeDefined()
+    const reported = Number((line as string).split('|')[3]?.replace('kB', '').trim()) * 1000
+    expect(
+      Math.abs(reported - entry.gzip) / entry.gzip,
+      `${file} says ${reported} B gzip for ${entry.id}, measured ${entry.gzip} B: ${regenerate}`,
+    ).toBeLessThan(0.1)
+  }
+})
