@@ -67,3 +67,14 @@ describe('flask session format', () => {
     await expect(handler.end(scope)).rejects.toMatchObject({ code: 'SESSION_TOO_LARGE' })
   })
 })
+
+test('a flask session restored after a refused commit sends no cookie', async () => {
+  const handler = createSessionHandler({ secrets: [SECRET], format: flask(), warn: () => {} })
+  const cookie = await createFlaskCodec({ secrets: [SECRET], warn: () => {} }).dumps({ user: 'dan' })
+  const scope = await handler.begin(`session=${cookie}`, { secure: false })
+  scope.session.set('blob', Buffer.from(crypto.getRandomValues(new Uint8Array(4000))).toString('hex'))
+  await expect(handler.commit(scope)).rejects.toMatchObject({ code: 'SESSION_TOO_LARGE' })
+  scope.session.delete('blob')
+  expect(handler.needsCommit(scope)).toBe(false)
+  expect((await handler.end(scope)).setCookie).toEqual([])
+})

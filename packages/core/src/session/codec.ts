@@ -54,6 +54,12 @@ export function createSessionCodec<T extends object = SessionData>(
   check(options.schema === undefined || typeof options.schema?.['~standard']?.validate === 'function', 'schema', 'a Standard Schema validator')
   const cookie: SessionCookieOptions = { path: '/', httpOnly: true, sameSite: 'Lax', secure: 'auto', ...options.cookie }
   check(cookie.secure === 'auto' || typeof cookie.secure === 'boolean', 'cookie.secure', "true, false or 'auto'")
+  // Browsers only accept prefixed cookies over HTTPS; 'auto' would fail on the first plain-HTTP request.
+  check(
+    !/^__(secure|host)-/i.test(cookieName) || cookie.secure === true,
+    'cookie.secure',
+    `true for a cookie named ${cookieName} (the __Secure-/__Host- prefixes require Secure)`,
+  )
   // Serializing once now surfaces a bad name, domain, path or prefix at start-up.
   serializeCookie(cookieName, '', { ...cookie, secure: cookie.secure !== false })
 
@@ -191,8 +197,8 @@ export function createSessionCodec<T extends object = SessionData>(
       state.loadedJson = state.destroyed ? undefined : JSON.stringify(state.payload)
       return
     }
-    const { payload } = state
-    if (payload.id === '') payload.id = newId()
+    // The id is kept only once the commit succeeds: a refused commit must leave the session as it was.
+    const payload = state.payload.id === '' ? { ...state.payload, id: newId() } : state.payload
     const token = await format.encode(payload, context())
     const attributes = attributesFor(state, jar)
     const chunks = splitIntoChunks(cookieName, token, attributes)
@@ -202,8 +208,9 @@ export function createSessionCodec<T extends object = SessionData>(
     }
     for (const chunk of chunks) jar.set(chunk.name, chunk.value, attributes)
     deleteAll(state.loadedCookies.filter((name) => !chunks.some((chunk) => chunk.name === name)), jar)
+    state.payload.id = payload.id
     state.loadedCookies = chunks.map((chunk) => chunk.name)
-    state.loadedJson = JSON.stringify(payload)
+    state.loadedJson = JSON.stringify(state.payload)
     state.isNew = false
     state.modified = false
     state.stale = false

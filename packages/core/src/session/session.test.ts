@@ -281,7 +281,8 @@ describe('session configuration fails at start-up', () => {
     [{ secrets: [NEW], maxChunks: 0 }, 'INVALID_OPTION'],
     [{ secrets: [NEW], format: 'xml' }, 'INVALID_OPTION'],
     [{ secrets: [NEW], cookieName: 'bad name' }, 'INVALID_COOKIE_NAME'],
-    [{ secrets: [NEW], cookieName: '__Host-s', cookie: { domain: 'example.com' } }, 'INVALID_PREFIX'],
+    [{ secrets: [NEW], cookieName: '__Host-s', cookie: { domain: 'example.com', secure: true } }, 'INVALID_PREFIX'],
+    [{ secrets: [NEW], cookieName: '__Host-s' }, 'INVALID_OPTION'],
   ])('%j → %s', (options, code) => {
     expect(() => createSessionHandler(options as SessionOptions)).toThrowError(expect.objectContaining({ code }))
   })
