@@ -58,7 +58,7 @@ export function createSessionCodec<T extends object = SessionData>(
   check(
     !/^__(secure|host)-/i.test(cookieName) || cookie.secure === true,
     'cookie.secure',
-    `true for a cookie named ${cookieName} (the __Secure-/__Host- prefixes require Secure)`,
+    `true for a cookie named ${cookieName} (browsers accept __Secure-/__Host- cookies only with Secure)`,
   )
   // Serializing once now surfaces a bad name, domain, path or prefix at start-up.
   serializeCookie(cookieName, '', { ...cookie, secure: cookie.secure !== false })
