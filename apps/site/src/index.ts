@@ -57,5 +57,5 @@ export {
   type Site,
   type SiteOptions,
 } from './api.ts'
-export { listen, type RunningServer } from './listen.ts'
+export { listen, startSite, type RunningServer, type StartServerOptions } from './listen.ts'
 export { runMain, type MainOptions } from './cli.ts'

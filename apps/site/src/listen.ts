@@ -1,6 +1,7 @@
 /** Listening and closing a Node HTTP server the same way in every app. */
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { type Env, type SiteConfig, loadConfig } from './config.ts'
 
 export interface RunningServer {
   /** `http://127.0.0.1:3001`, with the port actually bound (useful with port 0). */
@@ -37,5 +38,29 @@ export function listen(
         },
       })
     })
+  })
+}
+
+export interface StartServerOptions {
+  /** Environment to configure from (docs/contract.md). @default process.env */
+  env?: Env
+  /** @default PORT from `env`, else 0 (a free port) */
+  port?: number
+  /** @default HOST from `env`, else 127.0.0.1 */
+  host?: string
+}
+
+/**
+ * Loads the configuration (throwing, so the app refuses to start, with a message naming the variable),
+ * builds one framework's server from it and resolves once that server is listening.
+ */
+export async function startSite(
+  options: StartServerOptions,
+  createNodeServer: (config: SiteConfig) => Promise<Server>,
+): Promise<RunningServer> {
+  const config = loadConfig(options.env ?? process.env)
+  return listen(await createNodeServer(config), {
+    port: options.port ?? config.port ?? 0,
+    host: options.host ?? config.host,
   })
 }

@@ -22,6 +22,11 @@ function importHmac(hash: HashAlgorithm, key: Uint8Array): Promise<Hmac> {
       const actual = mac(data)
       return Promise.resolve(actual.length === expected.length && timingSafeEqual(actual, expected))
     },
+    signText: (data) => createHmac(algorithm, keyObject).update(data, 'utf8').digest('base64url'),
+    verifyText: (data, expected) => {
+      const actual = createHmac(algorithm, keyObject).update(data, 'utf8').digest()
+      return actual.length === expected.length && timingSafeEqual(actual, expected)
+    },
   })
 }
 
@@ -53,7 +58,36 @@ function importAesGcm(key: Uint8Array): Promise<AesGcm> {
         return Promise.resolve(null)
       }
     },
+    sealText(nonce, head, text, additionalData) {
+      const cipher = createCipheriv('aes-256-gcm', keyObject, nonce)
+      cipher.setAAD(Buffer.from(additionalData, 'utf8'))
+      const first = cipher.update(head)
+      const second = cipher.update(text, 'utf8')
+      const tail = cipher.final()
+      const tag = cipher.getAuthTag()
+      return Buffer.concat([nonce, first, second, tail, tag]).toString('base64url')
+    },
+    openText(nonce, sealed, additionalData) {
+      if (sealed.length < 16) return null
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', keyObject, nonce)
+        decipher.setAAD(Buffer.from(additionalData, 'utf8'))
+        decipher.setAuthTag(sealed.subarray(sealed.length - 16))
+        const head = decipher.update(sealed.subarray(0, sealed.length - 16))
+        const tail = decipher.final()
+        return tail.length === 0 ? head : Buffer.concat([head, tail])
+      } catch {
+        return null
+      }
+    },
   })
+}
+
+/** Strict: only canonical unpadded base64url decodes (the re-encoding must give the text back). */
+function decodeBase64Url(text: string): Uint8Array | null {
+  if (text.length % 4 === 1) return null
+  const bytes = Buffer.from(text, 'base64url')
+  return bytes.toString('base64url') === text ? bytes : null
 }
 
 function compress(data: Uint8Array, format: CompressionFormat): Promise<Uint8Array> {
@@ -81,4 +115,6 @@ export const backend: CryptoBackend = {
   importAesGcm,
   compress,
   decompress,
+  encodeTextBase64Url: (text) => Buffer.from(text, 'utf8').toString('base64url'),
+  decodeBase64Url,
 }

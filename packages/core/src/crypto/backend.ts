@@ -4,7 +4,9 @@
  * `backend.node.ts` (node:crypto + node:zlib, ~20x faster on Node because it is synchronous).
  * The package's `imports` map (`#crypto-backend`) picks one by export condition, never by sniffing globals.
  *
- * Every method is async so callers have one code path; the Node back-end resolves immediately.
+ * Every required method is async so callers have one code path; the Node back-end resolves immediately.
+ * The optional synchronous `*Text` methods and base64url helpers are fast paths a back-end may offer
+ * (the Node one does); core uses them when present and falls back to the byte path otherwise.
  */
 export type HashAlgorithm = 'SHA-256' | 'SHA-1'
 export type CompressionFormat = 'deflate' | 'deflate-raw'
@@ -13,6 +15,13 @@ export interface Hmac {
   sign(data: Uint8Array): Promise<Uint8Array>
   /** Constant-time comparison of `mac` against the MAC of `data`. */
   verify(data: Uint8Array, mac: Uint8Array): Promise<boolean>
+  /**
+   * Optional synchronous fast path: the base64url (unpadded) MAC of the UTF-8 encoding of `data`.
+   * Must equal `encodeBase64Url(await sign(utf8(data)))`.
+   */
+  signText?(data: string): string
+  /** Optional synchronous fast path: `verify(utf8(data), mac)`, in constant time. */
+  verifyText?(data: string, mac: Uint8Array): boolean
 }
 
 export interface AesGcm {
@@ -20,6 +29,13 @@ export interface AesGcm {
   seal(nonce: Uint8Array, plaintext: Uint8Array, additionalData: Uint8Array): Promise<Uint8Array>
   /** Returns the plaintext, or `null` when the tag does not authenticate. */
   open(nonce: Uint8Array, sealed: Uint8Array, additionalData: Uint8Array): Promise<Uint8Array | null>
+  /**
+   * Optional synchronous fast path: seals `head` followed by the UTF-8 encoding of `text`, with the
+   * UTF-8 encoding of `additionalData` as AAD, and returns base64url(nonce | ciphertext | tag).
+   */
+  sealText?(nonce: Uint8Array, head: Uint8Array, text: string, additionalData: string): string
+  /** Optional synchronous fast path: `open` with the UTF-8 encoding of `additionalData` as AAD. */
+  openText?(nonce: Uint8Array, sealed: Uint8Array, additionalData: string): Uint8Array | null
 }
 
 export interface CryptoBackend {
@@ -33,4 +49,8 @@ export interface CryptoBackend {
   compress(data: Uint8Array, format: CompressionFormat): Promise<Uint8Array>
   /** Returns `null` when the input is not valid compressed data or inflates past `maxLength` bytes. */
   decompress(data: Uint8Array, format: CompressionFormat, maxLength: number): Promise<Uint8Array | null>
+  /** Optional native base64url (unpadded) of the UTF-8 encoding of `text`. */
+  encodeTextBase64Url?(text: string): string
+  /** Optional native strict base64url decoding: same results as the core's `decodeBase64Url`. */
+  decodeBase64Url?(text: string): Uint8Array | null
 }

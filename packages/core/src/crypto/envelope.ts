@@ -84,7 +84,7 @@ export function resolveNow(now: number | undefined): number {
   return Math.floor(now)
 }
 
-function expiryFor(now: number, maxAge: number | undefined): number {
+export function expiryFor(now: number, maxAge: number | undefined): number {
   if (maxAge === undefined) return 0
   if (typeof maxAge !== 'number' || !Number.isFinite(maxAge)) {
     throw new ConfigError(
@@ -147,6 +147,47 @@ export async function unpackEnvelope(
     return { ok: false, reason: 'malformed' }
   }
 }
+
+/**
+ * The synchronous part of `unpackEnvelope`: the result for an uncompressed envelope, or `undefined`
+ * when the data is compressed and needs the (asynchronous) back-end to inflate it.
+ */
+export function unpackEnvelopeSync(envelope: Uint8Array, stale: boolean, now: number): OpenResult | undefined {
+  if (envelope.length < HEADER_BYTES) return { ok: false, reason: 'malformed' }
+  const flags = envelope[0] as number
+  if (flags & FLAG_DEFLATE) return undefined
+  if (flags !== 0) return { ok: false, reason: 'malformed' }
+  const issuedAt = readUint32(envelope, 1)
+  const expiresAt = readUint32(envelope, 5)
+  if (issuedAt > now + CLOCK_SKEW_SECONDS) return { ok: false, reason: 'not_yet_valid' }
+  if (expiresAt !== 0 && now >= expiresAt) return { ok: false, reason: 'expired' }
+  try {
+    return { ok: true, value: decoder.decode(envelope.subarray(HEADER_BYTES)), issuedAt, expiresAt, stale }
+  } catch {
+    return { ok: false, reason: 'malformed' }
+  }
+}
+
+const readUint32 = (bytes: Uint8Array, at: number) =>
+  (bytes[at] as number) * 0x1000000 +
+  (((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number))
+
+/** The 9-byte header of an uncompressed envelope: flags 0, issued-at, expires-at (big-endian). */
+export function envelopeHeader(issuedAt: number, expiresAt: number): Uint8Array {
+  const out = new Uint8Array(HEADER_BYTES)
+  out[1] = issuedAt >>> 24
+  out[2] = issuedAt >>> 16
+  out[3] = issuedAt >>> 8
+  out[4] = issuedAt
+  out[5] = expiresAt >>> 24
+  out[6] = expiresAt >>> 16
+  out[7] = expiresAt >>> 8
+  out[8] = expiresAt
+  return out
+}
+
+/** `bindName` as a string, for back-ends that take text. */
+export const bindNameText = (name: string, tokenPrefix: string): string => `${name}\0${tokenPrefix}`
 
 /** `name` NUL `token-prefix`: binds the cookie name so a value cannot be moved to another cookie. */
 export function bindName(name: string, tokenPrefix: string): Uint8Array {

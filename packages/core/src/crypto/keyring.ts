@@ -36,6 +36,17 @@ export interface Keyring {
   current(): Promise<DerivedKey>
   /** The key a token names, or `undefined` when no key in the ring has that id. */
   find(id: string): Promise<DerivedKey | undefined>
+  /**
+   * The derived keys, synchronously, once `current()` or `find()` has resolved; `undefined` before.
+   * Lets a synchronous back-end sign and verify without waiting for a resolved promise.
+   */
+  loadedKeys?(): LoadedKeys | undefined
+}
+
+/** Every key of a ring once derived: the newest, and each by its id. */
+export interface LoadedKeys {
+  readonly newest: DerivedKey
+  readonly byId: ReadonlyMap<string, DerivedKey>
 }
 
 const encoder = new TextEncoder()
@@ -147,5 +158,6 @@ export function createKeyring(secrets: Secret | readonly Secret[], options: Keyr
     async find(id) {
       return (resolved ?? (await load())).byId.get(id)
     },
+    loadedKeys: () => resolved,
   }
 }

@@ -2,14 +2,19 @@ import { ConfigError } from '../errors.ts'
 import { decodeBase64Url, encodeBase64Url } from './base64url.ts'
 import {
   bindName,
+  bindNameText,
+  envelopeHeader,
+  expiryFor,
   type OpenResult,
   packEnvelope,
   resolveNow,
   type SealOptions,
   unpackEnvelope,
+  unpackEnvelopeSync,
   type VerifyOptions,
 } from './envelope.ts'
 import type { Keyring } from './keyring.ts'
+import { type MaybePromise, toPromise } from './sign.ts'
 
 /** Version tag of sealed tokens: `e1.<key id>.<base64url(nonce | ciphertext | tag)>`. */
 export const SEALED_PREFIX = 'e1.'
@@ -21,18 +26,45 @@ const MAX_TOKEN_LENGTH = 1 << 21
  * Encrypts and authenticates `value` for the cookie `name` with AES-256-GCM and a random 96-bit nonce.
  * The times live inside the ciphertext; the cookie name and key id are additional authenticated data.
  */
-export async function sealValue(
+export function sealValue(
   keyring: Keyring,
   name: string,
   value: string,
   options: SealOptions = {},
 ): Promise<string> {
-  const key = await keyring.current()
-  const envelope = await packEnvelope(value, options, keyring.backend)
+  return toPromise(() => sealValueMaybe(keyring, name, value, options))
+}
+
+function randomNonce(keyring: Keyring): Uint8Array {
   const nonce = keyring.random(new Uint8Array(NONCE_BYTES))
   if (!(nonce instanceof Uint8Array) || nonce.length !== NONCE_BYTES) {
     throw new ConfigError('INVALID_OPTION', `random must return the ${NONCE_BYTES}-byte buffer it is given, filled`)
   }
+  return nonce
+}
+
+/** `sealValue`, synchronous when the keys are derived and the back-end offers text sealing. */
+export function sealValueMaybe(
+  keyring: Keyring,
+  name: string,
+  value: string,
+  options: SealOptions = {},
+): MaybePromise<string> {
+  const key = keyring.loadedKeys?.()?.newest
+  if (key?.sealer.sealText && typeof value === 'string' && !options.compress) {
+    const now = resolveNow(options.now)
+    const expiresAt = expiryFor(now, options.maxAge)
+    const nonce = randomNonce(keyring)
+    const prefix = `${SEALED_PREFIX}${key.id}`
+    return `${prefix}.${key.sealer.sealText(nonce, envelopeHeader(now, expiresAt), value, bindNameText(name, prefix))}`
+  }
+  return sealBytes(keyring, name, value, options)
+}
+
+async function sealBytes(keyring: Keyring, name: string, value: string, options: SealOptions): Promise<string> {
+  const key = await keyring.current()
+  const envelope = await packEnvelope(value, options, keyring.backend)
+  const nonce = randomNonce(keyring)
   const prefix = `${SEALED_PREFIX}${key.id}`
   const sealed = await key.sealer.seal(nonce, envelope, bindName(name, prefix))
   const blob = new Uint8Array(NONCE_BYTES + sealed.length)
@@ -45,12 +77,22 @@ export async function sealValue(
  * Opens a token from `sealValue`. Never throws for any `token`: bad input is `{ ok: false, reason }`.
  * Throws `ConfigError` `INVALID_OPTION` only for an invalid `options.now`.
  */
-export async function unsealValue(
+export function unsealValue(
   keyring: Keyring,
   name: string,
   token: string,
   options: VerifyOptions = {},
 ): Promise<OpenResult> {
+  return toPromise(() => unsealValueMaybe(keyring, name, token, options))
+}
+
+/** `unsealValue`, synchronous when the keys are derived and the back-end offers text sealing. */
+export function unsealValueMaybe(
+  keyring: Keyring,
+  name: string,
+  token: string,
+  options: VerifyOptions = {},
+): MaybePromise<OpenResult> {
   // Checked first so that a bad `now` throws whatever the token, never only for authentic ones.
   const now = resolveNow(options.now)
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !token.startsWith(SEALED_PREFIX)) {
@@ -59,6 +101,34 @@ export async function unsealValue(
   const idEnd = token.indexOf('.', SEALED_PREFIX.length)
   if (idEnd < 0) return { ok: false, reason: 'malformed' }
   const prefix = token.slice(0, idEnd)
+  const loaded = keyring.loadedKeys?.()
+  const decode = keyring.backend.decodeBase64Url
+  if (loaded && decode) {
+    const key = loaded.byId.get(prefix.slice(SEALED_PREFIX.length))
+    if (!key) return { ok: false, reason: 'unknown_key' }
+    if (key.sealer.openText) {
+      const blob = decode(token.slice(idEnd + 1))
+      if (!blob || blob.length < NONCE_BYTES + TAG_BYTES) return { ok: false, reason: 'malformed' }
+      const envelope = key.sealer.openText(
+        blob.subarray(0, NONCE_BYTES),
+        blob.subarray(NONCE_BYTES),
+        bindNameText(name, prefix),
+      )
+      if (!envelope) return { ok: false, reason: 'bad_signature' }
+      return unpackEnvelopeSync(envelope, key.index !== 0, now) ?? unpackEnvelope(envelope, key.index !== 0, now, keyring.backend)
+    }
+  }
+  return openBytes(keyring, name, token, idEnd, prefix, now)
+}
+
+async function openBytes(
+  keyring: Keyring,
+  name: string,
+  token: string,
+  idEnd: number,
+  prefix: string,
+  now: number,
+): Promise<OpenResult> {
   const key = await keyring.find(prefix.slice(SEALED_PREFIX.length))
   if (!key) return { ok: false, reason: 'unknown_key' }
   const blob = decodeBase64Url(token.slice(idEnd + 1))
