@@ -1,12 +1,14 @@
 import {
   type CookieJar,
   type DeclaredSessionData,
+  type RequestScope,
   type Session,
   type SessionHandler,
   type SessionOptions,
   createSessionHandler,
 } from '@cookietin/core'
-import type { Request, RequestHandler } from 'express'
+import type { ServerResponse } from 'node:http'
+import type { Request, RequestHandler, Response } from 'express'
 import { holdResponse } from './holdResponse.ts'
 
 export { SessionTooLargeError, isCookietinError } from '@cookietin/core'
@@ -34,8 +36,13 @@ declare global {
   }
 }
 
-/** Each request's early commit, bound to the handler and scope of the middleware that began it. */
-const commits = new WeakMap<Request, () => Promise<void>>()
+/** Each request's scope and the handler of the middleware that began it, for `commitSession`. */
+const SCOPE = Symbol('cookietin.scope')
+const HANDLER = Symbol('cookietin.handler')
+interface Carrier {
+  [SCOPE]?: RequestScope<TypedSessionData>
+  [HANDLER]?: SessionHandler<TypedSessionData>
+}
 
 /**
  * Commits the session now instead of just before the headers, so the route can catch
@@ -43,8 +50,9 @@ const commits = new WeakMap<Request, () => Promise<void>>()
  * keeps its previous one). Changes made after this call, and cookies set on `req.cookieJar`, are still sent.
  */
 export function commitSession(req: Request): Promise<void> {
-  const commit = commits.get(req)
-  if (commit) return commit()
+  const carrier = req as Carrier
+  const scope = carrier[SCOPE]
+  if (scope) return carrier[HANDLER]!.commit(scope)
   return Promise.reject(
     new TypeError('commitSession: the cookietin middleware did not run for this request'),
   )
@@ -63,25 +71,26 @@ export function cookietin<T extends object = TypedSessionData>(
 ): RequestHandler {
   const handler = createSessionHandler<T>(options) as unknown as SessionHandler<TypedSessionData>
   const warn = options.warn ?? ((message: string) => console.warn(message))
+  // Shared by every request: the response holds carry the request's scope, not new closures.
+  const commit = async (res: ServerResponse, scope: RequestScope<TypedSessionData>) => {
+    const { setCookie, vary } = await handler.end(scope)
+    for (const value of setCookie) res.appendHeader('Set-Cookie', value)
+    if (vary) (res as Response).vary('Cookie')
+  }
+  const onError = (error: unknown) =>
+    warn(
+      `cookietin: the session could not be committed, so the response was replaced by a 500: ${String(error)}. Call \`await commitSession(req)\` in the route to handle it.`,
+    )
   return (req, res, next) => {
+    const carrier = req as Carrier
     // Mounted twice (app and router): one session per request.
-    if (commits.has(req)) return next()
+    if (carrier[SCOPE]) return next()
     handler.begin(req.headers.cookie, { secure: req.secure }).then((scope) => {
-      commits.set(req, () => handler.commit(scope))
+      carrier[SCOPE] = scope
+      carrier[HANDLER] = handler
       req.session = scope.session
       req.cookieJar = scope.cookies
-      holdResponse(
-        res,
-        async () => {
-          const { setCookie, vary } = await handler.end(scope)
-          for (const value of setCookie) res.appendHeader('Set-Cookie', value)
-          if (vary) res.vary('Cookie')
-        },
-        (error) =>
-          warn(
-            `cookietin: the session could not be committed, so the response was replaced by a 500: ${String(error)}. Call \`await commitSession(req)\` in the route to handle it.`,
-          ),
-      )
+      holdResponse(res, scope, commit, onError)
       next()
     }, next)
   }

@@ -1,8 +1,10 @@
 import {
   type CookieJar,
+  type RequestScope,
   type ScopeResult,
   type Session,
   type SessionData,
+  type SessionHandler,
   type SessionOptions,
   createSessionHandler,
 } from '@cookietin/core'
@@ -20,8 +22,13 @@ export interface CookietinEnv<T extends object = SessionData> {
   }
 }
 
-/** Each request's early commit, bound to the handler and scope of the middleware that began it. */
-const commits = new WeakMap<Session<object>, () => Promise<void>>()
+/** Each request's scope and the handler of the middleware that began it, on `c` under symbols. */
+const SCOPE = Symbol('cookietin.scope')
+const HANDLER = Symbol('cookietin.handler')
+interface Carrier {
+  [SCOPE]?: RequestScope<object>
+  [HANDLER]?: SessionHandler<object>
+}
 
 /**
  * Commits the session now rather than after the route, so the route can catch `SessionTooLargeError`
@@ -29,8 +36,9 @@ const commits = new WeakMap<Session<object>, () => Promise<void>>()
  * Changes made after this call, and cookies set on the jar, are still sent.
  */
 export function commitSession(c: { var: { session: Session<object> } }): Promise<void> {
-  const commit = commits.get(c.var.session)
-  if (commit) return commit()
+  const carrier = c as Carrier
+  const scope = carrier[SCOPE]
+  if (scope) return carrier[HANDLER]!.commit(scope)
   return Promise.reject(
     new TypeError('commitSession: the cookietin middleware did not run for this request'),
   )
@@ -38,8 +46,18 @@ export function commitSession(c: { var: { session: Session<object> } }): Promise
 
 function applyHeaders(headers: Headers, { setCookie, vary }: ScopeResult): void {
   for (const value of setCookie) headers.append('Set-Cookie', value)
-  const tokens = (headers.get('Vary') ?? '').split(',').map((token) => token.trim().toLowerCase())
-  if (vary && !tokens.includes('cookie') && !tokens.includes('*')) headers.append('Vary', 'Cookie')
+  if (!vary) return
+  const current = headers.get('Vary')
+  if (current === null || !listsCookie(current)) headers.append('Vary', 'Cookie')
+}
+
+/** Whether a `Vary` value already covers `Cookie` (the token itself, or `*`). */
+function listsCookie(value: string): boolean {
+  for (const token of value.split(',')) {
+    const name = token.trim().toLowerCase()
+    if (name === 'cookie' || name === '*') return true
+  }
+  return false
 }
 
 /**
@@ -56,9 +74,12 @@ export function cookietin<T extends object = SessionData>(
 ): MiddlewareHandler<CookietinEnv<T>> {
   const handler = createSessionHandler<T>(options)
   return createMiddleware<CookietinEnv<T>>(async (c, next) => {
-    const secure = new URL(c.req.url).protocol === 'https:'
+    // A request's URL is always serialized with a lower-case scheme: no need to parse it.
+    const secure = c.req.url.startsWith('https:')
     const scope = await handler.begin(c.req.header('Cookie'), { secure })
-    commits.set(scope.session, () => handler.commit(scope))
+    const carrier = c as Carrier
+    carrier[SCOPE] = scope
+    carrier[HANDLER] = handler
     c.set('session', scope.session)
     c.set('cookies', scope.cookies)
     // Hono hands a route's error to `onError` inside `next()`: `c.res` is then the error response,

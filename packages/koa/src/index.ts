@@ -1,12 +1,14 @@
 import {
   type CookieJar,
   type DeclaredSessionData,
+  type RequestScope,
   type ScopeResult,
   type Session,
+  type SessionHandler,
   type SessionOptions,
   createSessionHandler,
 } from '@cookietin/core'
-import type { Middleware } from 'koa'
+import type { Context, Middleware } from 'koa'
 
 export { SessionTooLargeError, isCookietinError } from '@cookietin/core'
 export type { CookieJar, Session, SessionOptions } from '@cookietin/core'
@@ -31,8 +33,16 @@ declare module 'koa' {
   }
 }
 
-/** Each request's early commit, bound to the handler and scope of the middleware that began it. */
-const commits = new WeakMap<Session, () => Promise<void>>()
+/** Each request's scope and the handler of the middleware that began it, on `ctx` under symbols. */
+const SCOPE = Symbol('cookietin.scope')
+const HANDLER = Symbol('cookietin.handler')
+/** Set on `app.context` once its `session` and `cookieJar` accessors are defined. */
+const EXTENDED = Symbol('cookietin.extended')
+interface Carrier {
+  [SCOPE]?: RequestScope<TypedSessionData>
+  [HANDLER]?: SessionHandler<TypedSessionData>
+  [EXTENDED]?: true
+}
 
 /**
  * Commits the session now rather than after the route, so the route can catch `SessionTooLargeError`
@@ -40,11 +50,57 @@ const commits = new WeakMap<Session, () => Promise<void>>()
  * Changes made after this call, and cookies set on the jar, are still sent.
  */
 export function commitSession(ctx: { session: Session<TypedSessionData> }): Promise<void> {
-  const commit = commits.get(ctx.session)
-  if (commit) return commit()
+  const carrier = ctx as Carrier
+  const scope = carrier[SCOPE]
+  if (scope) return carrier[HANDLER]!.commit(scope)
   return Promise.reject(
     new TypeError('commitSession: the cookietin middleware did not run for this request'),
   )
+}
+
+/**
+ * `ctx.session` and `ctx.cookieJar`, defined once on `app.context` (every `ctx` inherits them, so no
+ * `ctx` changes shape): they read the request's scope from `ctx`.
+ */
+const ACCESSORS: PropertyDescriptorMap = {
+  session: {
+    configurable: true,
+    get(this: Carrier) {
+      return this[SCOPE]?.session
+    },
+    set(this: Carrier, value: unknown) {
+      const scope = this[SCOPE]
+      if (scope) assign(scope.session, value)
+      // Before the middleware ran: a plain property, as if the accessors were not there.
+      else
+        Object.defineProperty(this, 'session', {
+          value,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        })
+    },
+  },
+  cookieJar: {
+    configurable: true,
+    get(this: Carrier) {
+      return this[SCOPE]?.cookies
+    },
+  },
+}
+
+function extend(ctx: Carrier & { app?: { context?: object } }): void {
+  const context = ctx.app?.context as Carrier | undefined
+  if (context && Object.prototype.isPrototypeOf.call(context, ctx)) {
+    try {
+      Object.defineProperties(context, ACCESSORS)
+      Object.defineProperty(context, EXTENDED, { value: true, configurable: true })
+      return
+    } catch {
+      // Another library defined them for good: fall back to this `ctx` alone, every request.
+    }
+  }
+  Object.defineProperties(ctx, ACCESSORS)
 }
 
 function assign(session: Session, value: unknown): void {
@@ -74,6 +130,11 @@ function keepOnError(error: unknown, { setCookie, vary }: ScopeResult): void {
   }
 }
 
+function send(ctx: Context, { setCookie, vary }: ScopeResult): void {
+  if (setCookie.length > 0) ctx.append('Set-Cookie', setCookie)
+  if (vary) ctx.vary('Cookie')
+}
+
 /**
  * Cookie sessions for Koa 2 and 3: `ctx.session` and `ctx.cookieJar`. Options are core's
  * `SessionOptions`, checked now: a bad secret throws at start-up, not at the first request.
@@ -86,19 +147,13 @@ export function cookietin(options: SessionOptions<TypedSessionData>): Middleware
   const handler = createSessionHandler(options)
   return async function cookietinSession(ctx, next) {
     const scope = await handler.begin(ctx.get('Cookie'), { secure: ctx.secure })
-    commits.set(scope.session, () => handler.commit(scope))
-    Object.defineProperties(ctx, {
-      session: {
-        configurable: true,
-        get: () => scope.session,
-        set: (value) => assign(scope.session, value),
-      },
-      cookieJar: { configurable: true, value: scope.cookies },
-    })
-    const send = ({ setCookie, vary }: ScopeResult) => {
-      for (const value of setCookie) ctx.append('Set-Cookie', value)
-      if (vary) ctx.vary('Cookie')
-    }
+    const carrier = ctx as Carrier
+    if (carrier[EXTENDED] !== true) extend(carrier)
+    // Anything set on this ctx itself would hide the accessors (Koa's `ctx` inherits from `app.context`).
+    else if (Object.hasOwn(ctx, 'session') || Object.hasOwn(ctx, 'cookieJar'))
+      Object.defineProperties(ctx, ACCESSORS)
+    carrier[SCOPE] = scope
+    carrier[HANDLER] = handler
     try {
       await next()
     } catch (error) {
@@ -106,11 +161,11 @@ export function cookietin(options: SessionOptions<TypedSessionData>): Middleware
       // that answers keeps the headers on ctx, Koa's own `ctx.onerror` those on the error.
       const result = await handler.end(scope).catch(() => undefined)
       if (result) {
-        send(result)
+        send(ctx, result)
         keepOnError(error, result)
       }
       throw error
     }
-    send(await handler.end(scope))
+    send(ctx, await handler.end(scope))
   }
 }

@@ -50,7 +50,7 @@ export interface CryptoBackend {
   /** Returns `null` when the input is not valid compressed data or inflates past `maxLength` bytes. */
   decompress(data: Uint8Array, format: CompressionFormat, maxLength: number): Promise<Uint8Array | null>
   /** Optional native base64url (unpadded) of the UTF-8 encoding of `text`. */
-  encodeTextBase64Url?(text: string): string
+  readonly encodeTextBase64Url?: (text: string) => string
   /** Optional native strict base64url decoding: same results as the core's `decodeBase64Url`. */
-  decodeBase64Url?(text: string): Uint8Array | null
+  readonly decodeBase64Url?: (text: string) => Uint8Array | null
 }

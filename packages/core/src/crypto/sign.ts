@@ -28,6 +28,8 @@ export function toPromise<T>(run: () => MaybePromise<T>): Promise<T> {
     const result = run()
     return result instanceof Promise ? result : Promise.resolve(result)
   } catch (error) {
+    // Whatever was thrown, as an async function would reject with it.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     return Promise.reject(error)
   }
 }

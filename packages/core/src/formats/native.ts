@@ -1,7 +1,7 @@
 import type { OpenResult, SealOptions } from '../crypto/envelope.ts'
 import { createKeyring, type Keyring } from '../crypto/keyring.ts'
-import { sealValue, unsealValue } from '../crypto/seal.ts'
-import { signValue, verifyValue } from '../crypto/sign.ts'
+import { sealValueMaybe, unsealValueMaybe } from '../crypto/seal.ts'
+import { type MaybePromise, signValueMaybe, toPromise, verifyValueMaybe } from '../crypto/sign.ts'
 import type {
   DecodeResult,
   Flash,
@@ -56,8 +56,16 @@ export function jsonToPayload(json: string): SessionPayload | undefined {
   return { id: wire['i'], data, flashes, permanent: wire['p'] === 1 }
 }
 
-type Encoder = (keyring: Keyring, name: string, value: string, options: SealOptions) => Promise<string>
-type Decoder = (keyring: Keyring, name: string, token: string, options: { now: number }) => Promise<OpenResult>
+type Encoder = (keyring: Keyring, name: string, value: string, options: SealOptions) => MaybePromise<string>
+type Decoder = (keyring: Keyring, name: string, token: string, options: { now: number }) => MaybePromise<OpenResult>
+
+function decoded(opened: OpenResult): DecodeResult {
+  if (!opened.ok) return opened
+  const payload = jsonToPayload(opened.value)
+  // The token's JSON is what `payloadToJson` wrote for this payload: the codec's change detection
+  // compares against it rather than serializing the loaded payload once more.
+  return payload ? { ok: true, payload, stale: opened.stale, json: opened.value } : { ok: false, reason: 'malformed' }
+}
 
 function nativeFormat(name: 'sealed' | 'signed', encode: Encoder, decode: Decoder) {
   return (setup: FormatSetup, compress = false): SessionFormat => {
@@ -65,25 +73,24 @@ function nativeFormat(name: 'sealed' | 'signed', encode: Encoder, decode: Decode
     if (setup.backend) keyringOptions.backend = setup.backend
     if (setup.random) keyringOptions.random = setup.random
     const keyring = createKeyring(setup.secrets, keyringOptions)
+    const encodeJson = (json: string, context: FormatContext) =>
+      encode(keyring, context.name, json, { maxAge: context.maxAge, now: context.now, compress })
     return {
       name,
       encode: (payload: SessionPayload, context: FormatContext) =>
-        encode(keyring, context.name, payloadToJson(payload), {
-          maxAge: context.maxAge,
-          now: context.now,
-          compress,
+        toPromise(() => encodeJson(payloadToJson(payload), context)),
+      decode: (value: string, context: FormatContext): Promise<DecodeResult> =>
+        toPromise(() => {
+          const opened = decode(keyring, context.name, value, { now: context.now })
+          return opened instanceof Promise ? opened.then(decoded) : decoded(opened)
         }),
-      async decode(value: string, context: FormatContext): Promise<DecodeResult> {
-        const opened = await decode(keyring, context.name, value, { now: context.now })
-        if (!opened.ok) return opened
-        const payload = jsonToPayload(opened.value)
-        return payload ? { ok: true, payload, stale: opened.stale } : { ok: false, reason: 'malformed' }
-      },
+      toJson: payloadToJson,
+      encodeJson,
     }
   }
 }
 
 /** AES-256-GCM: nobody without the key can read or change the session. The default. */
-export const sealedFormat = nativeFormat('sealed', sealValue, unsealValue)
+export const sealedFormat = nativeFormat('sealed', sealValueMaybe, unsealValueMaybe)
 /** HMAC-SHA256: anyone can read the session (it is encoded, not encrypted); nobody can change it. */
-export const signedFormat = nativeFormat('signed', signValue, verifyValue)
+export const signedFormat = nativeFormat('signed', signValueMaybe, verifyValueMaybe)

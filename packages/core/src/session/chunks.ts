@@ -39,12 +39,20 @@ export interface Chunk {
  * the size every browser keeps (RFC 6265bis §5.6). Values are base64url, one byte per character.
  */
 export function splitIntoChunks(name: string, value: string, attributes: CookieOptions): Chunk[] {
-  const whole = serializeCookie(name, '', attributes).length + value.length
-  if (whole <= MAX_COOKIE_SIZE) return [{ name, value }]
+  // The attributes serialize the same for `name` and `name.<n>` (same prefix), so measure them once.
+  return splitIntoChunksAfter(name, value, serializeCookie(name, '', attributes).length - name.length - 1)
+}
+
+/**
+ * `splitIntoChunks` for attributes already serialized: `suffixLength` is the length of the
+ * `; Max-Age=...` part that follows `name=value` in each `Set-Cookie` line.
+ */
+export function splitIntoChunksAfter(name: string, value: string, suffixLength: number): Chunk[] {
+  if (name.length + 1 + suffixLength + value.length <= MAX_COOKIE_SIZE) return [{ name, value }]
   const chunks: Chunk[] = []
   for (let offset = 0, index = 0; offset < value.length; index++) {
     const chunk = chunkName(name, index)
-    const room = MAX_COOKIE_SIZE - serializeCookie(chunk, '', attributes).length
+    const room = MAX_COOKIE_SIZE - (chunk.length + 1 + suffixLength)
     chunks.push({ name: chunk, value: value.slice(offset, offset + room) })
     offset += room
   }

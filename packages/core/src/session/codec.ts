@@ -1,8 +1,9 @@
-import type { CookieJar } from '../cookie/jar.ts'
-import { type CookieOptions, serializeCookie } from '../cookie/index.ts'
+import { type CookieJar, SET_SERIALIZED } from '../cookie/jar.ts'
+import { type CookieOptions, MAX_AGE_CAP_SECONDS, serializeCookie } from '../cookie/serialize.ts'
 import { ConfigError, SessionTooLargeError } from '../errors.ts'
 import { sealedFormat, signedFormat } from '../formats/native.ts'
-import { findSessionCookies, joinChunks, splitIntoChunks } from './chunks.ts'
+import { isSafeValue } from '../cookie/validate.ts'
+import { findSessionCookies, joinChunks, splitIntoChunksAfter } from './chunks.ts'
 import type { SessionCookieOptions, SessionOptions } from './options.ts'
 import {
   createEmptyPayload,
@@ -12,7 +13,7 @@ import {
   type SessionData,
   type SessionState,
 } from './session.ts'
-import type { FormatContext, FormatSetup, InvalidSessionReason, SessionFormat } from './types.ts'
+import type { FormatContext, FormatSetup, InvalidSessionReason, SessionFormat, SessionPayload } from './types.ts'
 
 export interface SessionCodec<T extends object = SessionData> {
   readonly cookieName: string
@@ -140,7 +141,8 @@ export function createSessionCodec<T extends object = SessionData>(
     }
     const state: SessionState = {
       payload,
-      loadedJson: JSON.stringify(payload),
+      // The token's own JSON when the format gives it and no schema rewrote the data: no serializing here.
+      loadedJson: decoded.json !== undefined && !options.schema && format.toJson ? decoded.json : toJson(payload),
       stale: decoded.stale,
       isNew: false,
       modified: false,
@@ -152,14 +154,47 @@ export function createSessionCodec<T extends object = SessionData>(
     return new Session<T>(state, newId)
   }
 
+  // The session's Set-Cookie attributes, as `CookieJar#set` would resolve them (path defaults to '/'),
+  // serialized once per handler and Secure flag; Expires only changes once a second.
+  const { secure: secureOption, ...cookieRest } = cookie
+  const path = cookieRest.path ?? '/'
+  const suffixOf = (options: CookieOptions) => serializeCookie(cookieName, '', options).slice(cookieName.length + 1)
+  // A static Expires (from an untyped caller) or a lifetime over the 400-day cap depends on the clock
+  // at serialization: those are serialized on every commit.
+  const cacheable = !('expires' in cookieRest) && maxAge <= MAX_AGE_CAP_SECONDS
+  const sessionSuffix: (string | undefined)[] = [undefined, undefined]
+  const permanentSuffix: [{ second: number; suffix: string }, { second: number; suffix: string }] = [
+    { second: Number.NaN, suffix: '' },
+    { second: Number.NaN, suffix: '' },
+  ]
+
   function attributesFor(state: SessionState, jar: CookieJar): CookieOptions {
-    const { secure, ...rest } = cookie
-    const attributes: CookieOptions = { ...rest, secure: secure === 'auto' ? jar.isSecureRequest : secure === true }
+    const secure = secureOption === 'auto' ? jar.isSecureRequest : secureOption === true
+    const attributes: CookieOptions = { ...cookieRest, path, secure }
     if (state.payload.permanent) {
       attributes.maxAge = maxAge
       attributes.expires = new Date(clock() + maxAge * 1000)
     }
     return attributes
+  }
+
+  /** The `; Max-Age=...` part of the session's Set-Cookie lines for this commit: what `attributesFor` serializes to. */
+  function suffixFor(state: SessionState, jar: CookieJar): string {
+    if (!cacheable) return suffixOf(attributesFor(state, jar))
+    const secure = secureOption === 'auto' ? jar.isSecureRequest : secureOption === true
+    const which = secure ? 1 : 0
+    if (!state.payload.permanent) return (sessionSuffix[which] ??= suffixOf({ ...cookieRest, path, secure }))
+    const expires = clock() + maxAge * 1000
+    // An injected clock far ahead of the system one: serializeCookie caps Expires by the system clock.
+    if (expires > Date.now() + (MAX_AGE_CAP_SECONDS - 1) * 1000) return suffixOf(attributesFor(state, jar))
+    // Expires is written to the second (IMF-fixdate), so one serialization serves a whole second.
+    const cached = permanentSuffix[which]
+    const second = Math.floor(expires / 1000)
+    if (cached.second !== second) {
+      cached.suffix = suffixOf({ ...cookieRest, path, secure, maxAge, expires: new Date(expires) })
+      cached.second = second
+    }
+    return cached.suffix
   }
 
   function deleteAll(names: readonly string[], jar: CookieJar): void {
@@ -169,16 +204,31 @@ export function createSessionCodec<T extends object = SessionData>(
     }
   }
 
+  /** The payload's JSON for change detection: the format's own when it has one, so a write can reuse it. */
+  const toJson = (payload: SessionPayload): string => (format.toJson ? format.toJson(payload) : JSON.stringify(payload))
+  /** The JSON `decide` computed for the payload, if it computed one (read right after the call). */
+  let decidedJson: string | undefined
+
   /** What commit would do, decided synchronously: adapters skip holding a response when it is `'none'`. */
   function pendingCommit(session: Session<T>): 'none' | 'delete' | 'write' {
-    const state = session[SESSION_STATE]
+    return decide(session[SESSION_STATE])
+  }
+
+  function decide(state: SessionState): 'none' | 'delete' | 'write' {
+    decidedJson = undefined
     const { payload } = state
     if (state.destroyed) return state.loadedCookies.length > 0 ? 'delete' : 'none'
     const isEmpty = Object.keys(payload.data).length === 0 && payload.flashes.length === 0
     // Every read and write goes through an accessor, so an untouched session cannot have changed;
     // comparing JSON also catches nested objects changed in place.
-    const changed =
-      state.accessed && (state.loadedJson === undefined ? !isEmpty : JSON.stringify(payload) !== state.loadedJson)
+    let changed = false
+    if (state.accessed) {
+      if (state.loadedJson === undefined) changed = !isEmpty
+      else {
+        decidedJson = toJson(payload)
+        changed = decidedJson !== state.loadedJson
+      }
+    }
     if (isEmpty && !state.regenerated) {
       // Flask's rule: a session emptied by the handler is deleted, not stored empty.
       return changed && state.loadedCookies.length > 0 ? 'delete' : 'none'
@@ -189,28 +239,54 @@ export function createSessionCodec<T extends object = SessionData>(
 
   async function commit(session: Session<T>, jar: CookieJar): Promise<void> {
     const state = session[SESSION_STATE]
-    const pending = pendingCommit(session)
+    const pending = decide(state)
     if (pending === 'none') return
     if (pending === 'delete') {
       deleteAll(state.loadedCookies, jar)
       state.loadedCookies = []
-      state.loadedJson = state.destroyed ? undefined : JSON.stringify(state.payload)
+      state.loadedJson = state.destroyed ? undefined : toJson(state.payload)
       return
     }
     // The id is kept only once the commit succeeds: a refused commit must leave the session as it was.
-    const payload = state.payload.id === '' ? { ...state.payload, id: newId() } : state.payload
-    const token = await format.encode(payload, context())
-    const attributes = attributesFor(state, jar)
-    const chunks = splitIntoChunks(cookieName, token, attributes)
-    const size = chunks.reduce((total, chunk) => total + chunk.name.length + chunk.value.length, 0)
+    let json = decidedJson
+    let payload = state.payload
+    if (payload.id === '') {
+      payload = { ...payload, id: newId() }
+      json = undefined
+    }
+    let token: string
+    if (format.encodeJson && format.toJson) {
+      json ??= format.toJson(payload)
+      const encoded = format.encodeJson(json, context())
+      token = typeof encoded === 'string' ? encoded : await encoded
+    } else {
+      token = await format.encode(payload, context())
+      json = undefined
+    }
+    const suffix = suffixFor(state, jar)
+    const chunks = splitIntoChunksAfter(cookieName, token, suffix.length)
+    let size = 0
+    for (const chunk of chunks) size += chunk.name.length + chunk.value.length
     if (chunks.length > maxChunks || size > maxSize) {
       throw new SessionTooLargeError(size, Math.min(maxSize, maxChunks * 4096))
     }
-    for (const chunk of chunks) jar.set(chunk.name, chunk.value, attributes)
-    deleteAll(state.loadedCookies.filter((name) => !chunks.some((chunk) => chunk.name === name)), jar)
+    if (isSafeValue(token)) {
+      // Nothing to escape and every line within 4096 bytes: the Set-Cookie line is the name, the
+      // token and the attributes serialized above, what `CookieJar#set` would write.
+      for (const chunk of chunks) {
+        jar[SET_SERIALIZED](chunk.name, path, cookieRest.domain, `${chunk.name}=${chunk.value}${suffix}`)
+      }
+    } else {
+      // A custom format's token with characters to escape: the jar encodes and validates it.
+      const attributes = attributesFor(state, jar)
+      for (const chunk of chunks) jar.set(chunk.name, chunk.value, attributes)
+    }
+    if (state.loadedCookies.length > 0) {
+      deleteAll(state.loadedCookies.filter((name) => !chunks.some((chunk) => chunk.name === name)), jar)
+    }
     state.payload.id = payload.id
-    state.loadedCookies = chunks.map((chunk) => chunk.name)
-    state.loadedJson = JSON.stringify(state.payload)
+    state.loadedCookies = chunks.length === 1 && chunks[0]!.name === cookieName ? [cookieName] : chunks.map((chunk) => chunk.name)
+    state.loadedJson = json ?? toJson(state.payload)
     state.isNew = false
     state.modified = false
     state.stale = false

@@ -53,13 +53,16 @@ interface ScopeProgress {
   pending: Promise<void> | undefined
 }
 
-const PROGRESS = new WeakMap<object, ScopeProgress>()
+/** Per-request state kept on the scope object itself (no WeakMap entry per request). */
+const PROGRESS: unique symbol = Symbol('cookietin.scope.progress')
+type Tracked = { [PROGRESS]?: ScopeProgress | undefined }
 
 function progressOf(scope: object): ScopeProgress {
-  let progress = PROGRESS.get(scope)
+  const tracked = scope as Tracked
+  let progress = tracked[PROGRESS]
   if (!progress) {
     progress = { ended: false, reported: undefined, pending: undefined }
-    PROGRESS.set(scope, progress)
+    tracked[PROGRESS] = progress
   }
   return progress
 }
@@ -80,7 +83,8 @@ export function createSessionHandler<T extends object = SessionData>(
     codec,
     async begin(cookieHeader, request) {
       const cookies = new CookieJar(cookieHeader, { keyring, secure: request.secure })
-      return { session: await codec.load(cookies), cookies }
+      const scope: RequestScope<T> & Tracked = { session: await codec.load(cookies), cookies, [PROGRESS]: undefined }
+      return scope
     },
     commit(scope) {
       const progress = progressOf(scope)
@@ -99,7 +103,7 @@ export function createSessionHandler<T extends object = SessionData>(
       const progress = progressOf(scope)
       if (progress.ended) return { setCookie: [], vary: false }
       progress.ended = true
-      await progress.pending?.catch(() => undefined)
+      if (progress.pending) await progress.pending.catch(() => undefined)
       try {
         await codec.commit(scope.session, scope.cookies)
       } catch (error) {

@@ -35,7 +35,14 @@ export type InvalidSessionReason =
   | 'schema'
 
 export type DecodeResult =
-  | { ok: true; payload: SessionPayload; /** Verified by an older key: re-issue. */ stale: boolean }
+  | {
+      ok: true
+      payload: SessionPayload
+      /** Verified by an older key: re-issue. */
+      stale: boolean
+      /** The payload's JSON as stored, when the format has `toJson` and this is what it gives for `payload`. */
+      json?: string
+    }
   | { ok: false; reason: InvalidSessionReason }
 
 /** A wire format for sessions: the native sealed and signed ones, or Flask's (`@cookietin/core/flask`). */
@@ -46,6 +53,13 @@ export interface SessionFormat {
   encode(payload: SessionPayload, context: FormatContext): Promise<string>
   /** Never throws: untrusted input. */
   decode(value: string, context: FormatContext): Promise<DecodeResult>
+  /**
+   * Optional: the JSON the format stores for `payload`. With `encodeJson`, lets the codec detect
+   * changes from the string it writes anyway instead of serializing the payload again.
+   */
+  toJson?(payload: SessionPayload): string
+  /** Optional: `encode` of the payload whose `toJson` is `json`; may return the token synchronously. */
+  encodeJson?(json: string, context: FormatContext): string | Promise<string>
 }
 
 export interface FormatSetup {
