@@ -7,9 +7,9 @@ import {
   type SessionOptions,
   createSessionHandler,
 } from '@cookietin/core'
-import type { ServerResponse } from 'node:http'
+import { IncomingMessage, type ServerResponse } from 'node:http'
 import type { Request, RequestHandler, Response } from 'express'
-import { holdResponse } from './holdResponse.ts'
+import { heldContext, holdResponse } from './holdResponse.ts'
 
 export { SessionTooLargeError, isCookietinError } from '@cookietin/core'
 export type { CookieJar, Session, SessionOptions } from '@cookietin/core'
@@ -36,12 +36,11 @@ declare global {
   }
 }
 
-/** Each request's scope and the handler of the middleware that began it, for `commitSession`. */
-const SCOPE = Symbol('cookietin.scope')
-const HANDLER = Symbol('cookietin.handler')
-interface Carrier {
-  [SCOPE]?: RequestScope<TypedSessionData>
-  [HANDLER]?: SessionHandler<TypedSessionData>
+/** What each held response carries: its request's scope and the middleware that began it. */
+interface Held {
+  handler: SessionHandler<TypedSessionData>
+  scope: RequestScope<TypedSessionData>
+  warn: (message: string) => void
 }
 
 /**
@@ -50,11 +49,74 @@ interface Carrier {
  * keeps its previous one). Changes made after this call, and cookies set on `req.cookieJar`, are still sent.
  */
 export function commitSession(req: Request): Promise<void> {
-  const carrier = req as Carrier
-  const scope = carrier[SCOPE]
-  if (scope) return carrier[HANDLER]!.commit(scope)
+  const held = heldContext<Held>(req.res)
+  if (held) return held.handler.commit(held.scope)
   return Promise.reject(
     new TypeError('commitSession: the cookietin middleware did not run for this request'),
+  )
+}
+
+/** On the prototype that carries the `req.session` and `req.cookieJar` accessors. */
+const ACCESSORS = Symbol('cookietin.accessors')
+
+/**
+ * `req.session` and `req.cookieJar` as accessors on the prototype just above Node's
+ * `IncomingMessage.prototype` in Express's chain (every mounted app's `request` inherits it), defined
+ * once: a property added to each `req` costs microseconds (its map is its own, through
+ * `Object.setPrototypeOf`). They read the request's hold; assigning one makes it a plain property of
+ * that `req`, as before. False without such a prototype.
+ */
+function defineAccessors(req: Request): boolean {
+  const base = IncomingMessage.prototype
+  let proto = Object.getPrototypeOf(req) as object | null
+  if (proto === base) return false
+  while (proto !== null && Object.getPrototypeOf(proto) !== base)
+    proto = Object.getPrototypeOf(proto) as object | null
+  if (proto === null) return false
+  const plain = (target: object, name: string, value: unknown) =>
+    Object.defineProperty(target, name, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    })
+  try {
+    Object.defineProperties(proto, {
+      session: {
+        configurable: true,
+        get(this: Request) {
+          return heldContext<Held>(this.res)?.scope.session
+        },
+        set(this: Request, value: unknown) {
+          plain(this, 'session', value)
+        },
+      },
+      cookieJar: {
+        configurable: true,
+        get(this: Request) {
+          return heldContext<Held>(this.res)?.scope.cookies
+        },
+        set(this: Request, value: unknown) {
+          plain(this, 'cookieJar', value)
+        },
+      },
+      [ACCESSORS]: { value: true, configurable: true },
+    })
+  } catch {
+    return false // another library made them its own for good
+  }
+  return true
+}
+
+async function commit(res: ServerResponse, { handler, scope }: Held): Promise<void> {
+  const { setCookie, vary } = await handler.end(scope)
+  for (const value of setCookie) res.appendHeader('Set-Cookie', value)
+  if (vary) (res as Response).vary('Cookie')
+}
+
+function reportFailure(error: unknown, { warn }: Held): void {
+  warn(
+    `cookietin: the session could not be committed, so the response was replaced by a 500: ${String(error)}. Call \`await commitSession(req)\` in the route to handle it.`,
   )
 }
 
@@ -71,26 +133,20 @@ export function cookietin<T extends object = TypedSessionData>(
 ): RequestHandler {
   const handler = createSessionHandler<T>(options) as unknown as SessionHandler<TypedSessionData>
   const warn = options.warn ?? ((message: string) => console.warn(message))
-  // Shared by every request: the response holds carry the request's scope, not new closures.
-  const commit = async (res: ServerResponse, scope: RequestScope<TypedSessionData>) => {
-    const { setCookie, vary } = await handler.end(scope)
-    for (const value of setCookie) res.appendHeader('Set-Cookie', value)
-    if (vary) (res as Response).vary('Cookie')
-  }
-  const onError = (error: unknown) =>
-    warn(
-      `cookietin: the session could not be committed, so the response was replaced by a 500: ${String(error)}. Call \`await commitSession(req)\` in the route to handle it.`,
-    )
   return (req, res, next) => {
-    const carrier = req as Carrier
     // Mounted twice (app and router): one session per request.
-    if (carrier[SCOPE]) return next()
+    if (heldContext(res)) return next()
     handler.begin(req.headers.cookie, { secure: req.secure }).then((scope) => {
-      carrier[SCOPE] = scope
-      carrier[HANDLER] = handler
-      req.session = scope.session
-      req.cookieJar = scope.cookies
-      holdResponse(res, scope, commit, onError)
+      holdResponse<Held>(res, { handler, scope, warn }, commit, reportFailure)
+      // A `req` whose own `session` (set before this middleware) would hide the accessors gets its own.
+      if (
+        Object.hasOwn(req, 'session') ||
+        Object.hasOwn(req, 'cookieJar') ||
+        ((req as { [ACCESSORS]?: true })[ACCESSORS] !== true && !defineAccessors(req))
+      ) {
+        req.session = scope.session
+        req.cookieJar = scope.cookies
+      }
       next()
     }, next)
   }

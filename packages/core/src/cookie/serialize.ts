@@ -376,6 +376,8 @@ function formatExpires(name: string, expires: Date): string {
 function normalizeSameSite(name: string, sameSite: SameSite | undefined): string | undefined {
   if (sameSite === undefined || sameSite === false) return undefined
   if (sameSite === true) return 'Strict'
+  // The usual spellings without lower-casing a copy first.
+  if (sameSite === 'Lax' || sameSite === 'Strict' || sameSite === 'None') return sameSite
   switch (typeof sameSite === 'string' ? sameSite.toLowerCase() : undefined) {
     case 'strict':
       return 'Strict'
@@ -392,6 +394,7 @@ function normalizeSameSite(name: string, sameSite: SameSite | undefined): string
 }
 
 function normalizePriority(name: string, priority: Priority): string {
+  if (priority === 'Low' || priority === 'Medium' || priority === 'High') return priority
   switch (typeof priority === 'string' ? priority.toLowerCase() : undefined) {
     case 'low':
       return 'Low'

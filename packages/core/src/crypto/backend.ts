@@ -20,8 +20,11 @@ export interface Hmac {
    * Must equal `encodeBase64Url(await sign(utf8(data)))`.
    */
   signText?(data: string): string
-  /** Optional synchronous fast path: `verify(utf8(data), mac)`, in constant time. */
-  verifyText?(data: string, mac: Uint8Array): boolean
+  /**
+   * Optional synchronous fast path: whether `mac` is exactly `signText(data)`, compared in constant
+   * time. A non-canonical encoding of the right MAC is `false`: callers tell it apart afterwards.
+   */
+  verifyText?(data: string, mac: string): boolean
 }
 
 export interface AesGcm {

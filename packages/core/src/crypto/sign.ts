@@ -109,11 +109,16 @@ export function verifyValueMaybe(
     const key = loaded.byId.get(token.slice(SIGNED_PREFIX.length, idEnd))
     if (!key) return { ok: false, reason: 'unknown_key' }
     if (key.signer.verifyText) {
-      const envelope = decode(token.slice(idEnd + 1, macStart))
-      const mac = token.length - macStart - 1 === MAC_TEXT_LENGTH ? decode(token.slice(macStart + 1)) : null
-      if (!envelope || !mac || mac.length !== 32) return { ok: false, reason: 'malformed' }
-      if (!key.signer.verifyText(bindNameText(name, token.slice(0, macStart)), mac)) {
-        return { ok: false, reason: 'bad_signature' }
+      const envelopeText = token.slice(idEnd + 1, macStart)
+      const macText = token.slice(macStart + 1)
+      const authentic = key.signer.verifyText(bindNameText(name, token.slice(0, macStart)), macText)
+      // Decoded strictly either way, so a malformed token is 'malformed' whatever its MAC, as on the
+      // byte path; an authentic one was written canonical by `signValue`.
+      const envelope = decode(envelopeText)
+      if (!envelope) return { ok: false, reason: 'malformed' }
+      if (!authentic) {
+        const mac = macText.length === MAC_TEXT_LENGTH ? decode(macText) : null
+        return { ok: false, reason: mac && mac.length === 32 ? 'bad_signature' : 'malformed' }
       }
       return unpackEnvelopeSync(envelope, key.index !== 0, now) ?? unpackEnvelope(envelope, key.index !== 0, now, keyring.backend)
     }

@@ -35,13 +35,16 @@ export function comparePythonStrings(a: string, b: string): number {
     if (x < 0xd800 && y < 0xd800) return x - y
     // Differing inside the BMP-above-surrogates range or at a surrogate: compare whole code points,
     // starting at a shared high surrogate if the difference is in the low half of a pair.
-    const at = i > 0 && isHighSurrogate(a.charCodeAt(i - 1)) ? i - 1 : i
+    // Only a low surrogate can pair with the shared unit before it; otherwise that unit is a code
+    // point of its own in both strings (a lone high surrogate) and the difference starts here.
+    const at = i > 0 && isHighSurrogate(a.charCodeAt(i - 1)) && (isLowSurrogate(x) || isLowSurrogate(y)) ? i - 1 : i
     return (a.codePointAt(at) as number) - (b.codePointAt(at) as number)
   }
   return a.length - b.length
 }
 
 const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff
+const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff
 
 const ESCAPES: Record<string, string> = {
   '"': '\\"',
