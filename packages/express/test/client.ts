@@ -29,6 +29,9 @@ export class Browser {
   ): Promise<Response & { setCookie: string[]; text_: string }> {
     const headers = new Headers(init.headers)
     if (this.cookies.size > 0 && !headers.has('cookie')) headers.set('cookie', this.cookieHeader)
+    // A fresh connection per request: a kept-alive socket the server is closing races the next request
+    // on a busy machine (ECONNRESET), which says nothing about the adapter.
+    headers.set('connection', 'close')
     const response = await fetch(this.base + path, { redirect: 'manual', ...init, headers })
     const setCookie = response.headers.getSetCookie()
     for (const line of setCookie) {

@@ -36,8 +36,13 @@ export const transports: Transport[] = [
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
       const { port } = server.address() as AddressInfo
       return {
-        send: (path, init) =>
-          fetch(`http://127.0.0.1:${port}${path}`, { redirect: 'manual', ...init }),
+        send: (path, init = {}) => {
+          // A fresh connection per request: a kept-alive socket the server is closing races the next
+          // request on a busy machine (ECONNRESET), which says nothing about the adapter.
+          const headers = new Headers(init.headers)
+          headers.set('connection', 'close')
+          return fetch(`http://127.0.0.1:${port}${path}`, { redirect: 'manual', ...init, headers })
+        },
         close: () =>
           new Promise<void>((resolve, reject) =>
             server.close((error) => (error ? reject(error) : resolve())),

@@ -25,7 +25,13 @@ export async function listen(app: Koa): Promise<{ send: Send; close: () => Promi
   await new Promise((resolve) => server.once('listening', resolve))
   const { port } = server.address() as AddressInfo
   return {
-    send: (path, init) => fetch(`http://127.0.0.1:${port}${path}`, { redirect: 'manual', ...init }),
+    send: (path, init = {}) => {
+      // A fresh connection per request: on a busy machine a kept-alive socket the server is closing
+      // races the next request and fails it with ECONNRESET, which says nothing about the adapter.
+      const headers = new Headers(init.headers)
+      headers.set('connection', 'close')
+      return fetch(`http://127.0.0.1:${port}${path}`, { redirect: 'manual', ...init, headers })
+    },
     close: () =>
       new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),
