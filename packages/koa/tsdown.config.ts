@@ -1,13 +1,5 @@
 import { defineConfig } from 'tsdown'
+import { packageBuild } from '../../tsdown.base.ts'
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  platform: 'neutral',
-  target: 'es2022',
-  // Core and node: builtins stay imports (dependencies and peers are external anyway).
-  // (`deps.neverBundle` is tsdown 0.21's name for the deprecated `external`.)
-  deps: { neverBundle: [/^@cookietin\//, /^node:/] },
-  clean: true,
-})
+// Core stays an import: it is a dependency, shared by every adapter in an app.
+export default defineConfig(packageBuild({ index: 'src/index.ts' }, [/^@cookietin\//]))

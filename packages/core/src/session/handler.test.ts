@@ -54,13 +54,3 @@ describe('session handler (what every adapter relies on)', () => {
     expect((await handler.end(scope)).setCookie[0]).toMatch(/; Secure/)
   })
 })
-
-test('a refused commit leaves a flask-like session (no id yet) unchanged, so end sends nothing', async () => {
-  const handler = createSessionHandler({ secrets, maxSize: 5000 })
-  const scope = await handler.begin(undefined, { secure: false })
-  scope.session.set('blob', big())
-  await expect(handler.commit(scope)).rejects.toMatchObject({ code: 'SESSION_TOO_LARGE' })
-  scope.session.delete('blob')
-  expect(handler.needsCommit(scope)).toBe(false)
-  expect((await handler.end(scope)).setCookie).toEqual([])
-})
