@@ -7,9 +7,11 @@
  * createSessionHandler({ secrets: [process.env.FLASK_SECRET_KEY], format: flask(), maxAge: 2678400 })
  */
 import { ConfigError } from './errors.ts'
-import { createFlaskCodec } from './formats/flask/codec.ts'
+import { createFlaskCodecMaybe } from './formats/flask/codec.ts'
+import { encodeTaggedJson } from './formats/flask/taggedJson.ts'
 import { FlaskTuple } from './formats/flask/values.ts'
-import type { DecodeResult, Flash, SessionFormatFactory } from './session/types.ts'
+import type { DecodeResult, Flash, SessionFormatFactory, SessionPayload } from './formats/types.ts'
+import { chain } from './maybePromise.ts'
 
 export interface FlaskFormatOptions {
   /** itsdangerous salt; change it only if the Flask app overrides it. @default 'cookie-session' */
@@ -34,7 +36,7 @@ export function flask(options: FlaskFormatOptions = {}): SessionFormatFactory {
       }
       return secret
     })
-    const codec = createFlaskCodec({
+    const codec = createFlaskCodecMaybe({
       secrets,
       maxAge: setup.maxAge,
       backend: setup.backend,
@@ -42,38 +44,44 @@ export function flask(options: FlaskFormatOptions = {}): SessionFormatFactory {
       clockSkew: options.clockSkew,
       warn: setup.warn,
     })
+    // Flask's tagged JSON of the session dict: what the cookie stores, and what change detection
+    // compares (plain JSON.stringify would throw on the bigints Flask's ints beyond 2^53 become).
+    const toJson = (payload: SessionPayload) => {
+      const value: Record<string, unknown> = Object.create(null)
+      for (const key of Object.keys(payload.data)) value[key] = payload.data[key]
+      if (payload.permanent) value[PERMANENT] = true
+      if (payload.flashes.length > 0) {
+        value[FLASHES] = payload.flashes.map((flash) => new FlaskTuple(flash.category, flash.message))
+      }
+      return encodeTaggedJson(value)
+    }
     return {
       name: 'flask',
       // Flask reads exactly one cookie.
       maxChunks: 1,
-      encode(payload, context) {
-        const value: Record<string, unknown> = Object.create(null)
-        for (const key of Object.keys(payload.data)) value[key] = payload.data[key]
-        if (payload.permanent) value[PERMANENT] = true
-        if (payload.flashes.length > 0) {
-          value[FLASHES] = payload.flashes.map((flash) => new FlaskTuple(flash.category, flash.message))
-        }
-        return codec.dumps(value, context.now)
-      },
-      async decode(cookie, context): Promise<DecodeResult> {
-        const result = await codec.loads(cookie, context.now)
-        if (!result.ok) return { ok: false, reason: result.reason === 'future' ? 'not_yet_valid' : result.reason }
-        const { value } = result
-        const flashes: Flash[] = []
-        const stored = value[FLASHES]
-        if (Array.isArray(stored)) {
-          for (const entry of stored) {
-            if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'string') {
-              flashes.push({ category: entry[0], message: entry[1] })
+      synchronous: codec.backend.synchronous === true,
+      toJson,
+      encodeJson: (json, context) => codec.dumpsJson(json, context.now),
+      encode: (payload, context) => codec.dumpsJson(toJson(payload), context.now),
+      decode: (cookie, context) =>
+        chain(codec.loads(cookie, context.now), (result): DecodeResult => {
+          if (!result.ok) return { ok: false, reason: result.reason === 'future' ? 'not_yet_valid' : result.reason }
+          const { value } = result
+          const flashes: Flash[] = []
+          const stored = value[FLASHES]
+          if (Array.isArray(stored)) {
+            for (const entry of stored) {
+              if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'string') {
+                flashes.push({ category: entry[0], message: entry[1] })
+              }
             }
           }
-        }
-        const permanent = value[PERMANENT] === true
-        delete value[FLASHES]
-        delete value[PERMANENT]
-        // Flask sessions carry no identity; one is made if the app asks for it.
-        return { ok: true, payload: { id: '', data: value, flashes, permanent }, stale: result.keyIndex > 0 }
-      },
+          const permanent = value[PERMANENT] === true
+          delete value[FLASHES]
+          delete value[PERMANENT]
+          // Flask sessions carry no identity; one is made if the app asks for it.
+          return { ok: true, payload: { id: '', data: value, flashes, permanent }, stale: result.keyIndex > 0 }
+        }),
     }
   }
 }

@@ -29,12 +29,10 @@ export type {
   FormatContext,
   DecodeResult,
   InvalidSessionReason,
-} from './session/types.ts'
+} from './formats/types.ts'
 export { createSessionCodec, type SessionCodec } from './session/codec.ts'
-export {
-  createSessionHandler,
-  type SessionHandler,
-  type RequestScope,
-  type ScopeResult,
-  type DeclaredSessionData,
-} from './session/handler.ts'
+export { resolveSessionOptions, type ResolvedSessionOptions } from './session/options.ts'
+export { createSessionHandler, type SessionHandler, type DeclaredSessionData } from './session/handler.ts'
+export { RequestScope, commitSession, type ScopeResult } from './session/scope.ts'
+export { isPromise, type MaybePromise } from './maybePromise.ts'
+export { varyWithCookie } from './vary.ts'

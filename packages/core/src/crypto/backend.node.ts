@@ -12,20 +12,20 @@ import type { AesGcm, CompressionFormat, CryptoBackend, HashAlgorithm, Hmac } fr
 const NODE_HASH: Record<HashAlgorithm, string> = { 'SHA-256': 'sha256', 'SHA-1': 'sha1' }
 const EMPTY = new Uint8Array(0)
 
-function importHmac(hash: HashAlgorithm, key: Uint8Array): Promise<Hmac> {
+function importHmac(hash: HashAlgorithm, key: Uint8Array): Hmac {
   const algorithm = NODE_HASH[hash]
   const keyObject = createSecretKey(key)
   const mac = (data: Uint8Array) => createHmac(algorithm, keyObject).update(data).digest()
-  return Promise.resolve({
-    sign: (data) => Promise.resolve(mac(data)),
+  return {
+    sign: mac,
     verify: (data, expected) => {
       const actual = mac(data)
-      return Promise.resolve(actual.length === expected.length && timingSafeEqual(actual, expected))
+      return actual.length === expected.length && timingSafeEqual(actual, expected)
     },
     signText: (data) => createHmac(algorithm, keyObject).update(data, 'utf8').digest('base64url'),
     verifyText: (data, expected) =>
       equalText(createHmac(algorithm, keyObject).update(data, 'utf8').digest('base64url'), expected),
-  })
+  }
 }
 
 /** Constant-time in the contents: every code unit is compared, whatever differs first. */
@@ -36,9 +36,9 @@ function equalText(actual: string, expected: string): boolean {
   return difference === 0
 }
 
-function importAesGcm(key: Uint8Array): Promise<AesGcm> {
+function importAesGcm(key: Uint8Array): AesGcm {
   const keyObject = createSecretKey(key)
-  return Promise.resolve({
+  return {
     seal(nonce, plaintext, additionalData) {
       const cipher = createCipheriv('aes-256-gcm', keyObject, nonce)
       cipher.setAAD(additionalData)
@@ -49,19 +49,19 @@ function importAesGcm(key: Uint8Array): Promise<AesGcm> {
       out.set(head, 0)
       out.set(tail, head.length)
       out.set(tag, head.length + tail.length)
-      return Promise.resolve(out)
+      return out
     },
     open(nonce, sealed, additionalData) {
-      if (sealed.length < 16) return Promise.resolve(null)
+      if (sealed.length < 16) return null
       try {
         const decipher = createDecipheriv('aes-256-gcm', keyObject, nonce)
         decipher.setAAD(additionalData)
         decipher.setAuthTag(sealed.subarray(sealed.length - 16))
         const head = decipher.update(sealed.subarray(0, sealed.length - 16))
         const tail = decipher.final()
-        return Promise.resolve(tail.length === 0 ? head : Buffer.concat([head, tail]))
+        return tail.length === 0 ? head : Buffer.concat([head, tail])
       } catch {
-        return Promise.resolve(null)
+        return null
       }
     },
     sealText(nonce, head, text, additionalData) {
@@ -86,7 +86,7 @@ function importAesGcm(key: Uint8Array): Promise<AesGcm> {
         return null
       }
     },
-  })
+  }
 }
 
 /** Strict: only canonical unpadded base64url decodes (the re-encoding must give the text back). */
@@ -96,27 +96,27 @@ function decodeBase64Url(text: string): Uint8Array | null {
   return bytes.toString('base64url') === text ? bytes : null
 }
 
-function compress(data: Uint8Array, format: CompressionFormat): Promise<Uint8Array> {
-  return Promise.resolve(format === 'deflate' ? deflateSync(data) : deflateRawSync(data))
+function compress(data: Uint8Array, format: CompressionFormat): Uint8Array {
+  return format === 'deflate' ? deflateSync(data) : deflateRawSync(data)
 }
 
 function decompress(
   data: Uint8Array,
   format: CompressionFormat,
   maxLength: number,
-): Promise<Uint8Array | null> {
+): Uint8Array | null {
   try {
     const options = { maxOutputLength: maxLength }
-    return Promise.resolve(format === 'deflate' ? inflateSync(data, options) : inflateRawSync(data, options))
+    return format === 'deflate' ? inflateSync(data, options) : inflateRawSync(data, options)
   } catch {
-    return Promise.resolve(null)
+    return null
   }
 }
 
 export const backend: CryptoBackend = {
   name: 'node',
-  hkdf: (secret, info, length) =>
-    Promise.resolve(new Uint8Array(hkdfSync('sha256', secret, EMPTY, info, length))),
+  synchronous: true,
+  hkdf: (secret, info, length) => new Uint8Array(hkdfSync('sha256', secret, EMPTY, info, length)),
   importHmac,
   importAesGcm,
   compress,

@@ -4,17 +4,20 @@
  * `backend.node.ts` (node:crypto + node:zlib, ~20x faster on Node because it is synchronous).
  * The package's `imports` map (`#crypto-backend`) picks one by export condition, never by sniffing globals.
  *
- * Every required method is async so callers have one code path; the Node back-end resolves immediately.
- * The optional synchronous `*Text` methods and base64url helpers are fast paths a back-end may offer
- * (the Node one does); core uses them when present and falls back to the byte path otherwise.
+ * Every method may answer with a value or a promise (`MaybePromise`): the Node back-end answers with
+ * values and says so with `synchronous`, which lets sessions be read and written without waiting;
+ * Web Crypto answers with promises. The optional `*Text` methods and base64url helpers are fast paths
+ * a back-end may offer (the Node one does); core uses them when present, the byte path otherwise.
  */
+import type { MaybePromise } from '../maybePromise.ts'
+
 export type HashAlgorithm = 'SHA-256' | 'SHA-1'
 export type CompressionFormat = 'deflate' | 'deflate-raw'
 
 export interface Hmac {
-  sign(data: Uint8Array): Promise<Uint8Array>
+  sign(data: Uint8Array): MaybePromise<Uint8Array>
   /** Constant-time comparison of `mac` against the MAC of `data`. */
-  verify(data: Uint8Array, mac: Uint8Array): Promise<boolean>
+  verify(data: Uint8Array, mac: Uint8Array): MaybePromise<boolean>
   /**
    * Optional synchronous fast path: the base64url (unpadded) MAC of the UTF-8 encoding of `data`.
    * Must equal `encodeBase64Url(await sign(utf8(data)))`.
@@ -29,9 +32,9 @@ export interface Hmac {
 
 export interface AesGcm {
   /** Returns ciphertext followed by the 16-byte tag. */
-  seal(nonce: Uint8Array, plaintext: Uint8Array, additionalData: Uint8Array): Promise<Uint8Array>
+  seal(nonce: Uint8Array, plaintext: Uint8Array, additionalData: Uint8Array): MaybePromise<Uint8Array>
   /** Returns the plaintext, or `null` when the tag does not authenticate. */
-  open(nonce: Uint8Array, sealed: Uint8Array, additionalData: Uint8Array): Promise<Uint8Array | null>
+  open(nonce: Uint8Array, sealed: Uint8Array, additionalData: Uint8Array): MaybePromise<Uint8Array | null>
   /**
    * Optional synchronous fast path: seals `head` followed by the UTF-8 encoding of `text`, with the
    * UTF-8 encoding of `additionalData` as AAD, and returns base64url(nonce | ciphertext | tag).
@@ -43,15 +46,20 @@ export interface AesGcm {
 
 export interface CryptoBackend {
   readonly name: 'node' | 'web'
+  /**
+   * True when every method (and every method of the keys it imports) returns its value rather than a
+   * promise. Sessions are then read and written synchronously, and Express never holds a response.
+   */
+  readonly synchronous?: boolean
   /** HKDF-SHA256 with an empty salt. */
-  hkdf(secret: Uint8Array, info: string, length: number): Promise<Uint8Array>
+  hkdf(secret: Uint8Array, info: string, length: number): MaybePromise<Uint8Array>
   /** Imports the key once; keep the returned object rather than calling again per value. */
-  importHmac(hash: HashAlgorithm, key: Uint8Array): Promise<Hmac>
+  importHmac(hash: HashAlgorithm, key: Uint8Array): MaybePromise<Hmac>
   /** Imports an AES-256-GCM key once (32 bytes). */
-  importAesGcm(key: Uint8Array): Promise<AesGcm>
-  compress(data: Uint8Array, format: CompressionFormat): Promise<Uint8Array>
+  importAesGcm(key: Uint8Array): MaybePromise<AesGcm>
+  compress(data: Uint8Array, format: CompressionFormat): MaybePromise<Uint8Array>
   /** Returns `null` when the input is not valid compressed data or inflates past `maxLength` bytes. */
-  decompress(data: Uint8Array, format: CompressionFormat, maxLength: number): Promise<Uint8Array | null>
+  decompress(data: Uint8Array, format: CompressionFormat, maxLength: number): MaybePromise<Uint8Array | null>
   /** Optional native base64url (unpadded) of the UTF-8 encoding of `text`. */
   readonly encodeTextBase64Url?: (text: string) => string
   /** Optional native strict base64url decoding: same results as the core's `decodeBase64Url`. */

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.ts'
+import { type MaybePromise, chain } from '../maybePromise.ts'
 import type { CryptoBackend } from './backend.ts'
 
 /**
@@ -96,76 +97,48 @@ export function expiryFor(now: number, maxAge: number | undefined): number {
   return Math.min(MAX_TIME, Math.max(1, now + Math.max(0, Math.floor(maxAge))))
 }
 
-export async function packEnvelope(
-  value: string,
-  options: SealOptions,
-  backend: CryptoBackend,
-): Promise<Uint8Array> {
+export function packEnvelope(value: string, options: SealOptions, backend: CryptoBackend): MaybePromise<Uint8Array> {
   const now = resolveNow(options.now)
   const expiresAt = expiryFor(now, options.maxAge)
-  let data: Uint8Array = encoder.encode(value)
-  let flags = 0
-  if (options.compress && data.length > 64) {
-    const deflated = await backend.compress(data, 'deflate-raw')
-    if (deflated.length < data.length) {
-      data = deflated
-      flags |= FLAG_DEFLATE
-    }
+  const data = encoder.encode(value)
+  const pack = (body: Uint8Array, flags: number) => {
+    const out = new Uint8Array(HEADER_BYTES + body.length)
+    out.set(envelopeHeader(now, expiresAt), 0)
+    out[0] = flags
+    out.set(body, HEADER_BYTES)
+    return out
   }
-  const out = new Uint8Array(HEADER_BYTES + data.length)
-  const view = new DataView(out.buffer)
-  view.setUint8(0, flags)
-  view.setUint32(1, now)
-  view.setUint32(5, expiresAt)
-  out.set(data, HEADER_BYTES)
-  return out
+  if (!options.compress || data.length <= 64) return pack(data, 0)
+  return chain(backend.compress(data, 'deflate-raw'), (deflated) =>
+    deflated.length < data.length ? pack(deflated, FLAG_DEFLATE) : pack(data, 0),
+  )
 }
 
 /** Reads an envelope that has already been authenticated; `now` comes from `resolveNow`. */
-export async function unpackEnvelope(
+export function unpackEnvelope(
   envelope: Uint8Array,
   stale: boolean,
   now: number,
   backend: CryptoBackend,
-): Promise<OpenResult> {
+): MaybePromise<OpenResult> {
   if (envelope.length < HEADER_BYTES) return { ok: false, reason: 'malformed' }
-  const view = new DataView(envelope.buffer, envelope.byteOffset, envelope.byteLength)
-  const flags = view.getUint8(0)
-  const issuedAt = view.getUint32(1)
-  const expiresAt = view.getUint32(5)
+  const flags = envelope[0] as number
+  const issuedAt = readUint32(envelope, 1)
+  const expiresAt = readUint32(envelope, 5)
   if (flags & ~FLAG_DEFLATE) return { ok: false, reason: 'malformed' }
   if (issuedAt > now + CLOCK_SKEW_SECONDS) return { ok: false, reason: 'not_yet_valid' }
   if (expiresAt !== 0 && now >= expiresAt) return { ok: false, reason: 'expired' }
-  let data: Uint8Array | null = envelope.subarray(HEADER_BYTES)
-  if (flags & FLAG_DEFLATE) {
-    data = await backend.decompress(data, 'deflate-raw', MAX_DATA_BYTES)
+  const opened = (data: Uint8Array | null): OpenResult => {
     if (data === null) return { ok: false, reason: 'malformed' }
+    try {
+      return { ok: true, value: decoder.decode(data), issuedAt, expiresAt, stale }
+    } catch {
+      return { ok: false, reason: 'malformed' }
+    }
   }
-  try {
-    return { ok: true, value: decoder.decode(data), issuedAt, expiresAt, stale }
-  } catch {
-    return { ok: false, reason: 'malformed' }
-  }
-}
-
-/**
- * The synchronous part of `unpackEnvelope`: the result for an uncompressed envelope, or `undefined`
- * when the data is compressed and needs the (asynchronous) back-end to inflate it.
- */
-export function unpackEnvelopeSync(envelope: Uint8Array, stale: boolean, now: number): OpenResult | undefined {
-  if (envelope.length < HEADER_BYTES) return { ok: false, reason: 'malformed' }
-  const flags = envelope[0] as number
-  if (flags & FLAG_DEFLATE) return undefined
-  if (flags !== 0) return { ok: false, reason: 'malformed' }
-  const issuedAt = readUint32(envelope, 1)
-  const expiresAt = readUint32(envelope, 5)
-  if (issuedAt > now + CLOCK_SKEW_SECONDS) return { ok: false, reason: 'not_yet_valid' }
-  if (expiresAt !== 0 && now >= expiresAt) return { ok: false, reason: 'expired' }
-  try {
-    return { ok: true, value: decoder.decode(envelope.subarray(HEADER_BYTES)), issuedAt, expiresAt, stale }
-  } catch {
-    return { ok: false, reason: 'malformed' }
-  }
+  const data = envelope.subarray(HEADER_BYTES)
+  if (!(flags & FLAG_DEFLATE)) return opened(data)
+  return chain(backend.decompress(data, 'deflate-raw', MAX_DATA_BYTES), opened)
 }
 
 const readUint32 = (bytes: Uint8Array, at: number) =>

@@ -1,5 +1,6 @@
 import { backend as defaultBackend } from '#crypto-backend'
 import { ConfigError } from '../errors.ts'
+import { all, isPromise, type MaybePromise, chain } from '../maybePromise.ts'
 import { encodeBase64Url } from './base64url.ts'
 import type { AesGcm, CryptoBackend, Hmac } from './backend.ts'
 
@@ -37,10 +38,10 @@ export interface Keyring {
   /** The key a token names, or `undefined` when no key in the ring has that id. */
   find(id: string): Promise<DerivedKey | undefined>
   /**
-   * The derived keys, synchronously, once `current()` or `find()` has resolved; `undefined` before.
-   * Lets a synchronous back-end sign and verify without waiting for a resolved promise.
+   * Every derived key: at once on a synchronous back-end, and once derived on any other, so a
+   * token is signed or verified without waiting whenever the crypto itself does not wait.
    */
-  loadedKeys?(): LoadedKeys | undefined
+  keys(): MaybePromise<LoadedKeys>
 }
 
 /** Every key of a ring once derived: the newest, and each by its id. */
@@ -114,37 +115,44 @@ export function createKeyring(secrets: Secret | readonly Secret[], options: Keyr
   const backend = options.backend ?? defaultBackend
   const random = options.random ?? ((buffer: Uint8Array) => crypto.getRandomValues(buffer))
 
-  async function derive(secret: Uint8Array, index: number): Promise<DerivedKey> {
-    const [id, signKey, sealKey] = await Promise.all([
+  function derive(secret: Uint8Array, index: number): MaybePromise<DerivedKey> {
+    const derived = all([
       backend.hkdf(secret, INFO_KEY_ID, 6),
       backend.hkdf(secret, INFO_SIGN, 32),
       backend.hkdf(secret, INFO_SEAL, 32),
     ])
-    const [signer, sealer] = await Promise.all([
-      backend.importHmac('SHA-256', signKey),
-      backend.importAesGcm(sealKey),
-    ])
-    return { index, id: encodeBase64Url(id), signer, sealer }
+    return chain(derived, ([id, signKey, sealKey]) => {
+      const signer = backend.importHmac('SHA-256', signKey as Uint8Array)
+      const sealer = backend.importAesGcm(sealKey as Uint8Array)
+      return chain(all<Hmac | AesGcm>([signer, sealer]), ([hmac, aes]) => ({
+        index,
+        id: encodeBase64Url(id as Uint8Array),
+        signer: hmac as Hmac,
+        sealer: aes as AesGcm,
+      }))
+    })
   }
 
   // Derived once per keyring and kept: importing a key costs far more than using it.
-  type Loaded = { newest: DerivedKey; byId: Map<string, DerivedKey> }
-  let all: Promise<Loaded> | undefined
-  let resolved: Loaded | undefined
-  const load = (): Promise<Loaded> => {
-    if (all) return all
-    const pending = Promise.all(list.map(derive)).then((keys) => {
-      const byId = new Map<string, DerivedKey>()
-      // A 48-bit id collision is astronomically unlikely; keep the newer key if it ever happens.
-      for (const key of keys) if (!byId.has(key.id)) byId.set(key.id, key)
-      resolved = { newest: keys[0] as DerivedKey, byId }
-      return resolved
-    })
+  let resolved: LoadedKeys | undefined
+  let pending: Promise<LoadedKeys> | undefined
+  const index = (keys: DerivedKey[]): LoadedKeys => {
+    const byId = new Map<string, DerivedKey>()
+    // A 48-bit id collision is astronomically unlikely; keep the newer key if it ever happens.
+    for (const key of keys) if (!byId.has(key.id)) byId.set(key.id, key)
+    resolved = { newest: keys[0] as DerivedKey, byId }
+    return resolved
+  }
+  const keys = (): MaybePromise<LoadedKeys> => {
+    if (resolved) return resolved
+    if (pending) return pending
+    const derived = chain(all(list.map(derive)), index)
+    if (!isPromise(derived)) return derived
     // A failed derivation (a back-end that cannot run here) is not cached: the next call retries.
-    pending.catch(() => {
-      if (all === pending) all = undefined
+    pending = derived.catch((error: unknown) => {
+      pending = undefined
+      throw error
     })
-    all = pending
     return pending
   }
 
@@ -153,11 +161,11 @@ export function createKeyring(secrets: Secret | readonly Secret[], options: Keyr
     backend,
     random,
     async current() {
-      return (resolved ?? (await load())).newest
+      return (await keys()).newest
     },
     async find(id) {
-      return (resolved ?? (await load())).byId.get(id)
+      return (await keys()).byId.get(id)
     },
-    loadedKeys: () => resolved,
+    keys,
   }
 }

@@ -10,11 +10,10 @@ import {
   resolveNow,
   type SealOptions,
   unpackEnvelope,
-  unpackEnvelopeSync,
   type VerifyOptions,
 } from './envelope.ts'
 import type { Keyring } from './keyring.ts'
-import { type MaybePromise, toPromise } from './sign.ts'
+import { type MaybePromise, chain, toPromise } from '../maybePromise.ts'
 
 /** Version tag of sealed tokens: `e1.<key id>.<base64url(nonce | ciphertext | tag)>`. */
 export const SEALED_PREFIX = 'e1.'
@@ -43,34 +42,31 @@ function randomNonce(keyring: Keyring): Uint8Array {
   return nonce
 }
 
-/** `sealValue`, synchronous when the keys are derived and the back-end offers text sealing. */
+/** `sealValue`, returning the token itself when the back-end is synchronous. */
 export function sealValueMaybe(
   keyring: Keyring,
   name: string,
   value: string,
   options: SealOptions = {},
 ): MaybePromise<string> {
-  const key = keyring.loadedKeys?.()?.newest
-  if (key?.sealer.sealText && typeof value === 'string' && !options.compress) {
-    const now = resolveNow(options.now)
-    const expiresAt = expiryFor(now, options.maxAge)
-    const nonce = randomNonce(keyring)
+  return chain(keyring.keys(), ({ newest: key }) => {
     const prefix = `${SEALED_PREFIX}${key.id}`
-    return `${prefix}.${key.sealer.sealText(nonce, envelopeHeader(now, expiresAt), value, bindNameText(name, prefix))}`
-  }
-  return sealBytes(keyring, name, value, options)
-}
-
-async function sealBytes(keyring: Keyring, name: string, value: string, options: SealOptions): Promise<string> {
-  const key = await keyring.current()
-  const envelope = await packEnvelope(value, options, keyring.backend)
-  const nonce = randomNonce(keyring)
-  const prefix = `${SEALED_PREFIX}${key.id}`
-  const sealed = await key.sealer.seal(nonce, envelope, bindName(name, prefix))
-  const blob = new Uint8Array(NONCE_BYTES + sealed.length)
-  blob.set(nonce, 0)
-  blob.set(sealed, NONCE_BYTES)
-  return `${prefix}.${encodeBase64Url(blob)}`
+    if (key.sealer.sealText && typeof value === 'string' && !options.compress) {
+      const now = resolveNow(options.now)
+      const expiresAt = expiryFor(now, options.maxAge)
+      const nonce = randomNonce(keyring)
+      return `${prefix}.${key.sealer.sealText(nonce, envelopeHeader(now, expiresAt), value, bindNameText(name, prefix))}`
+    }
+    return chain(packEnvelope(value, options, keyring.backend), (envelope) => {
+      const nonce = randomNonce(keyring)
+      return chain(key.sealer.seal(nonce, envelope, bindName(name, prefix)), (sealed) => {
+        const blob = new Uint8Array(NONCE_BYTES + sealed.length)
+        blob.set(nonce, 0)
+        blob.set(sealed, NONCE_BYTES)
+        return `${prefix}.${encodeBase64Url(blob)}`
+      })
+    })
+  })
 }
 
 /**
@@ -86,7 +82,7 @@ export function unsealValue(
   return toPromise(() => unsealValueMaybe(keyring, name, token, options))
 }
 
-/** `unsealValue`, synchronous when the keys are derived and the back-end offers text sealing. */
+/** `unsealValue`, returning the result itself when the back-end is synchronous. */
 export function unsealValueMaybe(
   keyring: Keyring,
   name: string,
@@ -101,43 +97,18 @@ export function unsealValueMaybe(
   const idEnd = token.indexOf('.', SEALED_PREFIX.length)
   if (idEnd < 0) return { ok: false, reason: 'malformed' }
   const prefix = token.slice(0, idEnd)
-  const loaded = keyring.loadedKeys?.()
-  const decode = keyring.backend.decodeBase64Url
-  if (loaded && decode) {
+  return chain(keyring.keys(), (loaded): MaybePromise<OpenResult> => {
     const key = loaded.byId.get(prefix.slice(SEALED_PREFIX.length))
     if (!key) return { ok: false, reason: 'unknown_key' }
-    if (key.sealer.openText) {
-      const blob = decode(token.slice(idEnd + 1))
-      if (!blob || blob.length < NONCE_BYTES + TAG_BYTES) return { ok: false, reason: 'malformed' }
-      const envelope = key.sealer.openText(
-        blob.subarray(0, NONCE_BYTES),
-        blob.subarray(NONCE_BYTES),
-        bindNameText(name, prefix),
-      )
-      if (!envelope) return { ok: false, reason: 'bad_signature' }
-      return unpackEnvelopeSync(envelope, key.index !== 0, now) ?? unpackEnvelope(envelope, key.index !== 0, now, keyring.backend)
-    }
-  }
-  return openBytes(keyring, name, token, idEnd, prefix, now)
-}
-
-async function openBytes(
-  keyring: Keyring,
-  name: string,
-  token: string,
-  idEnd: number,
-  prefix: string,
-  now: number,
-): Promise<OpenResult> {
-  const key = await keyring.find(prefix.slice(SEALED_PREFIX.length))
-  if (!key) return { ok: false, reason: 'unknown_key' }
-  const blob = decodeBase64Url(token.slice(idEnd + 1))
-  if (!blob || blob.length < NONCE_BYTES + TAG_BYTES) return { ok: false, reason: 'malformed' }
-  const envelope = await key.sealer.open(
-    blob.subarray(0, NONCE_BYTES),
-    blob.subarray(NONCE_BYTES),
-    bindName(name, prefix),
-  )
-  if (!envelope) return { ok: false, reason: 'bad_signature' }
-  return unpackEnvelope(envelope, key.index !== 0, now, keyring.backend)
+    const blob = (keyring.backend.decodeBase64Url ?? decodeBase64Url)(token.slice(idEnd + 1))
+    if (!blob || blob.length < NONCE_BYTES + TAG_BYTES) return { ok: false, reason: 'malformed' }
+    const nonce = blob.subarray(0, NONCE_BYTES)
+    const sealed = blob.subarray(NONCE_BYTES)
+    const envelope = key.sealer.openText
+      ? key.sealer.openText(nonce, sealed, bindNameText(name, prefix))
+      : key.sealer.open(nonce, sealed, bindName(name, prefix))
+    return chain(envelope, (opened) =>
+      opened ? unpackEnvelope(opened, key.index !== 0, now, keyring.backend) : { ok: false, reason: 'bad_signature' },
+    )
+  })
 }

@@ -9,30 +9,15 @@ import {
   resolveNow,
   type SealOptions,
   unpackEnvelope,
-  unpackEnvelopeSync,
   type VerifyOptions,
 } from './envelope.ts'
 import type { Keyring } from './keyring.ts'
+import { type MaybePromise, chain, toPromise } from '../maybePromise.ts'
 
 /** Version tag of signed tokens: `s1.<key id>.<base64url envelope>.<base64url HMAC-SHA256>`. */
 export const SIGNED_PREFIX = 's1.'
 const MAX_TOKEN_LENGTH = 1 << 21
 const MAC_TEXT_LENGTH = 43 // 32 bytes, unpadded base64url
-
-/** A value now, or a promise of it: the synchronous back-end's path never waits for a microtask. */
-export type MaybePromise<T> = T | Promise<T>
-
-/** Runs `run` and hands back a promise whatever it returned or threw. */
-export function toPromise<T>(run: () => MaybePromise<T>): Promise<T> {
-  try {
-    const result = run()
-    return result instanceof Promise ? result : Promise.resolve(result)
-  } catch (error) {
-    // Whatever was thrown, as an async function would reject with it.
-    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-    return Promise.reject(error)
-  }
-}
 
 /**
  * Signs `value` for the cookie `name`: readable by anyone who base64-decodes it, changeable by no one.
@@ -47,32 +32,30 @@ export function signValue(
   return toPromise(() => signValueMaybe(keyring, name, value, options))
 }
 
-/** `signValue`, synchronous when the keys are derived and the back-end offers text HMACs. */
+/** `signValue`, returning the token itself when the back-end is synchronous. */
 export function signValueMaybe(
   keyring: Keyring,
   name: string,
   value: string,
   options: SealOptions = {},
 ): MaybePromise<string> {
-  const key = keyring.loadedKeys?.()?.newest
-  const encodeText = keyring.backend.encodeTextBase64Url
-  if (key?.signer.signText && encodeText && typeof value === 'string' && !options.compress) {
-    const now = resolveNow(options.now)
-    const expiresAt = expiryFor(now, options.maxAge)
-    // The 9-byte header is a whole number of base64 groups, so the envelope's base64url is the
-    // header's followed by the value's: the same characters the byte path writes.
-    const unsigned = `${SIGNED_PREFIX}${key.id}.${encodeBase64Url(envelopeHeader(now, expiresAt))}${encodeText(value)}`
-    return `${unsigned}.${key.signer.signText(bindNameText(name, unsigned))}`
-  }
-  return signBytes(keyring, name, value, options)
-}
-
-async function signBytes(keyring: Keyring, name: string, value: string, options: SealOptions): Promise<string> {
-  const key = await keyring.current()
-  const envelope = await packEnvelope(value, options, keyring.backend)
-  const unsigned = `${SIGNED_PREFIX}${key.id}.${encodeBase64Url(envelope)}`
-  const mac = await key.signer.sign(bindName(name, unsigned))
-  return `${unsigned}.${encodeBase64Url(mac)}`
+  return chain(keyring.keys(), ({ newest: key }) => {
+    const encodeText = keyring.backend.encodeTextBase64Url
+    const signText = key.signer.signText
+    if (signText && encodeText && typeof value === 'string' && !options.compress) {
+      const now = resolveNow(options.now)
+      const expiresAt = expiryFor(now, options.maxAge)
+      // The 9-byte header is a whole number of base64 groups, so the envelope's base64url is the
+      // header's followed by the value's: the same characters the byte path writes.
+      const unsigned = `${SIGNED_PREFIX}${key.id}.${encodeBase64Url(envelopeHeader(now, expiresAt))}${encodeText(value)}`
+      return `${unsigned}.${signText(bindNameText(name, unsigned))}`
+    }
+    return chain(packEnvelope(value, options, keyring.backend), (envelope) => {
+      const unsigned = `${SIGNED_PREFIX}${key.id}.${encodeBase64Url(envelope)}`
+      if (signText) return `${unsigned}.${signText(bindNameText(name, unsigned))}`
+      return chain(key.signer.sign(bindName(name, unsigned)), (mac) => `${unsigned}.${encodeBase64Url(mac)}`)
+    })
+  })
 }
 
 /**
@@ -88,7 +71,7 @@ export function verifyValue(
   return toPromise(() => verifyValueMaybe(keyring, name, token, options))
 }
 
-/** `verifyValue`, synchronous when the keys are derived and the back-end offers text HMACs. */
+/** `verifyValue`, returning the result itself when the back-end is synchronous. */
 export function verifyValueMaybe(
   keyring: Keyring,
   name: string,
@@ -103,43 +86,23 @@ export function verifyValueMaybe(
   const idEnd = token.indexOf('.', SIGNED_PREFIX.length)
   const macStart = token.lastIndexOf('.')
   if (idEnd < 0 || macStart <= idEnd) return { ok: false, reason: 'malformed' }
-  const loaded = keyring.loadedKeys?.()
-  const decode = keyring.backend.decodeBase64Url
-  if (loaded && decode) {
+  return chain(keyring.keys(), (loaded): MaybePromise<OpenResult> => {
     const key = loaded.byId.get(token.slice(SIGNED_PREFIX.length, idEnd))
     if (!key) return { ok: false, reason: 'unknown_key' }
-    if (key.signer.verifyText) {
-      const envelopeText = token.slice(idEnd + 1, macStart)
-      const macText = token.slice(macStart + 1)
-      const authentic = key.signer.verifyText(bindNameText(name, token.slice(0, macStart)), macText)
-      // Decoded strictly either way, so a malformed token is 'malformed' whatever its MAC, as on the
-      // byte path; an authentic one was written canonical by `signValue`.
-      const envelope = decode(envelopeText)
-      if (!envelope) return { ok: false, reason: 'malformed' }
-      if (!authentic) {
-        const mac = macText.length === MAC_TEXT_LENGTH ? decode(macText) : null
-        return { ok: false, reason: mac && mac.length === 32 ? 'bad_signature' : 'malformed' }
-      }
-      return unpackEnvelopeSync(envelope, key.index !== 0, now) ?? unpackEnvelope(envelope, key.index !== 0, now, keyring.backend)
+    const decode = keyring.backend.decodeBase64Url ?? decodeBase64Url
+    // Decoded strictly whatever the MAC, so a malformed token is 'malformed' on every path.
+    const envelope = decode(token.slice(idEnd + 1, macStart))
+    const macText = token.slice(macStart + 1)
+    const mac = macText.length === MAC_TEXT_LENGTH ? decode(macText) : null
+    if (!envelope) return { ok: false, reason: 'malformed' }
+    const opened = (authentic: boolean): MaybePromise<OpenResult> => {
+      if (authentic) return unpackEnvelope(envelope, key.index !== 0, now, keyring.backend)
+      return { ok: false, reason: mac && mac.length === 32 ? 'bad_signature' : 'malformed' }
     }
-  }
-  return verifyBytes(keyring, name, token, idEnd, macStart, now)
-}
-
-async function verifyBytes(
-  keyring: Keyring,
-  name: string,
-  token: string,
-  idEnd: number,
-  macStart: number,
-  now: number,
-): Promise<OpenResult> {
-  const key = await keyring.find(token.slice(SIGNED_PREFIX.length, idEnd))
-  if (!key) return { ok: false, reason: 'unknown_key' }
-  const envelope = decodeBase64Url(token.slice(idEnd + 1, macStart))
-  const mac = decodeBase64Url(token.slice(macStart + 1))
-  if (!envelope || !mac || mac.length !== 32) return { ok: false, reason: 'malformed' }
-  const valid = await key.signer.verify(bindName(name, token.slice(0, macStart)), mac)
-  if (!valid) return { ok: false, reason: 'bad_signature' }
-  return unpackEnvelope(envelope, key.index !== 0, now, keyring.backend)
+    const signed = token.slice(0, macStart)
+    // The text path compares against the canonical MAC text, which an authentic token always has.
+    if (key.signer.verifyText) return opened(key.signer.verifyText(bindNameText(name, signed), macText))
+    if (!mac || mac.length !== 32) return { ok: false, reason: 'malformed' }
+    return chain(key.signer.verify(bindName(name, signed), mac), opened)
+  })
 }

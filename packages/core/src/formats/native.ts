@@ -1,7 +1,8 @@
 import type { OpenResult, SealOptions } from '../crypto/envelope.ts'
 import { createKeyring, type Keyring } from '../crypto/keyring.ts'
 import { sealValueMaybe, unsealValueMaybe } from '../crypto/seal.ts'
-import { type MaybePromise, signValueMaybe, toPromise, verifyValueMaybe } from '../crypto/sign.ts'
+import { signValueMaybe, verifyValueMaybe } from '../crypto/sign.ts'
+import { type MaybePromise, chain } from '../maybePromise.ts'
 import type {
   DecodeResult,
   Flash,
@@ -9,7 +10,7 @@ import type {
   FormatSetup,
   SessionFormat,
   SessionPayload,
-} from '../session/types.ts'
+} from './types.ts'
 
 /**
  * The JSON inside a native session token (docs/format.md):
@@ -69,21 +70,14 @@ function decoded(opened: OpenResult): DecodeResult {
 
 function nativeFormat(name: 'sealed' | 'signed', encode: Encoder, decode: Decoder) {
   return (setup: FormatSetup, compress = false): SessionFormat => {
-    const keyringOptions: Parameters<typeof createKeyring>[1] = {}
-    if (setup.backend) keyringOptions.backend = setup.backend
-    if (setup.random) keyringOptions.random = setup.random
-    const keyring = createKeyring(setup.secrets, keyringOptions)
+    const keyring = setup.keyring ?? createKeyring(setup.secrets, setup.backend ? { backend: setup.backend } : {})
     const encodeJson = (json: string, context: FormatContext) =>
       encode(keyring, context.name, json, { maxAge: context.maxAge, now: context.now, compress })
     return {
       name,
-      encode: (payload: SessionPayload, context: FormatContext) =>
-        toPromise(() => encodeJson(payloadToJson(payload), context)),
-      decode: (value: string, context: FormatContext): Promise<DecodeResult> =>
-        toPromise(() => {
-          const opened = decode(keyring, context.name, value, { now: context.now })
-          return opened instanceof Promise ? opened.then(decoded) : decoded(opened)
-        }),
+      synchronous: keyring.backend.synchronous === true,
+      encode: (payload, context) => encodeJson(payloadToJson(payload), context),
+      decode: (value, context) => chain(decode(keyring, context.name, value, { now: context.now }), decoded),
       toJson: payloadToJson,
       encodeJson,
     }

@@ -1,18 +1,35 @@
 import { describe, expect, test } from 'vitest'
 import { createSessionHandler } from './handler.ts'
+import type { RequestScope } from './scope.ts'
+import { commit, finish } from '../../test/scope.ts'
 
 const secrets = ['h'.repeat(32)]
 const big = () => Buffer.from(crypto.getRandomValues(new Uint8Array(4000))).toString('hex')
 
 describe('session handler (what every adapter relies on)', () => {
-  test('needsCommit is false for an untouched or unchanged session, true once it changed', async () => {
+  test('on the node back-end, begin and finish answer synchronously: no response is held', () => {
     const handler = createSessionHandler({ secrets })
-    const scope = await handler.begin(undefined, { secure: false })
-    expect(handler.needsCommit(scope)).toBe(false)
-    scope.session.get('x')
-    expect(handler.needsCommit(scope)).toBe(false)
+    expect(handler.options.synchronous).toBe(true)
+    const scope = handler.begin(undefined, { secure: false })
+    expect(scope).not.toBeInstanceOf(Promise)
+    if (scope instanceof Promise) return
     scope.session.set('x', 1)
-    expect(handler.needsCommit(scope)).toBe(true)
+    const result = scope.finish()
+    expect(result).not.toBeInstanceOf(Promise)
+    expect(result).toMatchObject({ vary: true, setCookie: [expect.stringMatching(/^session=e1\./)] })
+  })
+
+  test('a change after finish is reported as unsent; a read or an unchanged write is not', () => {
+    const handler = createSessionHandler({ secrets })
+    const scope = handler.begin(undefined, { secure: false }) as RequestScope
+    scope.session.set('x', 1)
+    scope.finish()
+    scope.session.get('x')
+    expect(scope.hasUnsentChanges).toBe(false)
+    scope.session.set('x', 1)
+    expect(scope.hasUnsentChanges).toBe(false)
+    scope.session.set('x', 2)
+    expect(scope.hasUnsentChanges).toBe(true)
   })
 
   test('an early commit the route caught is not raised again by end, which still sends jar cookies', async () => {
@@ -20,8 +37,8 @@ describe('session handler (what every adapter relies on)', () => {
     const scope = await handler.begin(undefined, { secure: false })
     scope.cookies.set('theme', 'dark')
     scope.session.set('blob', big())
-    await expect(handler.commit(scope)).rejects.toMatchObject({ code: 'SESSION_TOO_LARGE' })
-    const result = await handler.end(scope)
+    await expect(commit(scope)).rejects.toMatchObject({ code: 'SESSION_TOO_LARGE' })
+    const result = await finish(scope)
     expect(result.setCookie).toEqual(['theme=dark; Path=/'])
   })
 
@@ -29,12 +46,10 @@ describe('session handler (what every adapter relies on)', () => {
     const handler = createSessionHandler({ secrets })
     const scope = await handler.begin(undefined, { secure: false })
     scope.session.set('a', 1)
-    await handler.commit(scope)
-    const first = scope.cookies.setCookieHeaders[0]
+    await commit(scope)
     scope.session.set('b', 2)
-    const { setCookie } = await handler.end(scope)
+    const { setCookie } = await finish(scope)
     expect(setCookie).toHaveLength(1)
-    expect(setCookie[0]).not.toBe(first)
     const next = await handler.begin(setCookie[0]?.split(';')[0], { secure: false })
     expect(next.session.data).toEqual({ a: 1, b: 2 })
   })
@@ -43,14 +58,14 @@ describe('session handler (what every adapter relies on)', () => {
     const handler = createSessionHandler({ secrets, maxSize: 5000 })
     const scope = await handler.begin(undefined, { secure: false })
     scope.session.set('blob', big())
-    await expect(handler.end(scope)).rejects.toMatchObject({ code: 'SESSION_TOO_LARGE' })
-    expect(await handler.end(scope)).toEqual({ setCookie: [], vary: false })
+    await expect(finish(scope)).rejects.toMatchObject({ code: 'SESSION_TOO_LARGE' })
+    expect(await finish(scope)).toEqual({ setCookie: [], vary: false })
   })
 
   test('secure requests get Secure session cookies with secure: auto', async () => {
     const handler = createSessionHandler({ secrets })
     const scope = await handler.begin(undefined, { secure: true })
     scope.session.set('a', 1)
-    expect((await handler.end(scope)).setCookie[0]).toMatch(/; Secure/)
+    expect((await finish(scope)).setCookie[0]).toMatch(/; Secure/)
   })
 })

@@ -1,8 +1,10 @@
+import { type CookieOptions, serializeCookie } from '../cookie/serialize.ts'
 import type { CryptoBackend } from '../crypto/backend.ts'
-import type { Secret } from '../crypto/keyring.ts'
-import type { CookieOptions } from '../cookie/index.ts'
+import { createKeyring, type Keyring, type Secret } from '../crypto/keyring.ts'
+import { ConfigError } from '../errors.ts'
+import { sealedFormat, signedFormat } from '../formats/native.ts'
+import type { FormatSetup, InvalidSessionReason, SessionFormat, SessionFormatFactory } from '../formats/types.ts'
 import type { StandardSchemaV1 } from './standardSchema.ts'
-import type { InvalidSessionReason, SessionFormatFactory } from './types.ts'
 
 export interface SessionCookieOptions
   extends Pick<CookieOptions, 'domain' | 'path' | 'httpOnly' | 'sameSite' | 'partitioned' | 'priority'> {
@@ -82,4 +84,108 @@ export interface SessionOptions<T extends object = Record<string, unknown>> {
   random?: (buffer: Uint8Array) => Uint8Array
   /** Clock in Unix milliseconds; override only in tests. @default Date.now */
   now?: () => number
+}
+
+/** Everything a session handler needs, validated and derived once when the middleware is created. */
+export interface ResolvedSessionOptions<T extends object = Record<string, unknown>> {
+  readonly cookieName: string
+  readonly maxAge: number
+  readonly maxSize: number
+  /** The smaller of the option and what the format can read. */
+  readonly maxChunks: number
+  readonly permanent: boolean
+  readonly rolling: boolean
+  readonly cookie: Readonly<SessionCookieOptions & { path: string; secure: boolean | 'auto' }>
+  readonly format: SessionFormat
+  /** For signed jar cookies; absent only for a Flask secret too short to derive keys from. */
+  readonly keyring: Keyring | undefined
+  readonly schema: StandardSchemaV1<unknown, T> | undefined
+  readonly onInvalid: ((event: InvalidSessionEvent) => void) | undefined
+  /** Emits each distinct message once. */
+  readonly warn: (message: string) => void
+  readonly random: (buffer: Uint8Array) => Uint8Array
+  /** Unix milliseconds. */
+  readonly now: () => number
+  /** Reads and writes return values, never promises: Express commits inside `writeHead`. */
+  readonly synchronous: boolean
+}
+
+const DEFAULT_MAX_AGE = 14 * 24 * 60 * 60
+
+function check(condition: boolean, option: string, expected: string): void {
+  if (!condition) throw new ConfigError('INVALID_OPTION', `Option \`${option}\` must be ${expected}`)
+}
+
+const isPositiveInteger = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value > 0
+
+/**
+ * Validates the options and derives the keys now, at start-up, so a misconfiguration never waits
+ * for a request. The result is frozen and shared by every request of the middleware.
+ */
+export function resolveSessionOptions<T extends object>(options: SessionOptions<T>): ResolvedSessionOptions<T> {
+  check(typeof options === 'object' && options !== null, 'options', 'an object')
+  const cookieName = options.cookieName ?? 'session'
+  const maxAge = options.maxAge ?? DEFAULT_MAX_AGE
+  const maxSize = options.maxSize ?? 12288
+  check(isPositiveInteger(maxAge), 'maxAge', 'a positive whole number of seconds')
+  check(isPositiveInteger(maxSize), 'maxSize', 'a positive whole number of bytes')
+  check(options.maxChunks === undefined || isPositiveInteger(options.maxChunks), 'maxChunks', 'a positive integer')
+  check(
+    options.schema === undefined || typeof options.schema?.['~standard']?.validate === 'function',
+    'schema',
+    'a Standard Schema validator',
+  )
+  const cookie = { path: '/', httpOnly: true, sameSite: 'Lax' as const, secure: 'auto' as const, ...options.cookie }
+  check(cookie.secure === 'auto' || typeof cookie.secure === 'boolean', 'cookie.secure', "true, false or 'auto'")
+  // Browsers only accept prefixed cookies over HTTPS; 'auto' would fail on the first plain-HTTP request.
+  check(
+    !/^__(secure|host)-/i.test(cookieName) || cookie.secure === true,
+    'cookie.secure',
+    `true for a cookie named ${cookieName} (browsers accept __Secure-/__Host- cookies only with Secure)`,
+  )
+  // Serializing once now surfaces a bad name, domain, path or prefix at start-up.
+  serializeCookie(cookieName, '', { ...cookie, secure: cookie.secure !== false })
+
+  const warned = new Set<string>()
+  const sink = options.warn ?? ((message: string) => console.warn(message))
+  const warn = (message: string) => {
+    if (warned.has(message)) return
+    warned.add(message)
+    sink(message)
+  }
+  const random = options.random ?? ((buffer: Uint8Array) => crypto.getRandomValues(buffer))
+  const secrets: readonly Secret[] = Array.isArray(options.secrets) ? options.secrets : [options.secrets as Secret]
+  const formatOption = options.format ?? 'sealed'
+  let keyring: Keyring | undefined
+  try {
+    keyring = createKeyring(options.secrets, { random, ...(options.backend ? { backend: options.backend } : {}) })
+  } catch (error) {
+    // A Flask secret may be short (Flask allows it, the format warns); signed jar cookies then refuse.
+    if (typeof formatOption !== 'function') throw error
+  }
+  const setup: FormatSetup = { secrets, maxAge, warn, random, ...(keyring ? { keyring } : {}) }
+  if (options.backend) setup.backend = options.backend
+  let format: SessionFormat
+  if (formatOption === 'sealed') format = sealedFormat(setup, options.compress ?? false)
+  else if (formatOption === 'signed') format = signedFormat(setup, options.compress ?? false)
+  else if (typeof formatOption === 'function') format = formatOption(setup)
+  else throw new ConfigError('INVALID_OPTION', "Option `format` must be 'sealed', 'signed' or a format such as `flask`")
+
+  return Object.freeze({
+    cookieName,
+    maxAge,
+    maxSize,
+    maxChunks: Math.min(options.maxChunks ?? 4, format.maxChunks ?? Number.POSITIVE_INFINITY),
+    permanent: options.permanent ?? false,
+    rolling: options.rolling === true,
+    cookie: Object.freeze(cookie),
+    format,
+    keyring,
+    schema: options.schema,
+    onInvalid: options.onInvalid,
+    warn,
+    random,
+    now: options.now ?? Date.now,
+    synchronous: format.synchronous === true,
+  })
 }

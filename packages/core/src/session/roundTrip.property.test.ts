@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { BrowserJar } from '../../test/browserJar.ts'
 import { createSessionHandler } from './handler.ts'
+import { finish } from '../../test/scope.ts'
 
 describe.each(['sealed', 'signed'] as const)('%s sessions', (format) => {
   test('load(commit(s)) equals s for any JSON data that fits', async () => {
@@ -15,7 +16,7 @@ describe.each(['sealed', 'signed'] as const)('%s sessions', (format) => {
         const browser = new BrowserJar()
         const scope = await handler.begin('', { secure: false })
         for (const [k, v] of Object.entries(value)) scope.session.set(k, v)
-        browser.apply((await handler.end(scope)).setCookie)
+        browser.apply((await finish(scope)).setCookie)
         const loaded = await handler.begin(browser.header, { secure: false })
         expect({ ...loaded.session.data }).toEqual(expected)
       }),

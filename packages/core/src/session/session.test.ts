@@ -6,6 +6,7 @@ import { backend as webBackend } from '../crypto/backend.web.ts'
 import { isCookietinError, SessionTooLargeError } from '../errors.ts'
 import { createSessionHandler } from './handler.ts'
 import type { SessionOptions } from './options.ts'
+import { finish } from '../../test/scope.ts'
 
 const OLD = 'o'.repeat(32)
 const NEW = 'n'.repeat(32)
@@ -32,7 +33,7 @@ describe.each([
   ) {
     const scope = await handler.begin(browser.header, { secure: false })
     await fn(scope)
-    const result = await handler.end(scope)
+    const result = await finish(scope)
     browser.apply(result.setCookie)
     return { ...result, session: scope.session }
   }
@@ -203,7 +204,7 @@ describe.each([
     const before = new Map(browser.cookies)
     const scope = await handler.begin(browser.header, { secure: false })
     scope.session.set('blob', randomHex(4000))
-    const error = await handler.end(scope).catch((e: unknown) => e)
+    const error = await finish(scope).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(SessionTooLargeError)
     expect(isCookietinError(error)).toBe(true)
     expect(error).toMatchObject({ code: 'SESSION_TOO_LARGE', limit: 6000 })

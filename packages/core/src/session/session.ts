@@ -1,4 +1,5 @@
-import type { Flash, SessionPayload } from './types.ts'
+import type { Flash, SessionPayload } from '../formats/types.ts'
+import type { MaybePromise } from '../maybePromise.ts'
 
 export type SessionData = Record<string, unknown>
 
@@ -13,11 +14,15 @@ export interface SessionState {
   stale: boolean
   isNew: boolean
   modified: boolean
+  /** Counts writes, so a change made after the response's headers can be noticed cheaply. */
+  writes: number
   accessed: boolean
   regenerated: boolean
   destroyed: boolean
   /** Cookie names this session was read from (`name` or `name.0`, `name.1`, ...), to delete on shrink or destroy. */
   loadedCookies: string[]
+  /** Commits now, for `commitSession`: set by the request scope that owns the session. */
+  commit: (() => MaybePromise<void>) | undefined
 }
 
 export function newSessionId(random: (buffer: Uint8Array) => Uint8Array): string {
@@ -54,6 +59,7 @@ export class Session<T extends object = SessionData> {
     const state = this[SESSION_STATE]
     state.accessed = true
     state.modified = true
+    state.writes++
     return state.payload
   }
 

@@ -1,6 +1,7 @@
 import { backend as defaultBackend } from '#crypto-backend'
 import type { CryptoBackend } from '../../crypto/backend.ts'
 import { ConfigError } from '../../errors.ts'
+import { type MaybePromise, chain, toPromise } from '../../maybePromise.ts'
 import { createTimestampSigner, decodePayload, encodePayload } from './itsdangerous.ts'
 import { decodeTaggedJson, encodeTaggedJson, isPlainObject } from './taggedJson.ts'
 
@@ -146,6 +147,23 @@ function checkSecrets(secrets: readonly string[], warn: (message: string) => voi
  * const session = result.ok ? result.value : {}
  */
 export function createFlaskCodec(options: FlaskCodecOptions): FlaskCodec {
+  const codec = createFlaskCodecMaybe(options)
+  return {
+    dumps: (value, now) => toPromise(() => codec.dumps(value, now)),
+    loads: (cookie, now) => toPromise(() => codec.loads(cookie, now)),
+  }
+}
+
+/** What the session format uses: `createFlaskCodec` with results that are values on a synchronous back-end. */
+export interface FlaskCodecMaybe {
+  readonly backend: CryptoBackend
+  /** The signed cookie for a payload JSON from `encodeTaggedJson`. */
+  dumpsJson(json: string, now?: number): MaybePromise<string>
+  dumps(value: Record<string, unknown>, now?: number): MaybePromise<string>
+  loads(cookie: string, now?: number): MaybePromise<FlaskLoadResult>
+}
+
+export function createFlaskCodecMaybe(options: FlaskCodecOptions): FlaskCodecMaybe {
   const warn = options.warn ?? ((message: string) => console.warn(message))
   checkSecrets(options.secrets, warn)
   const secrets = [...options.secrets]
@@ -156,40 +174,45 @@ export function createFlaskCodec(options: FlaskCodecOptions): FlaskCodec {
   const backend = options.backend ?? defaultBackend
   const signer = createTimestampSigner({ secrets, salt, backend })
 
-  return {
-    async dumps(value, now) {
-      const timestamp = resolveNow(now)
-      if (typeof value !== 'object' || value === null || !isPlainObject(value)) {
-        throw new TypeError('A Flask session must be a plain object')
-      }
-      const payload = await encodePayload(encodeTaggedJson(value), backend)
-      return signer.sign(payload, timestamp)
-    },
+  const dumpsJson = (json: string, now?: number) => {
+    const timestamp = resolveNow(now)
+    return chain(encodePayload(json, backend), (payload) => signer.sign(payload, timestamp))
+  }
 
-    async loads(cookie, now) {
-      const current = resolveNow(now)
-      if (typeof cookie !== 'string' || cookie.length === 0)
-        return { ok: false, reason: 'malformed' }
-      if (cookie.length > MAX_COOKIE_LENGTH) return { ok: false, reason: 'too_large' }
-      try {
-        const signed = await signer.unsign(cookie)
-        if (!signed.ok) return signed
-        const age = current - signed.timestamp
-        if (age > maxAge) return { ok: false, reason: 'expired' }
-        if (age < -clockSkew) return { ok: false, reason: 'future' }
-        const payload = await decodePayload(signed.value, backend, FLASK_MAX_PAYLOAD_BYTES)
+  const open = (cookie: string, current: number): MaybePromise<FlaskLoadResult> =>
+    chain(signer.unsign(cookie), (signed): MaybePromise<FlaskLoadResult> => {
+      if (!signed.ok) return signed
+      const age = current - signed.timestamp
+      if (age > maxAge) return { ok: false, reason: 'expired' }
+      if (age < -clockSkew) return { ok: false, reason: 'future' }
+      return chain(decodePayload(signed.value, backend, FLASK_MAX_PAYLOAD_BYTES), (payload): FlaskLoadResult => {
         if (!payload.ok) return payload
         const decoded = decodeTaggedJson(payload.json)
         // Flask builds the session with dict(data): the top level must be a dict.
         if (!decoded.ok || !isDict(decoded.value)) return { ok: false, reason: 'malformed' }
-        return {
-          ok: true,
-          value: decoded.value,
-          keyIndex: signed.keyIndex,
-          timestamp: signed.timestamp,
-        }
-      } catch {
+        return { ok: true, value: decoded.value, keyIndex: signed.keyIndex, timestamp: signed.timestamp }
+      })
+    })
+
+  return {
+    backend,
+    dumpsJson,
+    dumps(value, now) {
+      resolveNow(now)
+      if (typeof value !== 'object' || value === null || !isPlainObject(value)) {
+        throw new TypeError('A Flask session must be a plain object')
+      }
+      return dumpsJson(encodeTaggedJson(value), now)
+    },
+    loads(cookie, now) {
+      const current = resolveNow(now)
+      if (typeof cookie !== 'string' || cookie.length === 0) return { ok: false, reason: 'malformed' }
+      if (cookie.length > MAX_COOKIE_LENGTH) return { ok: false, reason: 'too_large' }
+      try {
+        const result = open(cookie, current)
         // Unreachable for any input as far as we know; the contract is still "never throws".
+        return result instanceof Promise ? result.catch(() => ({ ok: false, reason: 'malformed' }) as const) : result
+      } catch {
         return { ok: false, reason: 'malformed' }
       }
     },

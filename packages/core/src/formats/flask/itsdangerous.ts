@@ -12,6 +12,7 @@
  */
 import type { CryptoBackend, Hmac } from '../../crypto/backend.ts'
 import { decodeBase64Url, encodeBase64Url } from '../../crypto/base64url.ts'
+import { type MaybePromise, chain } from '../../maybePromise.ts'
 
 const encoder = new TextEncoder()
 const SIGNATURE_BYTES = 20 // SHA-1
@@ -32,9 +33,9 @@ export type UnsignResult =
 
 export interface TimestampSigner {
   /** `TimestampSigner.sign`: appends `.<timestamp>.<signature>` to `value` (which must be ASCII). */
-  sign(value: string, timestamp: number): Promise<string>
+  sign(value: string, timestamp: number): MaybePromise<string>
   /** `TimestampSigner.unsign` without the age check: which key verified and the signed timestamp. */
-  unsign(signed: string): Promise<UnsignResult>
+  unsign(signed: string): MaybePromise<UnsignResult>
 }
 
 /** `base64_encode(int_to_bytes(n))`: big-endian, leading zero bytes stripped (0 is the empty string). */
@@ -68,22 +69,23 @@ export function decodeTimestamp(text: string): number | null {
 export function createTimestampSigner(options: TimestampSignerOptions): TimestampSigner {
   const { backend, secrets } = options
   const salt = encoder.encode(options.salt)
-  const keys: Promise<Hmac>[] = []
+  const keys: MaybePromise<Hmac>[] = []
 
-  const derive = async (secret: string) => {
-    const outer = await backend.importHmac('SHA-1', encoder.encode(secret))
-    return backend.importHmac('SHA-1', await outer.sign(salt))
-  }
+  const derive = (secret: string) =>
+    chain(backend.importHmac('SHA-1', encoder.encode(secret)), (outer) =>
+      chain(outer.sign(salt), (derived) => backend.importHmac('SHA-1', derived)),
+    )
   const key = (index: number) => (keys[index] ??= derive(secrets[index] as string))
 
   return {
-    async sign(value, timestamp) {
+    sign(value, timestamp) {
       const signed = `${value}.${encodeTimestamp(timestamp)}`
-      const mac = await (await key(0)).sign(encoder.encode(signed))
-      return `${signed}.${encodeBase64Url(mac)}`
+      return chain(key(0), (hmac) =>
+        chain(hmac.sign(encoder.encode(signed)), (mac) => `${signed}.${encodeBase64Url(mac)}`),
+      )
     },
 
-    async unsign(signed) {
+    unsign(signed) {
       if (typeof signed !== 'string' || !WIRE_ALPHABET.test(signed))
         return { ok: false, reason: 'malformed' }
       const macAt = signed.lastIndexOf('.')
@@ -92,29 +94,29 @@ export function createTimestampSigner(options: TimestampSignerOptions): Timestam
       const mac = decodeBase64Url(signed.slice(macAt + 1))
       if (!mac || mac.length !== SIGNATURE_BYTES) return { ok: false, reason: 'bad_signature' }
       const data = encoder.encode(signed.slice(0, macAt))
-      let keyIndex = -1
-      // Newest first, as itsdangerous tries `reversed(secret_keys)`.
-      for (let i = 0; i < secrets.length; i++) {
-        if (await (await key(i)).verify(data, mac)) {
-          keyIndex = i
-          break
-        }
+      const verified = (keyIndex: number): UnsignResult => {
+        const timestamp = decodeTimestamp(signed.slice(timestampAt + 1, macAt))
+        if (timestamp === null) return { ok: false, reason: 'malformed' }
+        return { ok: true, value: signed.slice(0, timestampAt), timestamp, keyIndex }
       }
-      if (keyIndex < 0) return { ok: false, reason: 'bad_signature' }
-      const timestamp = decodeTimestamp(signed.slice(timestampAt + 1, macAt))
-      if (timestamp === null) return { ok: false, reason: 'malformed' }
-      return { ok: true, value: signed.slice(0, timestampAt), timestamp, keyIndex }
+      // Newest first, as itsdangerous tries `reversed(secret_keys)`.
+      const tryKey = (index: number): MaybePromise<UnsignResult> => {
+        if (index >= secrets.length) return { ok: false, reason: 'bad_signature' }
+        return chain(key(index), (hmac) =>
+          chain(hmac.verify(data, mac), (valid) => (valid ? verified(index) : tryKey(index + 1))),
+        )
+      }
+      return tryKey(0)
     },
   }
 }
 
 /** `URLSafeSerializerMixin.dump_payload` for a JSON text that is ASCII (Flask's `ensure_ascii`). */
-export async function encodePayload(json: string, backend: CryptoBackend): Promise<string> {
+export function encodePayload(json: string, backend: CryptoBackend): MaybePromise<string> {
   const bytes = encoder.encode(json)
-  const compressed = await backend.compress(bytes, 'deflate')
-  return compressed.length < bytes.length - 1
-    ? `.${encodeBase64Url(compressed)}`
-    : encodeBase64Url(bytes)
+  return chain(backend.compress(bytes, 'deflate'), (compressed) =>
+    compressed.length < bytes.length - 1 ? `.${encodeBase64Url(compressed)}` : encodeBase64Url(bytes),
+  )
 }
 
 export type PayloadResult =
@@ -128,28 +130,31 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
  * starts with `.`, then strict UTF-8. Inflating past `maxBytes` is `too_large` (Python has no limit).
  * Only ever called on a payload whose signature verified, so a key holder wrote it.
  */
-export async function decodePayload(
+export function decodePayload(
   payload: string,
   backend: CryptoBackend,
   maxBytes: number,
-): Promise<PayloadResult> {
+): MaybePromise<PayloadResult> {
   const compressed = payload.startsWith('.')
-  let bytes = decodeBase64Url(compressed ? payload.slice(1) : payload)
+  const bytes = decodeBase64Url(compressed ? payload.slice(1) : payload)
   if (!bytes) return { ok: false, reason: 'malformed' }
-  if (compressed) {
-    const deflated = bytes
-    bytes = await backend.decompress(deflated, 'deflate', maxBytes)
-    if (!bytes) {
-      // Corrupt, or over the limit? Inflate again under the bound deflate itself cannot exceed.
-      const bound = deflated.length * MAX_DEFLATE_RATIO + 1024
-      const probe = bound > maxBytes ? await backend.decompress(deflated, 'deflate', bound) : null
-      return { ok: false, reason: probe ? 'too_large' : 'malformed' }
+  const decoded = (text: Uint8Array): PayloadResult => {
+    if (text.length > maxBytes) return { ok: false, reason: 'too_large' }
+    try {
+      return { ok: true, json: utf8.decode(text) }
+    } catch {
+      return { ok: false, reason: 'malformed' }
     }
   }
-  if (bytes.length > maxBytes) return { ok: false, reason: 'too_large' }
-  try {
-    return { ok: true, json: utf8.decode(bytes) }
-  } catch {
-    return { ok: false, reason: 'malformed' }
-  }
+  if (!compressed) return decoded(bytes)
+  return chain(backend.decompress(bytes, 'deflate', maxBytes), (inflated) => {
+    if (inflated) return decoded(inflated)
+    // Corrupt, or over the limit? Inflate again under the bound deflate itself cannot exceed.
+    const bound = bytes.length * MAX_DEFLATE_RATIO + 1024
+    if (bound <= maxBytes) return { ok: false, reason: 'malformed' }
+    return chain(backend.decompress(bytes, 'deflate', bound), (probe) => ({
+      ok: false,
+      reason: probe ? 'too_large' : 'malformed',
+    }))
+  })
 }

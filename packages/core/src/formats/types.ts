@@ -1,5 +1,12 @@
-import type { Secret } from '../crypto/keyring.ts'
+import type { InvalidReason } from '../crypto/envelope.ts'
+import type { Keyring, Secret } from '../crypto/keyring.ts'
 import type { CryptoBackend } from '../crypto/backend.ts'
+import type { MaybePromise } from '../maybePromise.ts'
+
+/**
+ * The contract between the session codec and a wire format (native sealed and signed, Flask's):
+ * what a format stores, how it is set up, what it answers. Formats import nothing from `session/`.
+ */
 
 export interface Flash {
   category: string
@@ -24,15 +31,8 @@ export interface FormatContext {
   now: number
 }
 
-export type InvalidSessionReason =
-  | 'malformed'
-  | 'unknown_key'
-  | 'bad_signature'
-  | 'expired'
-  | 'not_yet_valid'
-  | 'wrong_kind'
-  | 'too_large'
-  | 'schema'
+/** Why a session cookie was ignored: a token's own reasons, one too large to read, or data the schema refused. */
+export type InvalidSessionReason = InvalidReason | 'too_large' | 'schema'
 
 export type DecodeResult =
   | {
@@ -50,20 +50,24 @@ export interface SessionFormat {
   readonly name: string
   /** Largest number of cookies one session may span; Flask reads exactly one. */
   readonly maxChunks?: number
-  encode(payload: SessionPayload, context: FormatContext): Promise<string>
+  /** True when `encode`, `encodeJson` and `decode` return values, never promises (a synchronous back-end). */
+  readonly synchronous?: boolean
+  encode(payload: SessionPayload, context: FormatContext): MaybePromise<string>
   /** Never throws: untrusted input. */
-  decode(value: string, context: FormatContext): Promise<DecodeResult>
+  decode(value: string, context: FormatContext): MaybePromise<DecodeResult>
   /**
    * Optional: the JSON the format stores for `payload`. With `encodeJson`, lets the codec detect
    * changes from the string it writes anyway instead of serializing the payload again.
    */
   toJson?(payload: SessionPayload): string
   /** Optional: `encode` of the payload whose `toJson` is `json`; may return the token synchronously. */
-  encodeJson?(json: string, context: FormatContext): string | Promise<string>
+  encodeJson?(json: string, context: FormatContext): MaybePromise<string>
 }
 
 export interface FormatSetup {
   secrets: readonly Secret[]
+  /** The session's keyring, derived once from `secrets`; absent when they are too short for one (Flask allows it). */
+  keyring?: Keyring
   /** The session lifetime in seconds (the codec's `maxAge`). */
   maxAge: number
   backend?: CryptoBackend
