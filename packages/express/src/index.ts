@@ -2,14 +2,16 @@ import {
   type CookieJar,
   type DeclaredSessionData,
   type RequestScope,
+  type ScopeResult,
   type Session,
-  type SessionHandler,
   type SessionOptions,
+  commitSession as commitScope,
   createSessionHandler,
+  isPromise,
 } from '@cookietin/core'
-import { IncomingMessage, type ServerResponse } from 'node:http'
 import type { Request, RequestHandler, Response } from 'express'
-import { heldContext, holdResponse } from './holdResponse.ts'
+import onHeaders from 'on-headers'
+import { holdResponse } from './holdResponse.ts'
 
 export { SessionTooLargeError, isCookietinError } from '@cookietin/core'
 export type { CookieJar, Session, SessionOptions } from '@cookietin/core'
@@ -28,7 +30,7 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      /** This request's cookietin session (a Flask-style dict), committed before the response's headers. */
+      /** This request's cookietin session (a Flask-style dict), committed as the response's headers are written. */
       session: Session<TypedSessionData>
       /** This request's cookies: `get`, `getSigned`, `set`, `setSigned`, `delete`, `all`. Not `req.cookies`, which is cookie-parser's. */
       cookieJar: CookieJar
@@ -36,89 +38,22 @@ declare global {
   }
 }
 
-/** What each held response carries: its request's scope and the middleware that began it. */
-interface Held {
-  handler: SessionHandler<TypedSessionData>
-  scope: RequestScope<TypedSessionData>
-  warn: (message: string) => void
-}
-
 /**
- * Commits the session now instead of just before the headers, so the route can catch
+ * Commits the session now instead of as the headers are written, so the route can catch
  * `SessionTooLargeError` and answer 413 itself (nothing is then written for the session: the client
  * keeps its previous one). Changes made after this call, and cookies set on `req.cookieJar`, are still sent.
  */
 export function commitSession(req: Request): Promise<void> {
-  const held = heldContext<Held>(req.res)
-  if (held) return held.handler.commit(held.scope)
-  return Promise.reject(
-    new TypeError('commitSession: the cookietin middleware did not run for this request'),
-  )
+  return commitScope(req.session as Session<object> | undefined)
 }
 
-/** On the prototype that carries the `req.session` and `req.cookieJar` accessors. */
-const ACCESSORS = Symbol('cookietin.accessors')
-
-/**
- * `req.session` and `req.cookieJar` as accessors on the prototype just above Node's
- * `IncomingMessage.prototype` in Express's chain (every mounted app's `request` inherits it), defined
- * once: a property added to each `req` costs microseconds (its map is its own, through
- * `Object.setPrototypeOf`). They read the request's hold; assigning one makes it a plain property of
- * that `req`, as before. False without such a prototype.
- */
-function defineAccessors(req: Request): boolean {
-  const base = IncomingMessage.prototype
-  let proto = Object.getPrototypeOf(req) as object | null
-  if (proto === base) return false
-  while (proto !== null && Object.getPrototypeOf(proto) !== base)
-    proto = Object.getPrototypeOf(proto) as object | null
-  if (proto === null) return false
-  const plain = (target: object, name: string, value: unknown) =>
-    Object.defineProperty(target, name, {
-      value,
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    })
-  try {
-    Object.defineProperties(proto, {
-      session: {
-        configurable: true,
-        get(this: Request) {
-          return heldContext<Held>(this.res)?.scope.session
-        },
-        set(this: Request, value: unknown) {
-          plain(this, 'session', value)
-        },
-      },
-      cookieJar: {
-        configurable: true,
-        get(this: Request) {
-          return heldContext<Held>(this.res)?.scope.cookies
-        },
-        set(this: Request, value: unknown) {
-          plain(this, 'cookieJar', value)
-        },
-      },
-      [ACCESSORS]: { value: true, configurable: true },
-    })
-  } catch {
-    return false // another library made them its own for good
-  }
-  return true
+function send(res: Response, { setCookie, vary }: ScopeResult): void {
+  for (const line of setCookie) res.appendHeader('Set-Cookie', line)
+  if (vary) res.vary('Cookie')
 }
 
-async function commit(res: ServerResponse, { handler, scope }: Held): Promise<void> {
-  const { setCookie, vary } = await handler.end(scope)
-  for (const value of setCookie) res.appendHeader('Set-Cookie', value)
-  if (vary) (res as Response).vary('Cookie')
-}
-
-function reportFailure(error: unknown, { warn }: Held): void {
-  warn(
-    `cookietin: the session could not be committed, so the response was replaced by a 500: ${String(error)}. Call \`await commitSession(req)\` in the route to handle it.`,
-  )
-}
+/** Names the route in warnings by its pattern, so a warning is logged once per route, never per URL. */
+const routeOf = (req: Request) => `${req.method} ${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`
 
 /**
  * Cookie sessions for Express 4 and 5: `req.session` and `req.cookieJar`. Options are core's
@@ -128,26 +63,59 @@ function reportFailure(error: unknown, { warn }: Held): void {
  * app.use(cookietin({ secrets: process.env.SESSION_SECRET! }))
  * app.get('/', (req, res) => res.send(`Hello ${String(req.session.get('user') ?? 'stranger')}`))
  */
-export function cookietin<T extends object = TypedSessionData>(
-  options: SessionOptions<T>,
-): RequestHandler {
-  const handler = createSessionHandler<T>(options) as unknown as SessionHandler<TypedSessionData>
-  const warn = options.warn ?? ((message: string) => console.warn(message))
+export function cookietin<T extends object = TypedSessionData>(options: SessionOptions<T>): RequestHandler {
+  const handler = createSessionHandler<T>(options)
+  const { warn, synchronous } = handler.options
+  const notSaved = (req: Request, error: unknown) =>
+    warn(
+      `cookietin: ${routeOf(req)}: the session was not saved (${String(error)}); the client keeps its previous one. ` +
+        'Call `await commitSession(req)` in the route to answer it, e.g. 413 for SessionTooLargeError.',
+    )
+
+  function attach(req: Request, res: Response, scope: RequestScope<object>): void {
+    req.session = scope.session as Session<TypedSessionData>
+    req.cookieJar = scope.cookies
+    res.once('finish', () => {
+      if (scope.hasUnsentChanges) {
+        warn(`cookietin: ${routeOf(req)} changed the session after the response's headers were sent; that change was not saved.`)
+      }
+    })
+    // Set by an asynchronous back-end's commit before the held response is released.
+    let finished: ScopeResult | undefined
+    // With synchronous crypto the commit runs here, while the headers are written: nothing is held.
+    onHeaders(res, () => {
+      try {
+        const result = finished ?? scope.finish()
+        if (isPromise(result)) {
+          result.catch(() => undefined)
+          throw new TypeError('a back-end that says it is synchronous returned a promise')
+        }
+        send(res, result)
+      } catch (error) {
+        notSaved(req, error)
+        send(res, { setCookie: scope.cookies.setCookieHeaders, vary: true })
+      }
+    })
+    if (!synchronous) {
+      const commit = async () => {
+        finished = await scope.finish()
+      }
+      holdResponse(res, commit, (error) => notSaved(req, error))
+    }
+  }
+
   return (req, res, next) => {
     // Mounted twice (app and router): one session per request.
-    if (heldContext(res)) return next()
-    handler.begin(req.headers.cookie, { secure: req.secure }).then((scope) => {
-      holdResponse<Held>(res, { handler, scope, warn }, commit, reportFailure)
-      // A `req` whose own `session` (set before this middleware) would hide the accessors gets its own.
-      if (
-        Object.hasOwn(req, 'session') ||
-        Object.hasOwn(req, 'cookieJar') ||
-        ((req as { [ACCESSORS]?: true })[ACCESSORS] !== true && !defineAccessors(req))
-      ) {
-        req.session = scope.session
-        req.cookieJar = scope.cookies
-      }
-      next()
-    }, next)
+    if (req.cookieJar !== undefined) return next()
+    const begun = handler.begin(req.headers.cookie, { secure: req.secure })
+    if (isPromise(begun)) {
+      begun.then((scope) => {
+        attach(req, res, scope)
+        next()
+      }, next)
+      return
+    }
+    attach(req, res, begun)
+    next()
   }
 }
