@@ -7,6 +7,7 @@ import {
   type SessionOptions,
   commitSession as commitScope,
   createSessionHandler,
+  isCookietinError,
   isPromise,
 } from '@cookietin/core'
 import type { Request, RequestHandler, Response } from 'express'
@@ -52,6 +53,9 @@ function send(res: Response, { setCookie, vary }: ScopeResult): void {
   if (vary) res.vary('Cookie')
 }
 
+/** A warning is logged once per distinct text: name the failure by its code, not its varying message. */
+const nameOf = (error: unknown) => (isCookietinError(error) ? error.code : error instanceof Error ? error.name : typeof error)
+
 /** Names the route in warnings by its pattern, so a warning is logged once per route, never per URL. */
 const routeOf = (req: Request) => `${req.method} ${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`
 
@@ -68,7 +72,7 @@ export function cookietin<T extends object = TypedSessionData>(options: SessionO
   const { warn, synchronous } = handler.options
   const notSaved = (req: Request, error: unknown) =>
     warn(
-      `cookietin: ${routeOf(req)}: the session was not saved (${String(error)}); the client keeps its previous one. ` +
+      `cookietin: ${routeOf(req)}: the session was not saved (${nameOf(error)}); the client keeps its previous one. ` +
         'Call `await commitSession(req)` in the route to answer it, e.g. 413 for SessionTooLargeError.',
     )
 
