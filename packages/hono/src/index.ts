@@ -1,12 +1,12 @@
 import {
   type CookieJar,
-  type RequestScope,
   type ScopeResult,
   type Session,
   type SessionData,
-  type SessionHandler,
   type SessionOptions,
+  commitSession as commitScope,
   createSessionHandler,
+  varyWithCookie,
 } from '@cookietin/core'
 import type { MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
@@ -22,42 +22,19 @@ export interface CookietinEnv<T extends object = SessionData> {
   }
 }
 
-/** Each request's scope and the handler of the middleware that began it, on `c` under symbols. */
-const SCOPE = Symbol('cookietin.scope')
-const HANDLER = Symbol('cookietin.handler')
-interface Carrier {
-  [SCOPE]?: RequestScope<object>
-  [HANDLER]?: SessionHandler<object>
-}
-
 /**
  * Commits the session now rather than after the route, so the route can catch `SessionTooLargeError`
  * and answer 413 itself (nothing is then written for the session: the client keeps its previous one).
  * Changes made after this call, and cookies set on the jar, are still sent.
  */
-export function commitSession(c: { var: { session: Session<object> } }): Promise<void> {
-  const carrier = c as Carrier
-  const scope = carrier[SCOPE]
-  if (scope) return carrier[HANDLER]!.commit(scope)
-  return Promise.reject(
-    new TypeError('commitSession: the cookietin middleware did not run for this request'),
-  )
+export function commitSession(c: { var: { session?: Session<object> } }): Promise<void> {
+  return commitScope(c.var.session)
 }
 
 function applyHeaders(headers: Headers, { setCookie, vary }: ScopeResult): void {
-  for (const value of setCookie) headers.append('Set-Cookie', value)
-  if (!vary) return
-  const current = headers.get('Vary')
-  if (current === null || !listsCookie(current)) headers.append('Vary', 'Cookie')
-}
-
-/** Whether a `Vary` value already covers `Cookie` (the token itself, or `*`). */
-function listsCookie(value: string): boolean {
-  for (const token of value.split(',')) {
-    const name = token.trim().toLowerCase()
-    if (name === 'cookie' || name === '*') return true
-  }
-  return false
+  for (const line of setCookie) headers.append('Set-Cookie', line)
+  const varied = vary ? varyWithCookie(headers.get('Vary')) : undefined
+  if (varied) headers.set('Vary', varied)
 }
 
 /**
@@ -69,23 +46,17 @@ function listsCookie(value: string): boolean {
  * app.use(cookietin({ secrets: process.env.SESSION_SECRET! }))
  * app.get('/', (c) => c.text(`Hello ${c.get('session').get('user') ?? 'stranger'}`))
  */
-export function cookietin<T extends object = SessionData>(
-  options: SessionOptions<T>,
-): MiddlewareHandler<CookietinEnv<T>> {
+export function cookietin<T extends object = SessionData>(options: SessionOptions<T>): MiddlewareHandler<CookietinEnv<T>> {
   const handler = createSessionHandler<T>(options)
   return createMiddleware<CookietinEnv<T>>(async (c, next) => {
     // A request's URL is always serialized with a lower-case scheme: no need to parse it.
-    const secure = c.req.url.startsWith('https:')
-    const scope = await handler.begin(c.req.header('Cookie'), { secure })
-    const carrier = c as Carrier
-    carrier[SCOPE] = scope
-    carrier[HANDLER] = handler
+    const scope = await handler.begin(c.req.header('Cookie'), { secure: c.req.url.startsWith('https:') })
     c.set('session', scope.session)
     c.set('cookies', scope.cookies)
     // Hono hands a route's error to `onError` inside `next()`: `c.res` is then the error response,
     // which still gets the cookies of whatever the route changed before it threw.
     await next()
-    const result = await handler.end(scope)
+    const result = await scope.finish()
     if (result.setCookie.length === 0 && !result.vary) return
     try {
       applyHeaders(c.res.headers, result)

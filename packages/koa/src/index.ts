@@ -4,8 +4,8 @@ import {
   type RequestScope,
   type ScopeResult,
   type Session,
-  type SessionHandler,
   type SessionOptions,
+  commitSession as commitScope,
   createSessionHandler,
 } from '@cookietin/core'
 import type { Context, Middleware } from 'koa'
@@ -33,34 +33,22 @@ declare module 'koa' {
   }
 }
 
-/** Each request's scope and the handler of the middleware that began it, on `ctx` under symbols. */
+/** Each request's scope, on `ctx` under a symbol as koa-session keeps its own. */
 const SCOPE = Symbol('cookietin.scope')
-const HANDLER = Symbol('cookietin.handler')
-/** Set on `app.context` once its `session` and `cookieJar` accessors are defined. */
-const EXTENDED = Symbol('cookietin.extended')
-interface Carrier {
-  [SCOPE]?: RequestScope<TypedSessionData>
-  [HANDLER]?: SessionHandler<TypedSessionData>
-  [EXTENDED]?: true
-}
+type Carrier = { [SCOPE]?: RequestScope<TypedSessionData> }
 
 /**
  * Commits the session now rather than after the route, so the route can catch `SessionTooLargeError`
  * and answer 413 itself (nothing is then written for the session: the client keeps its previous one).
  * Changes made after this call, and cookies set on the jar, are still sent.
  */
-export function commitSession(ctx: { session: Session<TypedSessionData> }): Promise<void> {
-  const carrier = ctx as Carrier
-  const scope = carrier[SCOPE]
-  if (scope) return carrier[HANDLER]!.commit(scope)
-  return Promise.reject(
-    new TypeError('commitSession: the cookietin middleware did not run for this request'),
-  )
+export function commitSession(ctx: { session?: Session<TypedSessionData> | null }): Promise<void> {
+  return commitScope((ctx.session ?? undefined) as Session<object> | undefined)
 }
 
 /**
  * `ctx.session` and `ctx.cookieJar`, defined once on `app.context` (every `ctx` inherits them, so no
- * `ctx` changes shape): they read the request's scope from `ctx`.
+ * `ctx` changes shape): they read the request's scope.
  */
 const ACCESSORS: PropertyDescriptorMap = {
   session: {
@@ -72,13 +60,7 @@ const ACCESSORS: PropertyDescriptorMap = {
       const scope = this[SCOPE]
       if (scope) assign(scope.session, value)
       // Before the middleware ran: a plain property, as if the accessors were not there.
-      else
-        Object.defineProperty(this, 'session', {
-          value,
-          writable: true,
-          enumerable: true,
-          configurable: true,
-        })
+      else Object.defineProperty(this, 'session', { value, writable: true, enumerable: true, configurable: true })
     },
   },
   cookieJar: {
@@ -89,18 +71,26 @@ const ACCESSORS: PropertyDescriptorMap = {
   },
 }
 
-function extend(ctx: Carrier & { app?: { context?: object } }): void {
-  const context = ctx.app?.context as Carrier | undefined
-  if (context && Object.prototype.isPrototypeOf.call(context, ctx)) {
+/** Per app context: whether the accessors could be defined there (false: another library owns them). */
+const sharedAccessors = new WeakMap<object, boolean>()
+
+/** Defines the accessors on the app's context once, or on this `ctx` when they cannot live there. */
+function extend(ctx: Context): void {
+  const context: object = ctx.app.context
+  let shared = sharedAccessors.get(context)
+  if (shared === undefined) {
     try {
       Object.defineProperties(context, ACCESSORS)
-      Object.defineProperty(context, EXTENDED, { value: true, configurable: true })
-      return
+      shared = true
     } catch {
-      // Another library defined them for good: fall back to this `ctx` alone, every request.
+      shared = false
     }
+    sharedAccessors.set(context, shared)
   }
-  Object.defineProperties(ctx, ACCESSORS)
+  // Anything set on this ctx itself would hide the accessors it inherits.
+  if (!shared || !Object.prototype.isPrototypeOf.call(context, ctx) || Object.hasOwn(ctx, 'session') || Object.hasOwn(ctx, 'cookieJar')) {
+    Object.defineProperties(ctx, ACCESSORS)
+  }
 }
 
 function assign(session: Session, value: unknown): void {
@@ -147,25 +137,20 @@ export function cookietin(options: SessionOptions<TypedSessionData>): Middleware
   const handler = createSessionHandler(options)
   return async function cookietinSession(ctx, next) {
     const scope = await handler.begin(ctx.get('Cookie'), { secure: ctx.secure })
-    const carrier = ctx as Carrier
-    if (carrier[EXTENDED] !== true) extend(carrier)
-    // Anything set on this ctx itself would hide the accessors (Koa's `ctx` inherits from `app.context`).
-    else if (Object.hasOwn(ctx, 'session') || Object.hasOwn(ctx, 'cookieJar'))
-      Object.defineProperties(ctx, ACCESSORS)
-    carrier[SCOPE] = scope
-    carrier[HANDLER] = handler
+    extend(ctx)
+    ;(ctx as Carrier)[SCOPE] = scope
     try {
       await next()
     } catch (error) {
       // The route's error matters more than one from committing; an upstream error handler
       // that answers keeps the headers on ctx, Koa's own `ctx.onerror` those on the error.
-      const result = await handler.end(scope).catch(() => undefined)
+      const result = await Promise.resolve().then(() => scope.finish()).catch(() => undefined)
       if (result) {
         send(ctx, result)
         keepOnError(error, result)
       }
       throw error
     }
-    send(ctx, await handler.end(scope))
+    send(ctx, await scope.finish())
   }
 }
