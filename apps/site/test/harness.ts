@@ -49,9 +49,9 @@ export async function createClient(env: Env = {}) {
       body,
       url: options.url ?? '/',
       params: options.params ?? {},
-      commitSession: () => handler.commit(scope),
+      commitSession: async () => scope.commit(),
     })
-    const result = await handler.end(scope)
+    const result = await scope.finish()
     for (const line of result.setCookie) {
       const [pair] = line.split(';')
       const eq = pair!.indexOf('=')

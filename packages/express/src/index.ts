@@ -45,7 +45,7 @@ declare global {
  * keeps its previous one). Changes made after this call, and cookies set on `req.cookieJar`, are still sent.
  */
 export function commitSession(req: Request): Promise<void> {
-  return commitScope(req.session as Session<object> | undefined)
+  return commitScope(req.session)
 }
 
 function send(res: Response, { setCookie, vary }: ScopeResult): void {

@@ -19,7 +19,7 @@ function exportApp(use?: (app: Express) => void) {
   const app = express()
   use?.(app)
   app.get('/export', (req, res) => {
-    req.session?.set('exported', true)
+    req.session?.set('count', 1)
     function* rows() {
       for (let sent = 0; sent < EXPORT_BYTES; sent += CHUNK) {
         produced.bytes += CHUNK

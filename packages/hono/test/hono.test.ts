@@ -296,7 +296,7 @@ describe.each(backends)('hono 4, $backend crypto, without a server', ({ crypto }
   it('hono: commitSession outside the middleware is a clear error', async () => {
     const app = new Hono()
     app.get('/', async (c) => {
-      await commitSession(c as never)
+      await commitSession(c)
       return c.text('unreachable')
     })
     app.onError((error, c) => c.text(error.message, 500))

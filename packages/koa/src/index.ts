@@ -43,7 +43,7 @@ type Carrier = { [SCOPE]?: RequestScope<TypedSessionData> }
  * Changes made after this call, and cookies set on the jar, are still sent.
  */
 export function commitSession(ctx: { session?: Session<TypedSessionData> | null }): Promise<void> {
-  return commitScope((ctx.session ?? undefined) as Session<object> | undefined)
+  return commitScope((ctx.session ?? undefined))
 }
 
 /**

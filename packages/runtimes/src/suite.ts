@@ -556,7 +556,7 @@ async function chunkRoundTrip(format: 'sealed' | 'signed'): Promise<string> {
   const jar = new ClientJar()
   let scope = await handler.begin(undefined, { secure: false })
   scope.session.set('blob', INCOMPRESSIBLE)
-  jar.apply((await handler.end(scope)).setCookie)
+  jar.apply((await scope.finish()).setCookie)
   const chunkNames = jar.names()
   expectTrue(
     chunkNames.length >= 2 && chunkNames.every((n) => /^big\.\d$/.test(n)),
@@ -571,7 +571,7 @@ async function chunkRoundTrip(format: 'sealed' | 'signed'): Promise<string> {
     'chunked session loaded',
   )
   scope.session.set('blob', 'small')
-  jar.apply((await handler.end(scope)).setCookie)
+  jar.apply((await scope.finish()).setCookie)
   expectEqual(jar.names(), ['big'], 'cookies after shrinking')
   scope = await handler.begin(jar.header(), { secure: false })
   expectEqual(scope.session.get('blob'), 'small', 'shrunk session loaded')
@@ -584,7 +584,7 @@ async function flaskRoundTrip(): Promise<string> {
   scope.session.set('blob', INCOMPRESSIBLE)
   let refused: unknown
   try {
-    await handler.end(scope)
+    await scope.finish()
   } catch (error) {
     refused = error
   }
@@ -596,7 +596,7 @@ async function flaskRoundTrip(): Promise<string> {
   scope = await handler.begin(undefined, { secure: false })
   scope.session.set('user', 'alice')
   scope.session.flash('hi')
-  jar.apply((await handler.end(scope)).setCookie)
+  jar.apply((await scope.finish()).setCookie)
   expectEqual(jar.names(), ['session'], 'flask cookies')
   scope = await handler.begin(jar.header(), { secure: false })
   expectEqual(

@@ -488,14 +488,14 @@ export async function createMicroCases(): Promise<{ groups: MicroGroup[]; cases:
       const first = await handler.begin(undefined, { secure: false })
       first.session.set('user', 'alice')
       first.session.set('n', 1)
-      const primed = (await handler.end(first)).setCookie[0] ?? ''
+      const primed = (await first.finish()).setCookie[0] ?? ''
       const token = primed.slice('session='.length, primed.indexOf(';'))
       const header = `lang=en-US; theme=dark; session=${token}`
       const step = async () => {
         const scope = await handler.begin(header, { secure: false })
         const n = scope.session.get('n') as number
         scope.session.set('n', n + 1)
-        return (await handler.end(scope)).setCookie
+        return (await scope.finish()).setCookie
       }
       add('session', `cookietin:${format}:${name}`, step, async () => {
         const setCookie = await step()

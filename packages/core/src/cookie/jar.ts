@@ -17,9 +17,6 @@ export interface CookieJarOptions {
   secure?: boolean
 }
 
-/** Internal (not exported by the package): records a `Set-Cookie` value the session codec built itself. */
-export const SET_SERIALIZED: unique symbol = Symbol('cookietin.jar.setSerialized')
-
 /**
  * The cookies of one request and the `Set-Cookie` headers of its response. Reading never throws;
  * writing throws `CookieError` for a name, value or attribute RFC 6265bis does not allow.
@@ -64,14 +61,6 @@ export class CookieJar {
   set(name: string, value: string, options: JarCookieOptions = {}): void {
     const resolved = this.#resolve(options)
     this.#outgoing.set(outgoingKey(name, resolved), serializeCookie(name, value, resolved))
-  }
-
-  /**
-   * Records `header`, a `Set-Cookie` value already serialized and validated for the cookie `name` with
-   * `path` (default '/') and `domain`: what `set` would store, without serializing again.
-   */
-  [SET_SERIALIZED](name: string, path: string | undefined, domain: string | undefined, header: string): void {
-    this.#outgoing.set(`${name}\0${path ?? '/'}\0${domain?.toLowerCase() ?? ''}`, header)
   }
 
   /** Sets a cookie the user can read but not change; `maxAge` is also enforced inside the signature. */

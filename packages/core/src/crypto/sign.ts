@@ -41,19 +41,19 @@ export function signValueMaybe(
 ): MaybePromise<string> {
   return chain(keyring.keys(), ({ newest: key }) => {
     const encodeText = keyring.backend.encodeTextBase64Url
-    const signText = key.signer.signText
-    if (signText && encodeText && typeof value === 'string' && !options.compress) {
+    const signer = key.signer
+    if (signer.signText && encodeText && typeof value === 'string' && !options.compress) {
       const now = resolveNow(options.now)
       const expiresAt = expiryFor(now, options.maxAge)
       // The 9-byte header is a whole number of base64 groups, so the envelope's base64url is the
       // header's followed by the value's: the same characters the byte path writes.
       const unsigned = `${SIGNED_PREFIX}${key.id}.${encodeBase64Url(envelopeHeader(now, expiresAt))}${encodeText(value)}`
-      return `${unsigned}.${signText(bindNameText(name, unsigned))}`
+      return `${unsigned}.${signer.signText(bindNameText(name, unsigned))}`
     }
     return chain(packEnvelope(value, options, keyring.backend), (envelope) => {
       const unsigned = `${SIGNED_PREFIX}${key.id}.${encodeBase64Url(envelope)}`
-      if (signText) return `${unsigned}.${signText(bindNameText(name, unsigned))}`
-      return chain(key.signer.sign(bindName(name, unsigned)), (mac) => `${unsigned}.${encodeBase64Url(mac)}`)
+      if (signer.signText) return `${unsigned}.${signer.signText(bindNameText(name, unsigned))}`
+      return chain(signer.sign(bindName(name, unsigned)), (mac) => `${unsigned}.${encodeBase64Url(mac)}`)
     })
   })
 }

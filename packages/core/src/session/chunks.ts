@@ -1,4 +1,4 @@
-import { MAX_COOKIE_SIZE, serializeCookie, type CookieOptions } from '../cookie/index.ts'
+import { MAX_COOKIE_SIZE } from '../cookie/serialize.ts'
 
 /** `name.0`, `name.1`, ...: the cookies a session spans once it outgrows one. */
 export const chunkName = (name: string, index: number) => `${name}.${index}`
@@ -37,15 +37,7 @@ export interface Chunk {
 /**
  * Splits `value` so that each `Set-Cookie` line (name, value and attributes) stays within 4096 bytes,
  * the size every browser keeps (RFC 6265bis §5.6). Values are base64url, one byte per character.
- */
-export function splitIntoChunks(name: string, value: string, attributes: CookieOptions): Chunk[] {
-  // The attributes serialize the same for `name` and `name.<n>` (same prefix), so measure them once.
-  return splitIntoChunksAfter(name, value, serializeCookie(name, '', attributes).length - name.length - 1)
-}
-
-/**
- * `splitIntoChunks` for attributes already serialized: `suffixLength` is the length of the
- * `; Max-Age=...` part that follows `name=value` in each `Set-Cookie` line.
+ * `suffixLength` is the length of the `; Max-Age=...` part that follows `name=value` in each line.
  */
 export function splitIntoChunksAfter(name: string, value: string, suffixLength: number): Chunk[] {
   if (name.length + 1 + suffixLength + value.length <= MAX_COOKIE_SIZE) return [{ name, value }]

@@ -87,7 +87,8 @@ export class RequestScope<T extends object = SessionData> {
   get hasUnsentChanges(): boolean {
     const state = this.session[SESSION_STATE]
     if (!this.#finished || state.writes === this.#writesAtFinish) return false
-    const decision = decideCommit(state, false, this.#codec.options.format.toJson ?? JSON.stringify)
+    const { format } = this.#codec.options
+    const decision = decideCommit(state, false, (payload) => (format.toJson ? format.toJson(payload) : JSON.stringify(payload)))
     return decision.action !== 'none'
   }
 
