@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest'
-import { BrowserJar } from '../test/browserJar.ts'
+import { BrowserJar } from '@cookietin/testkit'
 import { createFlaskCodec, flask, FlaskTuple } from './flask.ts'
 import { createSessionHandler } from './session/handler.ts'
 
