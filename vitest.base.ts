@@ -2,7 +2,7 @@ import type { InlineConfig } from 'vitest/node'
 import { type ViteUserConfig, defineConfig } from 'vitest/config'
 
 /** Where each package's vitest writes its JSON report; scripts/test-summary.mjs sums them after `pnpm test`. */
-export const REPORT_FILE = '.vitest-report.json'
+const REPORT_FILE = '.vitest-report.json'
 
 export interface PackageTestOptions {
   /**

@@ -5,7 +5,7 @@ import { type Env, loadConfig, sessionOptions } from '../src/config.ts'
 import type { HttpResponse } from '../src/http.ts'
 import { type UserStore, createUserStore } from '../src/users.ts'
 
-export const SECRET = 'test-secret-0123456789abcdef0123456789'
+const SECRET = 'test-secret-0123456789abcdef0123456789'
 
 // Hashing the demo users takes ~100 ms: once per test file.
 let sharedUsers: UserStore | undefined

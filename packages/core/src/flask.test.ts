@@ -31,7 +31,9 @@ describe('flask session format', () => {
     scope.session.flash('Hi', 'info')
     const { setCookie } = await handler.end(scope)
     browser.apply(setCookie)
-    expect(setCookie[0]).toMatch(/; Max-Age=2678400; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/)
+    expect(setCookie[0]).toMatch(
+      /; Max-Age=2678400; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/,
+    )
     const expected = await createFlaskCodec({ secrets: [SECRET], warn: () => {} }).dumps(
       { _flashes: [new FlaskTuple('info', 'Hi')], _permanent: true, user: 'bob' },
       NOW,
@@ -42,14 +44,20 @@ describe('flask session format', () => {
   })
 
   test('a cookie signed with a fallback key is re-issued with the first key', async () => {
-    const old = await createFlaskCodec({ secrets: [OLD], warn: () => {} }).dumps({ user: 'carol' }, NOW)
+    const old = await createFlaskCodec({ secrets: [OLD], warn: () => {} }).dumps(
+      { user: 'carol' },
+      NOW,
+    )
     const handler = make([SECRET, OLD])
     const scope = await handler.begin(`session=${old}`, { secure: false })
     expect(scope.session.get('user')).toBe('carol')
     const { setCookie } = await handler.end(scope)
     expect(setCookie).toHaveLength(1)
     const reissued = setCookie[0]?.split(';')[0]?.slice('session='.length) ?? ''
-    const verdict = await createFlaskCodec({ secrets: [SECRET], warn: () => {} }).loads(reissued, NOW)
+    const verdict = await createFlaskCodec({ secrets: [SECRET], warn: () => {} }).loads(
+      reissued,
+      NOW,
+    )
     expect(verdict).toMatchObject({ ok: true, keyIndex: 0 })
   })
 
@@ -63,16 +71,24 @@ describe('flask session format', () => {
   test('a session over 4096 bytes does not chunk: Flask reads one cookie', async () => {
     const handler = make()
     const scope = await handler.begin('', { secure: false })
-    scope.session.set('blob', Buffer.from(crypto.getRandomValues(new Uint8Array(4000))).toString('hex'))
+    scope.session.set(
+      'blob',
+      Buffer.from(crypto.getRandomValues(new Uint8Array(4000))).toString('hex'),
+    )
     await expect(handler.end(scope)).rejects.toMatchObject({ code: 'SESSION_TOO_LARGE' })
   })
 })
 
 test('a flask session restored after a refused commit sends no cookie', async () => {
   const handler = createSessionHandler({ secrets: [SECRET], format: flask(), warn: () => {} })
-  const cookie = await createFlaskCodec({ secrets: [SECRET], warn: () => {} }).dumps({ user: 'dan' })
+  const cookie = await createFlaskCodec({ secrets: [SECRET], warn: () => {} }).dumps({
+    user: 'dan',
+  })
   const scope = await handler.begin(`session=${cookie}`, { secure: false })
-  scope.session.set('blob', Buffer.from(crypto.getRandomValues(new Uint8Array(4000))).toString('hex'))
+  scope.session.set(
+    'blob',
+    Buffer.from(crypto.getRandomValues(new Uint8Array(4000))).toString('hex'),
+  )
   await expect(handler.commit(scope)).rejects.toMatchObject({ code: 'SESSION_TOO_LARGE' })
   scope.session.delete('blob')
   expect(handler.needsCommit(scope)).toBe(false)
