@@ -1,7 +1,7 @@
 /* global process, console */
-// `node scripts/check.mjs <name> <command> [args…]`: runs a workspace-wide check (knip, biome ci) with
-// its output as is, records whether it passed in .check-<name>.json for scripts/test-summary.mjs (as
-// vitest's JSON reports are), and exits with the command's status, so turbo and `pnpm test` fail with it.
+// `node scripts/check.mjs <name> <command> [args…]`: runs a workspace-wide check (knip, biome ci)
+// with its output as is, records whether it passed in .check-<name>.json for test-summary.mjs (as
+// vitest's JSON reports are) and exits with the command's status: turbo and `pnpm test` fail too.
 import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 

@@ -1,6 +1,6 @@
 // Sums every package's vitest JSON report into the one closing line CI reads ("N passed, N failed"),
 // so a run that executed no test is visible as such. The workspace-wide checks (knip, biome ci; see
-// scripts/check.mjs) are listed before it, and a failed one is named in it and fails the run too.
+// scripts/check.mjs) are listed before it; a failed one is named in it and fails the run too.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 

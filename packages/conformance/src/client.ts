@@ -219,8 +219,9 @@ export class Client {
       if (!headers.has('connection')) headers.set('connection', 'close')
       response = await nodeRequest(url, method, headers, body)
     } else {
-      // A fresh connection per request: a kept-alive socket the server is closing (a race on a busy
-      // machine) would fail a non-idempotent request with ECONNRESET, which says nothing about the app.
+      // A fresh connection per request: a kept-alive socket the server is closing (a race on a
+      // busy machine) would fail a non-idempotent request with ECONNRESET, which says nothing
+      // about the app.
       const fetched = await freshFetch(url, {
         method,
         headers,

@@ -1,6 +1,6 @@
 import { Browser as BaseBrowser, freshFetch } from '@cookietin/testkit'
 
-/** The testkit browser on a server's URL, with each response's Set-Cookie lines and body at hand. */
+/** The testkit browser on a server's URL, each response's Set-Cookie lines and body at hand. */
 export class Browser extends BaseBrowser {
   constructor(base: string) {
     super((path, init) => freshFetch(base + path, init))

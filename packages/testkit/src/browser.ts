@@ -10,7 +10,7 @@ export class Browser {
     this.#send = send
   }
 
-  /** Sends the jar's cookies (unless `init` sets its own Cookie header) and stores what comes back. */
+  /** Sends the jar's cookies (unless `init` has a Cookie header) and stores what comes back. */
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers)
     if (this.jar.cookies.size > 0 && !headers.has('cookie')) headers.set('cookie', this.jar.header)

@@ -22,7 +22,7 @@ export class BrowserJar {
   }
 }
 
-/** The name of each Set-Cookie line (deletions included), in order: of a response or of the lines. */
+/** The name of each Set-Cookie line (deletions included), in order: of a response or of lines. */
 export function cookieNames(from: Response | readonly string[]): string[] {
   const lines = 'headers' in from ? from.headers.getSetCookie() : from
   return lines.map((line) => line.slice(0, line.indexOf('=')))

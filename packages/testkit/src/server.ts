@@ -14,9 +14,9 @@ export interface Listening {
 }
 
 /**
- * `fetch` that does not follow redirects and asks for a fresh connection (`Connection: close`, unless
- * `init` names one): a kept-alive socket the server is closing races the next request on a busy
- * machine and fails it with ECONNRESET, which says nothing about the code under test.
+ * `fetch` that does not follow redirects and asks for a fresh connection (`Connection: close`,
+ * unless `init` names one): a kept-alive socket the server is closing races the next request on a
+ * busy machine and fails it with ECONNRESET, which says nothing about the code under test.
  */
 export function freshFetch(url: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers)
