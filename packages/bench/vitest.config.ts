@@ -1,12 +1,9 @@
-import { defineConfig } from 'vitest/config'
+import { packageTests } from '../../vitest.base.ts'
 
-export default defineConfig({
-  resolve: { conditions: ['@cookietin/source'] },
-  ssr: { resolve: { conditions: ['@cookietin/source'] } },
+export default packageTests({
   test: {
     include: ['test/**/*.test.ts'],
     // The agreement checks derive keys and run Web Crypto: generous on a busy two-core machine.
     testTimeout: 60_000,
-    reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
   },
 })

@@ -1,11 +1,7 @@
-import { defineConfig } from 'vitest/config'
+import { packageTests } from '../../vitest.base.ts'
 
-export default defineConfig({
-  resolve: { conditions: ['@cookietin/source'] },
-  ssr: { resolve: { conditions: ['@cookietin/source'] } },
+export default packageTests({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
     // Interop starts every app in every format and drives real HTTP.
     testTimeout: 90_000,
     hookTimeout: 60_000,

@@ -1,9 +1,10 @@
-import { defineConfig } from 'vitest/config'
+import { packageTests } from '../../vitest.base.ts'
 
-export default defineConfig({
+// No `@cookietin/source` condition: these tests check the packages as built and packed.
+export default packageTests({
+  source: false,
   test: {
     include: ['test/**/*.test.ts'],
-    reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
     // Packs every public package once (pnpm pack, so publishConfig and workspace:^ are applied as on
     // publish) and hands the tarballs to the test files.
     globalSetup: ['./test/globalSetup.ts'],

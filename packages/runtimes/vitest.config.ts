@@ -1,10 +1,10 @@
-import { defineConfig } from 'vitest/config'
+import { packageTests } from '../../vitest.base.ts'
 
 // No `@cookietin/source` condition: the matrix runs the built packages, each runtime resolving them itself.
-export default defineConfig({
+export default packageTests({
+  source: false,
   test: {
     include: ['test/**/*.test.ts'],
-    reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
     testTimeout: 30_000,
     hookTimeout: 170_000,
   },

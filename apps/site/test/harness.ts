@@ -1,10 +1,11 @@
 import { createSessionHandler, parseCookies } from '@cookietin/core'
+import { BrowserJar } from '@cookietin/testkit'
 import { type Action, type Site, createSite } from '../src/api.ts'
 import { type Env, loadConfig, sessionOptions } from '../src/config.ts'
 import type { HttpResponse } from '../src/http.ts'
 import { type UserStore, createUserStore } from '../src/users.ts'
 
-export const SECRET = 'test-secret-0123456789abcdef0123456789'
+const SECRET = 'test-secret-0123456789abcdef0123456789'
 
 // Hashing the demo users takes ~100 ms: once per test file.
 let sharedUsers: UserStore | undefined
@@ -32,11 +33,11 @@ export async function createClient(env: Env = {}) {
   const config = loadConfig({ SESSION_SECRETS: SECRET, ...env }, { warn: () => {} })
   const site: Site = createSite(config, { users: users(), logError: () => {} })
   const handler = createSessionHandler(await sessionOptions(config))
-  const jar = new Map<string, string>()
+  const browser = new BrowserJar()
+  const jar = browser.cookies
 
   async function send(action: Action, options: RequestOptions = {}): Promise<Exchange> {
-    const header = [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
-    const scope = await handler.begin(header, { secure: options.secure ?? false })
+    const scope = await handler.begin(browser.header, { secure: options.secure ?? false })
     const body =
       options.body === undefined
         ? null
@@ -52,14 +53,7 @@ export async function createClient(env: Env = {}) {
       commitSession: async () => scope.commit(),
     })
     const result = await scope.finish()
-    for (const line of result.setCookie) {
-      const [pair] = line.split(';')
-      const eq = pair!.indexOf('=')
-      const name = pair!.slice(0, eq)
-      const value = pair!.slice(eq + 1)
-      if (/Max-Age=0(;|$)/.test(line)) jar.delete(name)
-      else jar.set(name, value)
-    }
+    browser.apply(result.setCookie)
     return {
       ...response,
       ...result,
@@ -75,9 +69,6 @@ export async function createClient(env: Env = {}) {
     config,
     send,
     jar,
-    cookies: () =>
-      Object.fromEntries(
-        Object.entries(parseCookies([...jar].map(([n, v]) => `${n}=${v}`).join('; '))),
-      ),
+    cookies: () => Object.fromEntries(Object.entries(parseCookies(browser.header))),
   }
 }

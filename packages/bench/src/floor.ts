@@ -13,7 +13,7 @@ import {
   timingSafeEqual,
 } from 'node:crypto'
 
-export interface FloorSession {
+interface FloorSession {
   n: number
 }
 

@@ -9,8 +9,8 @@ import { do_not_optimize, measure } from 'mitata'
 import { cpuNow } from './micro/run.ts'
 import { type Spread, shuffled, spread } from './stats.ts'
 
-export const KIB = 1024
-export const MIB = 1024 * 1024
+const KIB = 1024
+const MIB = 1024 * 1024
 
 export interface Shape {
   id: string
@@ -64,7 +64,7 @@ export const SHAPES: Shape[] = [
   },
 ]
 
-export interface LinearityShapeResult {
+interface LinearityShapeResult {
   id: string
   title: string
   smallBytes: number

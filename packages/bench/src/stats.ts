@@ -7,7 +7,7 @@ export interface Spread {
   rounds: number[]
 }
 
-export function median(values: readonly number[]): number {
+function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN
   const sorted = [...values].sort((a, b) => a - b)
   const mid = sorted.length >> 1

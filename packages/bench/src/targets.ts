@@ -42,7 +42,7 @@ function ratio(a: number | undefined, b: number | undefined): number | null {
   return a !== undefined && b !== undefined && a > 0 && b > 0 ? a / b : null
 }
 
-export function microTargets(micro: MicroResults): TargetResult[] {
+function microTargets(micro: MicroResults): TargetResult[] {
   const m = (id: string) => micro.cases.find((c) => c.id === id)?.us.median
   const us = (id: string) => `${fmt(m(id))} µs`
   const pair = (
@@ -163,7 +163,7 @@ export function microTargets(micro: MicroResults): TargetResult[] {
   ]
 }
 
-export function loadTargets(load: LoadResults): TargetResult[] {
+function loadTargets(load: LoadResults): TargetResult[] {
   const find = (id: string) => load.configs.find((c) => c.id === id)
   const added = (id: string) => find(id)?.addedCpuUs?.median
   const show = (id: string) => `${id} +${fmt(added(id))} µs`
@@ -206,7 +206,7 @@ export function loadTargets(load: LoadResults): TargetResult[] {
   return out
 }
 
-export function linearityTargets(linearity: LinearityResults): TargetResult[] {
+function linearityTargets(linearity: LinearityResults): TargetResult[] {
   const worst = linearity.shapes.reduce((a, b) => (b.ratio > a.ratio ? b : a))
   return [
     target(

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http'
+import { freshFetch } from '@cookietin/testkit'
 import { Cookie, CookieJar } from 'tough-cookie'
 import { MAX_COOKIE_BYTES } from './constants.ts'
 
@@ -212,17 +213,18 @@ export class Client {
     }
     const cookie = options.cookie ?? (await this.jar.getCookieString(url))
     if (cookie) headers.set('cookie', cookie)
-    // A fresh connection per request: a kept-alive socket the server is closing (a race on a busy
-    // machine) would fail a non-idempotent request with ECONNRESET, which says nothing about the app.
-    if (!headers.has('connection')) headers.set('connection', 'close')
     let response: RawResponse
     if (options.transport === 'node') {
+      // A fresh connection per request, as freshFetch asks for below.
+      if (!headers.has('connection')) headers.set('connection', 'close')
       response = await nodeRequest(url, method, headers, body)
     } else {
-      const fetched = await fetch(url, {
+      // A fresh connection per request: a kept-alive socket the server is closing (a race on a
+      // busy machine) would fail a non-idempotent request with ECONNRESET, which says nothing
+      // about the app.
+      const fetched = await freshFetch(url, {
         method,
         headers,
-        redirect: 'manual',
         ...(body === undefined ? {} : { body }),
       })
       response = { status: fetched.status, headers: fetched.headers, text: await fetched.text() }

@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest'
-import { BrowserJar } from '../test/browserJar.ts'
+import { BrowserJar } from '@cookietin/testkit'
 import { createFlaskCodec, flask, FlaskTuple } from './flask.ts'
 import { createSessionHandler } from './session/handler.ts'
 import { commit, finish } from '../test/scope.ts'
@@ -32,7 +32,9 @@ describe('flask session format', () => {
     scope.session.flash('Hi', 'info')
     const { setCookie } = await finish(scope)
     browser.apply(setCookie)
-    expect(setCookie[0]).toMatch(/; Max-Age=2678400; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/)
+    expect(setCookie[0]).toMatch(
+      /; Max-Age=2678400; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/,
+    )
     const expected = await createFlaskCodec({ secrets: [SECRET], warn: () => {} }).dumps(
       { _flashes: [new FlaskTuple('info', 'Hi')], _permanent: true, user: 'bob' },
       NOW,
@@ -43,14 +45,20 @@ describe('flask session format', () => {
   })
 
   test('a cookie signed with a fallback key is re-issued with the first key', async () => {
-    const old = await createFlaskCodec({ secrets: [OLD], warn: () => {} }).dumps({ user: 'carol' }, NOW)
+    const old = await createFlaskCodec({ secrets: [OLD], warn: () => {} }).dumps(
+      { user: 'carol' },
+      NOW,
+    )
     const handler = make([SECRET, OLD])
     const scope = await handler.begin(`session=${old}`, { secure: false })
     expect(scope.session.get('user')).toBe('carol')
     const { setCookie } = await finish(scope)
     expect(setCookie).toHaveLength(1)
     const reissued = setCookie[0]?.split(';')[0]?.slice('session='.length) ?? ''
-    const verdict = await createFlaskCodec({ secrets: [SECRET], warn: () => {} }).loads(reissued, NOW)
+    const verdict = await createFlaskCodec({ secrets: [SECRET], warn: () => {} }).loads(
+      reissued,
+      NOW,
+    )
     expect(verdict).toMatchObject({ ok: true, keyIndex: 0 })
   })
 
@@ -71,7 +79,9 @@ describe('flask session format', () => {
 
 test('a flask session restored after a refused commit sends no cookie', async () => {
   const handler = createSessionHandler({ secrets: [SECRET], format: flask(), warn: () => {} })
-  const cookie = await createFlaskCodec({ secrets: [SECRET], warn: () => {} }).dumps({ user: 'dan' })
+  const cookie = await createFlaskCodec({ secrets: [SECRET], warn: () => {} }).dumps({
+    user: 'dan',
+  })
   const scope = await handler.begin(`session=${cookie}`, { secure: false })
   scope.session.set('blob', Buffer.from(crypto.getRandomValues(new Uint8Array(4000))).toString('hex'))
   await expect(commit(scope)).rejects.toMatchObject({ code: 'SESSION_TOO_LARGE' })

@@ -1,20 +1,2 @@
-/** A minimal browser cookie store for tests: applies Set-Cookie headers and builds the Cookie header. */
-export class BrowserJar {
-  readonly cookies = new Map<string, string>()
-
-  apply(setCookies: readonly string[]): void {
-    for (const line of setCookies) {
-      const [pair = '', ...attributes] = line.split(';')
-      const eq = pair.indexOf('=')
-      const name = pair.slice(0, eq).trim()
-      const value = pair.slice(eq + 1).trim()
-      const deleted = attributes.some((a) => /^\s*max-age=0$/i.test(a))
-      if (deleted) this.cookies.delete(name)
-      else this.cookies.set(name, value)
-    }
-  }
-
-  get header(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-  }
-}
+// The jar lives in @cookietin/testkit; src/session/*.test.ts import it from here.
+export { BrowserJar } from '@cookietin/testkit'

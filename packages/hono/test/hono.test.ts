@@ -8,17 +8,8 @@ import {
   commitSession,
   cookietin,
 } from '../src/index.ts'
-import {
-  type App,
-  type Data,
-  SECRET,
-  type Send,
-  backends,
-  browser,
-  cookieNames,
-  randomHex,
-  transports,
-} from './fixtures.ts'
+import { Browser, type Send, cookieNames, randomHex } from '@cookietin/testkit'
+import { type App, type Data, SECRET, backends, transports } from './fixtures.ts'
 
 function createApp(options: Partial<SessionOptions<Data>> = {}): App {
   const app: App = new Hono()
@@ -126,7 +117,7 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
   }
 
   it('hono: sets the session and reads it back on the next request', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     expect(await (await b.request('/read')).json()).toEqual({ data: {}, isNew: true })
     const login = await b.request('/login/alice', { method: 'POST' })
     expect(login.status).toBe(204)
@@ -140,7 +131,7 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
   })
 
   it('hono: Vary: Cookie when the session was read, none when untouched; no Set-Cookie when unchanged', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     await b.request('/login/alice', { method: 'POST' })
     const read = await b.request('/read')
     expect(read.headers.get('Vary')).toBe('Cookie')
@@ -152,7 +143,7 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
   })
 
   it('hono: a redirect carries the cookie, from c.redirect and from an immutable Response.redirect', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     const redirect = await b.request('/redirect', { method: 'POST' })
     expect([redirect.status, redirect.headers.get('Location')]).toEqual([303, '/read'])
     expect(cookieNames(redirect)).toEqual(['session'])
@@ -164,7 +155,7 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
   })
 
   it('hono: a streamed body (c.body(ReadableStream)) still gets the cookie', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     const response = await b.request('/stream', { method: 'POST' })
     expect(await response.text()).toBe('one two three')
     expect(cookieNames(response)).toEqual(['session'])
@@ -172,7 +163,7 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
   })
 
   it('hono: a route that throws after changing the session: onError response still sends the cookie', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     const thrown = await b.request('/throw', { method: 'POST' })
     expect([thrown.status, await thrown.text()]).toEqual([500, 'boom'])
     expect(cookieNames(thrown)).toEqual(['session'])
@@ -184,13 +175,13 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
   })
 
   it("hono: keeps the route's own Set-Cookie headers (c.header append and hono/cookie)", async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     const response = await b.request('/own-cookies', { method: 'POST' })
     expect(cookieNames(response).sort()).toEqual(['helper', 'raw', 'session'])
   })
 
   it('hono: signed jar cookies round-trip; a changed one reads as absent', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     expect((await b.request('/signed/pref', { method: 'PUT', body: 'dark mode' })).status).toBe(204)
     expect(await (await b.request('/signed/pref')).json()).toEqual({ value: 'dark mode' })
     b.jar.cookies.set('pref', `${b.jar.cookies.get('pref')}x`)
@@ -198,7 +189,7 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
   })
 
   it('hono: destroy deletes the session cookie', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     await b.request('/login/alice', { method: 'POST' })
     const destroyed = await b.request('/destroy', { method: 'POST' })
     expect(destroyed.headers.getSetCookie()).toEqual([
@@ -208,7 +199,7 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
   })
 
   it('hono: regenerate sends a new value with the same data', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     await b.request('/login/alice', { method: 'POST' })
     const before = b.jar.cookies.get('session')
     expect(cookieNames(await b.request('/regenerate', { method: 'POST' }))).toEqual(['session'])
@@ -220,7 +211,7 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
   })
 
   it('hono: a 6 KB session is chunked into session.0, session.1... and joined again when it shrinks', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     await b.request('/login/alice', { method: 'POST' })
     const big = await b.request('/blob/6000', { method: 'POST' })
     expect(cookieNames(big)).toEqual(['session.0', 'session.1', 'session.2', 'session'])
@@ -233,7 +224,7 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
   })
 
   it('hono: SessionTooLargeError caught after commitSession(c) answers 413; the old session stays', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     await b.request('/login/alice', { method: 'POST' })
     const response = await b.request('/too-large', { method: 'POST' })
     expect(response.status).toBe(413)
@@ -246,7 +237,7 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
   })
 
   it('hono: a session too large at the end of the request goes to onError (500), with no session cookie', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     await b.request('/login/alice', { method: 'POST' })
     const response = await b.request('/too-large-unhandled', { method: 'POST' })
     expect([response.status, await response.text()]).toEqual([500, 'boom'])
@@ -258,7 +249,7 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
   })
 
   it('hono: changes after commitSession(c) are committed too', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     const response = await b.request('/early-then-more', { method: 'POST' })
     expect(cookieNames(response)).toEqual(['session'])
     expect(await (await b.request('/read')).json()).toMatchObject({
@@ -268,7 +259,7 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
 
   it('hono: a tampered session cookie reads as an empty session, not a 500', async () => {
     const onInvalid = vi.fn()
-    const b = browser(await start({ onInvalid }))
+    const b = new Browser(await start({ onInvalid }))
     await b.request('/login/alice', { method: 'POST' })
     b.jar.cookies.set('session', `${b.jar.cookies.get('session')!.slice(0, -2)}AA`)
     const response = await b.request('/read')

@@ -8,17 +8,8 @@ import {
   commitSession,
   cookietin,
 } from '../src/index.ts'
-import {
-  SECRET,
-  type Send,
-  backends,
-  browser,
-  cases,
-  cookieNames,
-  koas,
-  listen,
-  randomHex,
-} from './fixtures.ts'
+import { Browser, type Send, cookieNames, listen, randomHex } from '@cookietin/testkit'
+import { SECRET, backends, cases, koas } from './fixtures.ts'
 
 declare module '../src/index.ts' {
   interface SessionData {
@@ -140,13 +131,13 @@ describe.each(cases)('$koa over HTTP, $backend crypto', ({ Koa, crypto }) => {
     options: Partial<SessionOptions<TypedSessionData>> = {},
     before?: Koa.Middleware,
   ): Promise<Send> {
-    const server = await listen(createApp(Koa, { backend: crypto, ...options }, before))
+    const server = await listen(createApp(Koa, { backend: crypto, ...options }, before).callback())
     close = server.close
     return server.send
   }
 
   it('koa: sets the session and reads it back on the next request', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     expect(await (await b.request('/read')).json()).toEqual({ data: {}, isNew: true })
     const login = await b.request('/login/alice', { method: 'POST' })
     expect(login.status).toBe(204)
@@ -160,7 +151,7 @@ describe.each(cases)('$koa over HTTP, $backend crypto', ({ Koa, crypto }) => {
   })
 
   it('koa: Vary: Cookie when the session was read, none when untouched; no Set-Cookie when unchanged', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     await b.request('/login/alice', { method: 'POST' })
     const read = await b.request('/read')
     expect(read.headers.get('Vary')).toBe('Cookie')
@@ -172,7 +163,7 @@ describe.each(cases)('$koa over HTTP, $backend crypto', ({ Koa, crypto }) => {
   })
 
   it('koa: a redirect carries the cookie', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     const redirect = await b.request('/redirect', { method: 'POST' })
     expect([redirect.status, redirect.headers.get('Location')]).toEqual([303, '/read'])
     expect(cookieNames(redirect)).toEqual(['session'])
@@ -180,14 +171,14 @@ describe.each(cases)('$koa over HTTP, $backend crypto', ({ Koa, crypto }) => {
   })
 
   it('koa: a streamed body (ctx.body = a stream) still gets the cookie', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     const response = await b.request('/stream', { method: 'POST' })
     expect(await response.text()).toBe('one two three')
     expect(cookieNames(response)).toEqual(['session'])
   })
 
   it("koa: a route that throws after changing the session: Koa's error response still sends the cookie", async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     const thrown = await b.request('/throw', { method: 'POST' })
     expect([thrown.status, await thrown.text()]).toEqual([500, 'Internal Server Error'])
     expect(cookieNames(thrown)).toEqual(['session'])
@@ -207,34 +198,34 @@ describe.each(cases)('$koa over HTTP, $backend crypto', ({ Koa, crypto }) => {
         ctx.body = 'handled'
       }
     }
-    const b = browser(await start({}, handled))
+    const b = new Browser(await start({}, handled))
     const response = await b.request('/throw', { method: 'POST' })
     expect([response.status, await response.text()]).toEqual([418, 'handled'])
     expect(cookieNames(response)).toEqual(['session'])
   })
 
   it("koa: keeps the route's own Set-Cookie headers (ctx.append and Koa's ctx.cookies)", async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     const response = await b.request('/own-cookies', { method: 'POST' })
     expect(cookieNames(response).sort()).toEqual(['koa', 'raw', 'session'])
   })
 
   it('koa: secure auto follows ctx.secure: X-Forwarded-Proto counts only with app.proxy', async () => {
-    const proxied = browser(await start())
+    const proxied = new Browser(await start())
     const headers = { 'X-Forwarded-Proto': 'https' }
     const untrusted = await proxied.request('/login/alice', { method: 'POST', headers })
     expect(untrusted.headers.getSetCookie()[0]).not.toMatch(/Secure/)
     await close?.()
     const app = createApp(Koa, { backend: crypto })
     app.proxy = true
-    const server = await listen(app)
+    const server = await listen(app.callback())
     close = server.close
     const trusted = await server.send('/login/alice', { method: 'POST', headers })
     expect(trusted.headers.getSetCookie()[0]).toMatch(/; Secure/)
   })
 
   it('koa: signed jar cookies (ctx.cookieJar) round-trip; a changed one reads as absent', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     expect((await b.request('/signed/pref?value=dark', { method: 'PUT' })).status).toBe(204)
     expect(await (await b.request('/signed/pref')).json()).toEqual({ value: 'dark' })
     b.jar.cookies.set('pref', `${b.jar.cookies.get('pref')}x`)
@@ -242,7 +233,7 @@ describe.each(cases)('$koa over HTTP, $backend crypto', ({ Koa, crypto }) => {
   })
 
   it('koa: ctx.session = null destroys the session; ctx.session = {...} replaces its data', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     await b.request('/login/alice', { method: 'POST' })
     await b.request('/replace', { method: 'POST' })
     expect(await (await b.request('/read')).json()).toEqual({
@@ -257,7 +248,7 @@ describe.each(cases)('$koa over HTTP, $backend crypto', ({ Koa, crypto }) => {
   })
 
   it('koa: regenerate sends a new value with the same data', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     await b.request('/login/alice', { method: 'POST' })
     const before = b.jar.cookies.get('session')
     expect(cookieNames(await b.request('/regenerate', { method: 'POST' }))).toEqual(['session'])
@@ -269,7 +260,7 @@ describe.each(cases)('$koa over HTTP, $backend crypto', ({ Koa, crypto }) => {
   })
 
   it('koa: a 6 KB session is chunked into session.0, session.1... and joined again when it shrinks', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     await b.request('/login/alice', { method: 'POST' })
     const big = await b.request('/blob/6000', { method: 'POST' })
     expect(cookieNames(big)).toEqual(['session.0', 'session.1', 'session.2', 'session'])
@@ -282,7 +273,7 @@ describe.each(cases)('$koa over HTTP, $backend crypto', ({ Koa, crypto }) => {
   })
 
   it('koa: SessionTooLargeError caught after commitSession(ctx) answers 413; the old session stays', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     await b.request('/login/alice', { method: 'POST' })
     const response = await b.request('/too-large', { method: 'POST' })
     expect(response.status).toBe(413)
@@ -295,7 +286,7 @@ describe.each(cases)('$koa over HTTP, $backend crypto', ({ Koa, crypto }) => {
   })
 
   it('koa: a session too large at the end of the request is a 500 with no session cookie', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     await b.request('/login/alice', { method: 'POST' })
     const response = await b.request('/too-large-unhandled', { method: 'POST' })
     expect(response.status).toBe(500)
@@ -307,7 +298,7 @@ describe.each(cases)('$koa over HTTP, $backend crypto', ({ Koa, crypto }) => {
   })
 
   it('koa: changes after commitSession(ctx) are committed too', async () => {
-    const b = browser(await start())
+    const b = new Browser(await start())
     expect(cookieNames(await b.request('/early-then-more', { method: 'POST' }))).toEqual([
       'session',
     ])
@@ -318,7 +309,7 @@ describe.each(cases)('$koa over HTTP, $backend crypto', ({ Koa, crypto }) => {
 
   it('koa: a tampered session cookie reads as an empty session, not a 500', async () => {
     const onInvalid = vi.fn()
-    const b = browser(await start({ onInvalid }))
+    const b = new Browser(await start({ onInvalid }))
     await b.request('/login/alice', { method: 'POST' })
     b.jar.cookies.set('session', `${b.jar.cookies.get('session')!.slice(0, -2)}AA`)
     const response = await b.request('/read')

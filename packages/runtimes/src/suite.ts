@@ -441,7 +441,7 @@ function formatApp(format: FormatId): Hono<CookietinEnv> {
   return app
 }
 
-export function createApp(): Hono {
+function createApp(): Hono {
   const app = new Hono()
   for (const format of FORMATS) app.route(`/${format}`, formatApp(format))
   return app

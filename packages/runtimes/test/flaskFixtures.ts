@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs'
 import { createFlaskCodec } from '@cookietin/core/flask'
 import { type FlaskFixtureCase, type FlaskFixtures, fromFixture } from '../src/flaskValues.ts'
 
-export const FLASK_FIXTURES_PATH = new URL('../fixtures/flask.json', import.meta.url)
+const FLASK_FIXTURES_PATH = new URL('../fixtures/flask.json', import.meta.url)
 
 const SECRETS = [
   'cookietin runtime matrix: Flask SECRET_KEY (newest)',

@@ -1,6 +1,6 @@
 /** Every server the load benchmark runs, one child process each. */
 export type Framework = 'node' | 'express' | 'koa' | 'hono'
-export type Kind = 'bare' | 'signed' | 'sealed'
+type Kind = 'bare' | 'signed' | 'sealed'
 
 export interface LoadConfig {
   /** `framework/library`: what the server entry is started with and results are keyed by. */
@@ -48,8 +48,6 @@ export const LOAD_CONFIGS: LoadConfig[] = [
   config('hono', 'signed-cookie', 'signed', 'incumbent', 'hono/cookie signed cookie helpers'),
   config('hono', 'hono-sessions', 'sealed', 'incumbent', 'hono-sessions (iron-webcrypto)'),
 ]
-
-export const FRAMEWORKS: Framework[] = ['node', 'express', 'koa', 'hono']
 
 /** The secret every server signs with (over 32 bytes, as cookietin and hono-sessions require). */
 export const LOAD_SECRET = 'load-bench-secret-0123456789abcdef0123456789abcdef'

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { tamper } from '../micro/cases.ts'
 import { type Spread, shuffled, spread } from '../stats.ts'
-import { FRAMEWORKS, LOAD_CONFIGS, type LoadConfig } from './configs.ts'
+import { LOAD_CONFIGS, type LoadConfig } from './configs.ts'
 
 export interface LoadSettings {
   rounds: number
@@ -21,7 +21,7 @@ export interface LoadSettings {
   only?: string[]
 }
 
-export interface LoadRound {
+interface LoadRound {
   rps: number
   p99Ms: number
   cpuUsPerRequest: number
@@ -86,7 +86,7 @@ function clockTicksPerSecond(): number {
 }
 
 /** utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/<pid>/stat). */
-export function cpuTicks(pid: number): number {
+function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
@@ -328,5 +328,3 @@ export async function runLoad(
   })
   return { settings, clockTicksPerSecond: ticksPerSecond, configs: results }
 }
-
-export { FRAMEWORKS }

@@ -59,7 +59,7 @@ export interface MicroGroup {
 }
 
 /** Fixed secrets: results must not depend on the run. Each is over 32 bytes, as core requires. */
-export const SECRETS = [
+const SECRETS = [
   'bench-secret-newest-0123456789abcdef0123456789',
   'bench-secret-middle-0123456789abcdef0123456789',
   'bench-secret-oldest-0123456789abcdef0123456789',
@@ -79,7 +79,7 @@ function prng(seed: number): () => number {
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 
-export function tokenChars(length: number, seed = 1): string {
+function tokenChars(length: number, seed = 1): string {
   const next = prng(seed)
   let out = ''
   for (let i = 0; i < length; i++) out += B64URL[Math.floor(next() * 64)]!
@@ -87,7 +87,7 @@ export function tokenChars(length: number, seed = 1): string {
 }
 
 /** The three headers of issue 7: typical 5 cookies (~200 B), 40 cookies (~3.4 KB), one 3 KB value. */
-export const HEADERS = {
+const HEADERS = {
   five: [
     `_ga=GA1.2.1234567890.1700000000`,
     `lang=en-US`,
@@ -103,10 +103,10 @@ export const HEADERS = {
 }
 
 /** A 100-byte value to sign (cookie-safe, so every library can carry it unchanged). */
-export const VALUE_100 = tokenChars(100, 5)
+const VALUE_100 = tokenChars(100, 5)
 
 /** A ~212-byte JSON session to seal. */
-export const OBJECT_212 = {
+const OBJECT_212 = {
   user: 'alice',
   roles: ['reader', 'editor'],
   theme: 'dark',

@@ -22,7 +22,7 @@ export function cpuNow(): number {
   return (usage.user + usage.system) * 1000
 }
 
-export interface MicroCaseResult {
+interface MicroCaseResult {
   id: string
   group: string
   lib: string
