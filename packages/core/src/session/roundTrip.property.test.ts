@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { BrowserJar } from '../../test/browserJar.ts'
+import { BrowserJar } from '@cookietin/testkit'
 import { createSessionHandler } from './handler.ts'
 import { finish } from '../../test/scope.ts'
 

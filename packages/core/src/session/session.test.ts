@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from 'vitest'
 import { z } from 'zod'
-import { BrowserJar } from '../../test/browserJar.ts'
+import { BrowserJar } from '@cookietin/testkit'
 import { backend as nodeBackend } from '../crypto/backend.node.ts'
 import { backend as webBackend } from '../crypto/backend.web.ts'
 import { isCookietinError, SessionTooLargeError } from '../errors.ts'
