@@ -444,8 +444,7 @@ function buildCli(argv: readonly string[], io: CliIo, done: (code: number) => vo
         ...(now === undefined ? {} : { now }),
       })
       if (options.json) {
-        const { token: _token, ...rest } = minted
-        out(JSON.stringify({ format, ...rest }, null, 2))
+        out(JSON.stringify({ format, ...minted }, null, 2))
       } else if (options.setCookie) out(minted.setCookie.join('\n'))
       else out(minted.cookie)
       done(EXIT.ok)
