@@ -25,7 +25,7 @@ import {
   signValue,
   unsealValue,
   verifyValue,
-} from './index.ts'
+} from '@cookietin/core'
 import {
   createFlaskCodec,
   FLASK_DEFAULT_MAX_AGE,
@@ -33,7 +33,7 @@ import {
   isFlaskTuple,
   isFlaskUUID,
   Markup,
-} from './flask.ts'
+} from '@cookietin/core/flask'
 import { type CookieKind, peekCookieValue, untagFlaskJson } from './testing/peek.ts'
 
 export { type CookieKind, peekCookieValue, untagFlaskJson, type Peeked } from './testing/peek.ts'

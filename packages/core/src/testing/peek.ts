@@ -3,7 +3,7 @@
  * its times and, for the readable formats (signed and Flask), its payload. Nothing here is verified:
  * it is for display, debugging and tests; `inspectCookie` verifies when given secrets.
  */
-import { decodeBase64Url } from '../index.ts'
+import { decodeBase64Url } from '@cookietin/core'
 
 export type CookieKind = 'sealed' | 'signed' | 'flask' | 'plain'
 
