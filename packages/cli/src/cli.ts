@@ -175,7 +175,7 @@ function describeInspection(
   const lines: string[] = []
   const row = (label: string, value: string) => lines.push(`${c.dim(label.padEnd(11))}${value}`)
   if (result.cookieName !== null) {
-    const from = result.input === 'set-cookie' ? 'Set-Cookie' : 'Cookie header'
+    const from = result.input === 'set-cookie' ? 'Set-Cookie lines' : 'Cookie header'
     const joined =
       result.cookies.length > 1
         ? ` (${result.cookies.length} chunks: ${result.cookies.join(', ')})`

@@ -708,7 +708,8 @@ function applyOpened(result: Inspection, opened: OpenSessionResult): void {
     return
   }
   result.verified = true
-  result.binding = 'session'
+  // Flask binds nothing but its salt: there is no cookie name in its signature.
+  result.binding = null
   result.issuedAt = opened.issuedAt
   result.expiresAt = opened.expiresAt
   result.secret = { index: opened.secretIndex, keyId: opened.keyId }
