@@ -414,3 +414,49 @@ describe('usage', () => {
     expect(run.stdout + run.stderr).not.toContain('\u001b[')
   })
 })
+
+describe('colour', () => {
+  // `script` runs the binary on a pseudo-terminal, so its standard output is a TTY.
+  const onTerminal = (extra: Record<string, string>) => {
+    const env: Record<string, string | undefined> = { ...process.env, ...extra }
+    if (!extra['NO_COLOR']) delete env['NO_COLOR']
+    return spawnSync(
+      'script',
+      ['-qec', `"${process.execPath}" "${BIN}" inspect plain-value`, '/dev/null'],
+      {
+        encoding: 'utf8',
+        env,
+        timeout: 30_000,
+      },
+    )
+  }
+  const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0
+
+  it.skipIf(!hasScript)('is used on a terminal, and not with NO_COLOR', () => {
+    const coloured = onTerminal({})
+    expect(coloured.stdout).toContain('\u001b[1mplain\u001b[22m')
+    const plain = onTerminal({ NO_COLOR: '1' })
+    expect(plain.stdout).toContain('kind       plain')
+    expect(plain.stdout).not.toContain('\u001b[')
+  })
+})
+
+describe('runCli in process', () => {
+  it('gives the exit code and the output without a subprocess', async () => {
+    const { runCli } = (await import(
+      fileURLToPath(new URL('../dist/index.js', import.meta.url))
+    )) as typeof import('../src/index.ts')
+    let stdout = ''
+    const code = await runCli(['keys', '--json'], {
+      stdout: (text) => {
+        stdout += text
+      },
+      stderr: () => {},
+      env: { COOKIETIN_SECRETS: NEW },
+      readStdin: async () => '',
+      isTTY: false,
+    })
+    expect(code).toBe(0)
+    expect(JSON.parse(stdout).keys[0].keyId).toBe((await keyIdsOf([NEW]))[0])
+  })
+})
