@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { createKeyring, createSessionHandler, signValue } from '@cookietin/core'
+import { createKeyring, createSessionHandler, sealValue, signValue } from '@cookietin/core'
 import { flask } from '@cookietin/core/flask'
 import { keyIdsOf } from '@cookietin/core/testing'
 import { describe, expect, it } from 'vitest'
@@ -236,6 +236,51 @@ describe('cookies from core', () => {
       valid: true,
     })
   })
+
+  it.each([
+    ['sealed', sealValue],
+    ['signed', signValue],
+  ] as const)(
+    '%s tokens from core primitives: rotated, expired, tampered, unknown key',
+    async (kind, make) => {
+      const session = JSON.stringify({ i: 'abc', d: { user: 'erin' } })
+      const now = Math.floor(Date.now() / 1000)
+      // Made by the older secret, as a server did before NEW was put in front of the ring.
+      const rotated = await make(createKeyring([OLD]), 'session:session', session, { maxAge: 3600 })
+      const run = json(cli(['inspect', rotated, '--secret', NEW, '--secret', OLD, '--json']))
+      expect(run).toMatchObject({
+        kind,
+        valid: true,
+        stale: true,
+        secret: { index: 1, keyId: (await keyIdsOf([OLD]))[0] },
+      })
+      expect(run['payload']).toMatchObject({ id: 'abc', data: { user: 'erin' } })
+
+      const expired = await make(createKeyring([NEW]), 'session:session', session, {
+        maxAge: 60,
+        now: now - 120,
+      })
+      const expiredRun = cli(['inspect', expired, '--secret', NEW, '--json'])
+      expect(expiredRun.code).toBe(1)
+      expect(json(expiredRun)).toMatchObject({ reason: 'expired', expired: true })
+
+      const good = await make(createKeyring([NEW]), 'session:session', session)
+      const at = good.length - 10
+      const tampered = good.slice(0, at) + (good[at] === 'A' ? 'B' : 'A') + good.slice(at + 1)
+      const tamperedRun = cli(['inspect', tampered, '--secret', NEW, '--json'])
+      expect(tamperedRun.code).toBe(1)
+      expect(json(tamperedRun)['reason']).toMatch(/bad_signature|malformed/)
+
+      // Another cookie's name is bound in: the token does not verify as this session.
+      const moved = await make(createKeyring([NEW]), 'session:other', session)
+      expect(json(cli(['inspect', moved, '--secret', NEW, '--json']))['reason']).toBe(
+        'bad_signature',
+      )
+      expect(json(cli(['inspect', good, '--secret', OTHER, '--json']))['reason']).toBe(
+        'unknown_key',
+      )
+    },
+  )
 
   it('reads a Flask cookie written by core’s flask format', async () => {
     const sessions = createSessionHandler({
