@@ -52,7 +52,7 @@ describe('changesets', () => {
     privatePackages: unknown
   }>(join(dir, 'config.json'))
 
-  it('versions the four public packages together (fixed), publicly', () => {
+  it('versions the public packages together (fixed), publicly', () => {
     expect(config.fixed.map((group) => [...group].sort())).toEqual([
       packages.map((pkg) => pkg.name),
     ])

@@ -1,0 +1,1 @@
+export { runCli, relativeTime, EXIT, type CliIo } from './cli.ts'
