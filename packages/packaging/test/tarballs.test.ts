@@ -126,11 +126,11 @@ describe.each(packages)('$name', ({ name, folder, dir, manifest }) => {
     })
     expect(ranges.filter((range) => range.startsWith('workspace:'))).toEqual([])
     if (name !== '@cookietin/core') {
-      // The CLI also depends on its argument parser, pinned (packages/cli/README.md says why cac).
-      const parser =
-        name === '@cookietin/cli'
-          ? { cac: (manifest['dependencies'] as Record<string, string>)['cac'] }
-          : {}
+      // Beyond core, only what each package's README justifies: the CLI's argument parser (cac),
+      // Express's per-response writeHead hook (on-headers).
+      const extra = { '@cookietin/cli': 'cac', '@cookietin/express': 'on-headers' }[name]
+      const own = manifest['dependencies'] as Record<string, string>
+      const parser = extra ? { [extra]: own[extra] } : {}
       expect(packed['dependencies']).toEqual({ '@cookietin/core': `^${packed.version}`, ...parser })
     }
   })
