@@ -192,7 +192,7 @@ describe('cookies from core', () => {
     const scope = await sessions.begin(undefined, { secure: true })
     const big = Array.from({ length: 600 }, (_, index) => `item-${index}`)
     scope.session.set('items', big)
-    const { setCookie } = await sessions.end(scope)
+    const { setCookie } = await scope.finish()
     expect(setCookie.length).toBeGreaterThan(1)
     const header = ['theme=dark', ...setCookie.map((line) => line.split(';')[0])].join('; ')
 
@@ -290,7 +290,7 @@ describe('cookies from core', () => {
     })
     const scope = await sessions.begin(undefined, { secure: false })
     scope.session.set('cart', [1, 2])
-    const { setCookie } = await sessions.end(scope)
+    const { setCookie } = await scope.finish()
     const run = cli(['inspect', '-', '--json', '--flask-max-age', '600'], {
       input: setCookie.join('\n'),
       env: { COOKIETIN_SECRETS: 'flask dev key' },

@@ -39,7 +39,7 @@ describe.each(FORMATS)('%s', (format) => {
     const scope = await sessions.begin(undefined, { secure: false })
     scope.session.set('user', 'bob')
     scope.session.flash('hi')
-    const { setCookie } = await sessions.end(scope)
+    const { setCookie } = await scope.finish()
     expect(await readSessionCookie(setCookie, { secrets: [NEW], format, maxAge: 3600 })).toEqual({
       user: 'bob',
     })

@@ -7,7 +7,7 @@ import express, { type Express } from 'express'
 import { describe, expect, test, vi } from 'vitest'
 import { backend as nodeBackend } from '../../core/src/crypto/backend.node.ts'
 import { backend as webBackend } from '../../core/src/crypto/backend.web.ts'
-import { listen } from './client.ts'
+import { listen } from '@cookietin/testkit'
 
 const SECRET = 'a backpressure test secret of 32+ bytes'
 const CHUNK = 64 * 1024
