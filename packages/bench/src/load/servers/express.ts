@@ -3,7 +3,7 @@
  * sealed), cookie-session, express-session (MemoryStore).
  * The three libraries each declare their own `req.session` type, so the routes read it through `SessionLike`.
  */
-import type { RequestListener, ServerResponse } from 'node:http'
+import { type RequestListener, ServerResponse } from 'node:http'
 import { cookietin } from '@cookietin/express'
 import cookieSession from 'cookie-session'
 import express, { type Express, type Request, type RequestHandler } from 'express'
@@ -24,11 +24,11 @@ type FloorRequest = Request & { [FLOOR]?: FloorSession | undefined }
  */
 function floorSession(app: Express, floor: Floor): RequestHandler {
   const response = app.response as unknown as ServerResponse & { req: FloorRequest }
-  const writeHead = response.writeHead as (...args: unknown[]) => ServerResponse
   response.writeHead = function (this: typeof response, ...args: unknown[]) {
     const session = this.req[FLOOR]
     if (session) this.setHeader('set-cookie', floor.write(session))
-    return writeHead.apply(this, args)
+    // Express defines no writeHead of its own: the next one up is Node's.
+    return ServerResponse.prototype.writeHead.apply(this, args as [number])
   } as typeof response.writeHead
   return (req, _res, next) => {
     ;(req as FloorRequest)[FLOOR] = floor.read(req.headers.cookie)
