@@ -4,6 +4,7 @@
  */
 import type { LoadConfigResult, LoadResults } from './load/run.ts'
 import { fmt } from './stats.ts'
+import { FLOOR_LIMIT } from './targets.ts'
 
 const COLORS: Record<string, string> = {
   floor: '#2e7d32',
@@ -66,6 +67,15 @@ export function renderChart(load: LoadResults, caption: string): string {
         `<line x1="${x(added.min).toFixed(1)}" x2="${x(added.max).toFixed(1)}" y1="${midY}" y2="${midY}" class="whisker"/>`,
       )
     }
+    // Target (a) is per framework and kind, so it is marked on each cookietin bar, not as one line.
+    const floor = load.configs.find((c) => c.id === `${config.framework}/floor-${config.kind}`)
+      ?.addedCpuUs?.median
+    if (config.role === 'cookietin' && floor !== undefined && floor > 0) {
+      const tx = x(FLOOR_LIMIT * floor).toFixed(1)
+      parts.push(
+        `<line x1="${tx}" x2="${tx}" y1="${y}" y2="${y + rowHeight}" class="target"><title>${escape(`target: ${FLOOR_LIMIT} × ${config.framework} floor ${config.kind} = ${fmt(FLOOR_LIMIT * floor)} µs`)}</title></line>`,
+      )
+    }
     const labelX = Math.max(barEnd, x(added.max)) + 6
     parts.push(
       `<text x="${labelX.toFixed(1)}" y="${y + 15}" class="value">+${escape(fmt(added.median))}</text>`,
@@ -84,13 +94,9 @@ export function renderChart(load: LoadResults, caption: string): string {
       `<text x="${tx.toFixed(1)}" y="${y + 16}" class="tick" text-anchor="middle">${i === 0 ? '0' : fmt(value)}</text>`,
     )
   }
-  const floorSigned = load.configs.find((c) => c.id === 'node/floor-signed')?.addedCpuUs?.median
-  const targetLine =
-    floorSigned !== undefined && floorSigned > 0
-      ? `<line x1="${x(1.5 * floorSigned).toFixed(1)}" x2="${x(1.5 * floorSigned).toFixed(1)}" y1="${top - 4}" y2="${y}" class="target"/><text x="${(x(1.5 * floorSigned) + 4).toFixed(1)}" y="${top - 8}" class="tick">target for signed: 1.5 × floor = ${fmt(1.5 * floorSigned)} µs</text>`
-      : ''
+  const targetLine = `<text x="${labelWidth}" y="${top - 8}" class="tick">dashed mark on a cookietin bar: its target, ${FLOOR_LIMIT} × that framework's floor of the same kind</text>`
   const legend = Object.entries({
-    'floor (hand-written node:crypto)': COLORS['floor'],
+    'floor (hand-written, per framework)': COLORS['floor'],
     cookietin: COLORS['cookietin'],
     incumbent: COLORS['incumbent'],
   })

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--only micro,linearity,load] [--configs id,...] [--clock wall|cpu] [--out file] [--write-md|--no-md]`
+ * `pnpm bench [--quick] [--only micro,linearity,load] [--configs id,...] [--groups id,...] [--clock wall|cpu] [--out file] [--write-md|--no-md]`
  *
  * Full run (under 15 minutes): writes bench/results/<YYYY-MM-DD>.json, then BENCHMARKS.md and the chart.
  * Quick run (under 2 minutes, same code paths, fewer rounds and shorter runs): writes
@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util'
 import { runLinearity } from './linearity.ts'
 import { LOAD_CONFIGS } from './load/configs.ts'
 import { runLoad } from './load/run.ts'
+import { createMicroCases } from './micro/cases.ts'
 import { runMicro } from './micro/run.ts'
 import { RESULTS_DIR, ROOT } from './paths.ts'
 import { writeReport } from './report.ts'
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
       configs: { type: 'string' },
+      groups: { type: 'string' },
       out: { type: 'string' },
       'write-md': { type: 'boolean', default: false },
       'no-md': { type: 'boolean', default: false },
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
   })
   if (values.help) {
     console.log(
-      'pnpm bench [--quick] [--only micro,linearity,load] [--configs express/bare,...] [--clock wall|cpu] [--out file.json] [--write-md | --no-md]',
+      'pnpm bench [--quick] [--only micro,linearity,load] [--configs express/bare,...] [--groups parse-40,...] [--clock wall|cpu] [--out file.json] [--write-md | --no-md]',
     )
     return
   }
@@ -69,15 +71,22 @@ async function main(): Promise<void> {
     if (!LOAD_CONFIGS.some((c) => c.id === id))
       throw new Error(`--configs: unknown ${id} (use ${LOAD_CONFIGS.map((c) => c.id).join(', ')})`)
   }
+  const groups = values.groups?.split(',').map((s) => s.trim())
+  if (groups) {
+    const known = (await createMicroCases()).groups.map((g) => g.id)
+    for (const id of groups) {
+      if (!known.includes(id)) throw new Error(`--groups: unknown ${id} (use ${known.join(', ')})`)
+    }
+  }
   const clock: 'wall' | 'cpu' = values.clock === 'cpu' ? 'cpu' : 'wall'
   if (values.clock !== clock) throw new Error(`--clock: use wall or cpu, not ${values.clock}`)
   const preset = values.quick ? QUICK : FULL
   const settings = {
     ...preset,
-    micro: { ...preset.micro, clock },
+    micro: { ...preset.micro, clock, ...(groups ? { groups } : {}) },
     linearity: { ...preset.linearity, clock },
   }
-  const complete = sections.length === SECTIONS.length && !configs
+  const complete = sections.length === SECTIONS.length && !configs && !groups
   const started = new Date()
   const t0 = performance.now()
   const log = (line: string) =>

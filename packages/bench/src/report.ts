@@ -10,7 +10,14 @@ import { missNotes } from './notes.ts'
 import { BENCHMARKS_MD, CHART_SVG, RESULTS_DIR, ROOT } from './paths.ts'
 import type { BenchResults, TargetResult } from './results.ts'
 import { type Spread, fmt } from './stats.ts'
-import { computeTargets } from './targets.ts'
+import type { LoadResults } from './load/run.ts'
+import {
+  FLOOR_LIMIT,
+  LOAD_TARGET_FRAMEWORKS,
+  PEER_LIMIT,
+  bestPeer,
+  computeTargets,
+} from './targets.ts'
 
 const FRAMEWORK_TITLES: Record<string, string> = {
   node: 'node:http: the floor',
@@ -128,7 +135,10 @@ export function renderMarkdown(results: BenchResults, source: string, chartPath:
         'The client first primes a session, checks the server accepts it (the counter goes on) and refuses it tampered (the counter restarts), ' +
         'then sends that cookie on every request; each server counts the requests whose session it loaded from the cookie, and "verified" means all of them. ' +
         `**CPU µs/req** is the server process's utime + stime from \`/proc/<pid>/stat\` over the measured run, divided by the requests it served: autocannon shares the ${machine.cores} cores and saturates first on the fastest servers, so req/s there measures the client. ` +
-        '**Added** is CPU µs/req minus the bare server of the same framework in the same round.',
+        '**Added** is CPU µs/req minus the bare server of the same framework in the same round. ' +
+        "Each framework has its own floor: the node:http floor's hand-written cookie (`src/floor.ts`, the same code) done as a middleware of that framework, " +
+        'reading and verifying the cookie before the route and writing Set-Cookie after it, so the floor pays what any session middleware on that framework must; ' +
+        "cookietin's load targets are ratios to that floor and to the best peer on the same framework.",
       '',
       `![Added server CPU per request, by library and framework](${chartPath})`,
       '',
@@ -151,6 +161,7 @@ export function renderMarkdown(results: BenchResults, source: string, chartPath:
         )
       }
       push('')
+      push(...ratioTable(results.load, framework, targets))
     }
   }
 
@@ -162,6 +173,57 @@ export function renderMarkdown(results: BenchResults, source: string, chartPath:
     '',
   )
   return lines.join('\n')
+}
+
+/**
+ * A framework's session layers side by side, in added CPU over its bare server: its floor, cookietin
+ * and each peer, signed and sealed, with the two load targets' ratios and verdicts. Empty for a
+ * framework without targets (node:http) or when the run has none of its session servers.
+ */
+export function ratioTable(
+  load: LoadResults,
+  framework: string,
+  targets: readonly TargetResult[],
+): string[] {
+  if (!(LOAD_TARGET_FRAMEWORKS as readonly string[]).includes(framework)) return []
+  const configs = load.configs.filter((c) => c.framework === framework && c.kind !== 'bare')
+  if (configs.length === 0) return []
+  const added = (id: string) => load.configs.find((c) => c.id === id)?.addedCpuUs?.median
+  const x = (a: number | undefined, b: number | undefined) =>
+    a !== undefined && b !== undefined && a > 0 && b > 0 ? `${fmt(a / b)}x` : 'n/a'
+  const judged = (id: string) => {
+    const t = targets.find((t) => t.id === id)
+    return t ? `${t.comparator} ${t.limit}x: ${verdict(t)}` : ''
+  }
+  const best = bestPeer(load, framework)
+  const order = { floor: 0, cookietin: 1, incumbent: 2, bare: 3 }
+  const lines = [
+    `Added CPU per request of each session layer on ${FRAMEWORK_TITLES[framework] ?? framework}, against this framework's floor (the hand-written cookie as a middleware of this framework) and against cookietin, each of the same kind. ` +
+      `Targets: cookietin ≤ ${FLOOR_LIMIT}x the floor; the best peer (least added CPU in this run) ≥ ${PEER_LIMIT}x cookietin.`,
+    '',
+    '| session layer | kind | added CPU µs/req | / floor of the kind | / cookietin of the kind | target |',
+    '|---|---|---:|---:|---:|---|',
+  ]
+  for (const c of [...configs].sort(
+    (a, b) => order[a.role as keyof typeof order] - order[b.role as keyof typeof order],
+  )) {
+    const kind = c.kind === 'sealed' ? 'sealed' : 'signed'
+    const mine = added(c.id)
+    const floor = added(`${framework}/floor-${kind}`)
+    const ours = added(`${framework}/cookietin-${kind}`)
+    const role = c.role === 'floor' ? 'floor' : c.role === 'cookietin' ? 'cookietin' : c.library
+    const target =
+      c.role === 'cookietin'
+        ? judged(`load-${framework}-${kind}-floor`)
+        : c.id === best?.id
+          ? `best peer, ${judged(`load-${framework}-best-peer`)}`
+          : ''
+    lines.push(
+      `| ${cell(role)} | ${kind} | ${mine === undefined ? 'n/a' : `+${fmt(mine)}`} | ${c.role === 'floor' ? '1x' : x(mine, floor)} | ${c.role === 'incumbent' ? x(mine, ours) : ''} | ${target} |`,
+    )
+  }
+  lines.push('')
+  return lines
 }
 
 /** Writes BENCHMARKS.md and the chart from `results`; returns the files written. */

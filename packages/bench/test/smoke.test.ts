@@ -78,7 +78,18 @@ describe('report', () => {
         rps: figure(1000),
         p99Ms: figure(10),
         cpuUsPerRequest: figure(100 + i),
-        addedCpuUs: c.kind === 'bare' ? null : figure(c.role === 'incumbent' ? 100 : 15),
+        addedCpuUs:
+          c.kind === 'bare'
+            ? null
+            : figure(
+                c.role === 'incumbent'
+                  ? c.library === 'koa-session'
+                    ? 20
+                    : 100 + i
+                  : c.role === 'floor'
+                    ? 12
+                    : 15,
+              ),
         verified: true,
         rounds: [],
         cookieNames: c.kind === 'bare' ? [] : ['session'],
@@ -107,9 +118,29 @@ describe('report', () => {
     expect(
       results.targets.filter((t) => t.id.endsWith('-floor')).every((t) => t.met === true),
     ).toBe(true)
-    expect(results.targets.find((t) => t.id === 'load-express-cookie-session')?.met).toBe(true)
+    // Every framework's floor, signed and sealed, is a server of its own and has its target.
+    for (const framework of ['express', 'koa', 'hono']) {
+      for (const kind of ['signed', 'sealed']) {
+        expect(LOAD_CONFIGS.some((c) => c.id === `${framework}/floor-${kind}`)).toBe(true)
+        const t = results.targets.find((t) => t.id === `load-${framework}-${kind}-floor`)
+        expect(t?.measured).toBeCloseTo(15 / 12)
+        expect(t?.detail).toContain(`${framework}/floor-${kind}`)
+      }
+    }
+    // The best peer is the one with the least added CPU: cookie-session (100 + i) on Express.
+    const express = results.targets.find((t) => t.id === 'load-express-best-peer')
+    expect(express?.title).toContain('cookie-session')
+    expect(express?.met).toBe(true)
+    const koa = results.targets.find((t) => t.id === 'load-koa-best-peer')
+    expect(koa?.measured).toBeCloseTo(20 / 15)
+    expect(koa?.met).toBe(false)
     const markdown = renderMarkdown(results, 'bench/results/x.json', 'bench/results/added-cpu.svg')
     expect(markdown).toContain('## Targets (issue 7)')
+    expect(markdown).toContain('| session layer | kind | added CPU µs/req |')
+    expect(markdown).toContain('| cookietin | signed | +15.0 | 1.25x |  | <= 1.5x: **met** |')
+    expect(markdown).toContain(
+      '| koa-session | signed | +20.0 | 1.67x | 1.33x | best peer, >= 2x: **missed** |',
+    )
     expect(markdown).toContain('![Added server CPU per request')
     const svg = renderChart(load, 'test')
     expect(svg.startsWith('<svg')).toBe(true)

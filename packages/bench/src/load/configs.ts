@@ -9,7 +9,7 @@ export interface LoadConfig {
   library: string
   /** What the session cookie is: nothing (the bare baseline), signed, or sealed (encrypted). */
   kind: Kind
-  /** cookietin, an incumbent, the hand-written floor, or the bare baseline. */
+  /** cookietin, an incumbent (a peer), the hand-written floor, or the bare baseline. */
   role: 'bare' | 'floor' | 'cookietin' | 'incumbent'
   label: string
 }
@@ -34,15 +34,33 @@ export const LOAD_CONFIGS: LoadConfig[] = [
   config('node', 'floor-signed', 'signed', 'floor', 'floor: node:crypto HMAC-SHA256 cookie'),
   config('node', 'floor-sealed', 'sealed', 'floor', 'floor: node:crypto AES-256-GCM cookie'),
   config('express', 'bare', 'bare', 'bare', 'Express, no session'),
+  config(
+    'express',
+    'floor-signed',
+    'signed',
+    'floor',
+    'floor: HMAC-SHA256 cookie, Express middleware',
+  ),
+  config(
+    'express',
+    'floor-sealed',
+    'sealed',
+    'floor',
+    'floor: AES-256-GCM cookie, Express middleware',
+  ),
   config('express', 'cookietin-signed', 'signed', 'cookietin', '@cookietin/express signed'),
   config('express', 'cookietin-sealed', 'sealed', 'cookietin', '@cookietin/express sealed'),
   config('express', 'cookie-session', 'signed', 'incumbent', 'cookie-session'),
   config('express', 'express-session', 'signed', 'incumbent', 'express-session (MemoryStore)'),
   config('koa', 'bare', 'bare', 'bare', 'Koa, no session'),
+  config('koa', 'floor-signed', 'signed', 'floor', 'floor: HMAC-SHA256 cookie, Koa middleware'),
+  config('koa', 'floor-sealed', 'sealed', 'floor', 'floor: AES-256-GCM cookie, Koa middleware'),
   config('koa', 'cookietin-signed', 'signed', 'cookietin', '@cookietin/koa signed'),
   config('koa', 'cookietin-sealed', 'sealed', 'cookietin', '@cookietin/koa sealed'),
   config('koa', 'koa-session', 'signed', 'incumbent', 'koa-session'),
   config('hono', 'bare', 'bare', 'bare', 'Hono, no session'),
+  config('hono', 'floor-signed', 'signed', 'floor', 'floor: HMAC-SHA256 cookie, Hono middleware'),
+  config('hono', 'floor-sealed', 'sealed', 'floor', 'floor: AES-256-GCM cookie, Hono middleware'),
   config('hono', 'cookietin-signed', 'signed', 'cookietin', '@cookietin/hono signed'),
   config('hono', 'cookietin-sealed', 'sealed', 'cookietin', '@cookietin/hono sealed'),
   config('hono', 'signed-cookie', 'signed', 'incumbent', 'hono/cookie signed cookie helpers'),

@@ -14,6 +14,8 @@ export interface MicroSettings {
    * disturbs far less, at the price of not showing thread-pool waiting.
    */
   clock: 'wall' | 'cpu'
+  /** Only these groups (default: all), to time a few cases with full settings in little time. */
+  groups?: string[]
 }
 
 /** Process CPU time in nanoseconds, for mitata's `now`. */
@@ -51,7 +53,10 @@ export async function runMicro(
   settings: MicroSettings,
   log: (line: string) => void,
 ): Promise<MicroResults> {
-  const { groups, cases } = await createMicroCases()
+  const all = await createMicroCases()
+  const wanted = (group: string) => !settings.groups || settings.groups.includes(group)
+  const groups = all.groups.filter((g) => wanted(g.id))
+  const cases = all.cases.filter((c) => wanted(c.group))
   await checkAgreement(cases)
   log(`micro: ${cases.length} cases agree; timing ${settings.rounds} rounds, shuffled`)
   const avg = new Map<string, number[]>()

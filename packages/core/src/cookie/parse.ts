@@ -38,6 +38,11 @@ export function parseCookies(header: string | null | undefined): Record<string, 
   let index = 0
   // Where the next '=' is; kept across pairs without one so the header is scanned for '=' once.
   let eq = -1
+  // Where the next '%' is, -1 when none is left (0 until the first value, before which it cannot
+  // matter): found the same way, so that values without escapes (nearly all of them) are not each
+  // scanned again for '%' as cookie@2 does. Trimming and unquoting remove only spaces, tabs and
+  // quotes, so a '%' between '=' and ';' is a '%' in the value.
+  let percent = 0
   while (index < len) {
     if (eq < index) {
       eq = header.indexOf('=', index)
@@ -58,7 +63,20 @@ export function parseCookies(header: string | null | undefined): Record<string, 
     while (stop > start && (code === 0x20 || code === 0x09)) code = header.charCodeAt(--stop - 1)
     if (stop > start) {
       const name = header.slice(start, stop)
-      if (cookies[name] === undefined) cookies[name] = readValue(header, eq + 1, end)
+      if (cookies[name] === undefined) {
+        const from = eq + 1
+        if (percent !== -1 && percent < from) percent = header.indexOf('%', from)
+        const escaped = percent !== -1 && percent < end
+        // Most values start and end with a cookie-octet above '"' (so no OWS, no quotes) and hold
+        // no '%': they are the slice as it stands, without the call to readValue.
+        cookies[name] =
+          !escaped &&
+          end > from &&
+          header.charCodeAt(from) > 0x22 &&
+          header.charCodeAt(end - 1) > 0x22
+            ? header.slice(from, end)
+            : readValue(header, from, end, escaped)
+      }
     }
     index = end + 1
   }
@@ -90,7 +108,7 @@ export function parseCookie(header: string | null | undefined, name: string): st
       if (after < len && header.charCodeAt(after) === 0x3d) {
         let end = header.indexOf(';', after + 1)
         if (end === -1) end = len
-        return readValue(header, after + 1, end)
+        return readValue(header, after + 1, end, true)
       }
     }
     at = header.indexOf(name, at + 1)
@@ -109,8 +127,11 @@ function canBeParsedName(name: string): boolean {
   )
 }
 
-/** The value between `start` and `end`: trimmed, unquoted, then percent-decoded if it can be. */
-function readValue(header: string, start: number, end: number): string {
+/**
+ * The value between `start` and `end`: trimmed, unquoted, then percent-decoded if it can be.
+ * `mayEscape` false promises no '%' lies between `start` and `end`, so the value is not scanned.
+ */
+function readValue(header: string, start: number, end: number, mayEscape: boolean): string {
   while (start < end) {
     const code = header.charCodeAt(start)
     if (code !== 0x20 && code !== 0x09) break
@@ -130,7 +151,7 @@ function readValue(header: string, start: number, end: number): string {
     end--
   }
   const value = header.slice(start, end)
-  return value.indexOf('%') === -1 ? value : decode(value)
+  return mayEscape && value.indexOf('%') !== -1 ? decode(value) : value
 }
 
 // Kept apart so the try/catch stays off the common path of values without '%'.

@@ -1,14 +1,40 @@
 /**
- * Express 5: bare, @cookietin/express (signed, sealed), cookie-session, express-session (MemoryStore).
+ * Express 5: bare, the floor as an Express middleware (signed, sealed), @cookietin/express (signed,
+ * sealed), cookie-session, express-session (MemoryStore).
  * The three libraries each declare their own `req.session` type, so the routes read it through `SessionLike`.
  */
-import type { RequestListener } from 'node:http'
+import { type RequestListener, ServerResponse } from 'node:http'
 import { cookietin } from '@cookietin/express'
 import cookieSession from 'cookie-session'
-import express, { type Request } from 'express'
+import express, { type Express, type Request, type RequestHandler } from 'express'
 import expressSession from 'express-session'
+import { type Floor, type FloorSession, createFloor } from '../../floor.ts'
 import { LOAD_MAX_AGE, LOAD_SECRET } from '../configs.ts'
 import { count } from '../counters.ts'
+
+const FLOOR = Symbol('floor session')
+type FloorRequest = Request & { [FLOOR]?: FloorSession | undefined }
+
+/**
+ * The floor as Express middleware: the cookie read and verified onto `req` before the route, the
+ * Set-Cookie written when the response's headers go out, after the route has decided. Express sends
+ * headers from inside the route (`res.send`), so a session middleware must hook the write: here once,
+ * on the app's response prototype (as @cookietin/express does), since a closure per request is a cost
+ * of some middlewares, not of the task.
+ */
+function floorSession(app: Express, floor: Floor): RequestHandler {
+  const response = app.response as unknown as ServerResponse & { req: FloorRequest }
+  response.writeHead = function (this: typeof response, ...args: unknown[]) {
+    const session = this.req[FLOOR]
+    if (session) this.setHeader('set-cookie', floor.write(session))
+    // Express defines no writeHead of its own: the next one up is Node's.
+    return ServerResponse.prototype.writeHead.apply(this, args as [number])
+  } as typeof response.writeHead
+  return (req, _res, next) => {
+    ;(req as FloorRequest)[FLOOR] = floor.read(req.headers.cookie)
+    next()
+  }
+}
 
 type Plain = { n?: number }
 type Dict = { get(key: string): unknown; set(key: string, value: unknown): unknown }
@@ -23,6 +49,22 @@ export function createListener(library: string): RequestListener {
       app.get('/', (_req, res) => {
         count(false)
         res.type('text/plain').send('1')
+      })
+      break
+    case 'floor-signed':
+    case 'floor-sealed':
+      app.use(
+        floorSession(
+          app,
+          createFloor(library === 'floor-signed' ? 'signed' : 'sealed', LOAD_SECRET, LOAD_MAX_AGE),
+        ),
+      )
+      app.get('/', (req, res) => {
+        const prev = (req as FloorRequest)[FLOOR]?.n
+        const n = (prev ?? 0) + 1
+        ;(req as FloorRequest)[FLOOR] = { n }
+        count(prev !== undefined)
+        res.type('text/plain').send(String(n))
       })
       break
     case 'cookietin-signed':

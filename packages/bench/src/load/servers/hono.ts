@@ -1,15 +1,34 @@
 /**
- * Hono on @hono/node-server: bare, @cookietin/hono (signed, sealed), Hono's own signed-cookie helper
- * (`hono/cookie`), and hono-sessions (CookieStore: the session sealed with iron-webcrypto).
+ * Hono on @hono/node-server: bare, the floor as a Hono middleware (signed, sealed), @cookietin/hono
+ * (signed, sealed), Hono's own signed-cookie helper (`hono/cookie`), and hono-sessions (CookieStore:
+ * the session sealed with iron-webcrypto).
  */
 import type { RequestListener } from 'node:http'
 import { type CookietinEnv, cookietin } from '@cookietin/hono'
 import { getRequestListener } from '@hono/node-server'
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { getSignedCookie, setSignedCookie } from 'hono/cookie'
 import { CookieStore, type Session, sessionMiddleware } from 'hono-sessions'
+import { type Floor, type FloorSession, createFloor } from '../../floor.ts'
 import { LOAD_MAX_AGE, LOAD_SECRET } from '../configs.ts'
 import { count } from '../counters.ts'
+
+type FloorEnv = { Variables: { floor: FloorSession | undefined } }
+
+/**
+ * The floor as Hono middleware: the cookie read and verified into the context before the route,
+ * the Set-Cookie appended to the route's response after it. Both through Hono's portable API
+ * (`c.req.header`, `c.res.headers`), what any middleware not tied to one runtime adapter pays;
+ * not `c.header`, which after the route has answered copies the whole Response.
+ */
+function floorSession(floor: Floor): MiddlewareHandler<FloorEnv> {
+  return async (c, next) => {
+    c.set('floor', floor.read(c.req.header('cookie')))
+    await next()
+    const session = c.get('floor')
+    if (session) c.res.headers.append('Set-Cookie', floor.write(session))
+  }
+}
 
 /** Node's request listener for a fetch handler; the promise it returns settles inside the adapter. */
 function toListener(fetch: Parameters<typeof getRequestListener>[0]): RequestListener {
@@ -26,6 +45,23 @@ export function createListener(library: string): RequestListener {
       app.get('/', (c) => {
         count(false)
         return c.text('1')
+      })
+      return toListener(app.fetch)
+    }
+    case 'floor-signed':
+    case 'floor-sealed': {
+      const app = new Hono<FloorEnv>()
+      app.use(
+        floorSession(
+          createFloor(library === 'floor-signed' ? 'signed' : 'sealed', LOAD_SECRET, LOAD_MAX_AGE),
+        ),
+      )
+      app.get('/', (c) => {
+        const prev = c.get('floor')?.n
+        const n = (prev ?? 0) + 1
+        c.set('floor', { n })
+        count(prev !== undefined)
+        return c.text(String(n))
       })
       return toListener(app.fetch)
     }
