@@ -14,7 +14,7 @@ import {
   timingSafeEqual,
 } from 'node:crypto'
 
-interface FloorSession {
+export interface FloorSession {
   n: number
 }
 

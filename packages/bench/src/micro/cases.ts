@@ -35,7 +35,7 @@ import {
 } from 'hono/utils/cookie'
 import { defaults as ironDefaults, seal as ironSeal, unseal as ironUnseal } from 'iron-webcrypto'
 import Keygrip from 'keygrip'
-import { type BackendName, backends } from '../coreInternals.ts'
+import { type BackendName, backends } from '../backends.ts'
 import { createFloor } from '../floor.ts'
 
 export interface MicroCase {

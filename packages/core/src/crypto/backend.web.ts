@@ -1,3 +1,9 @@
+/**
+ * The Web Crypto back-end, also published as `@cookietin/core/web-crypto` for apps that want it on
+ * Node too (to check both agree, or where `node:crypto` is not allowed):
+ * `cookietin({ secrets, backend: webCrypto })` with `import { backend as webCrypto } from '@cookietin/core/web-crypto'`.
+ * Every call returns a promise, so Express then holds each response for its commit (with backpressure).
+ */
 import type { AesGcm, CompressionFormat, CryptoBackend, HashAlgorithm, Hmac } from './backend.ts'
 
 const encoder = new TextEncoder()
