@@ -23,11 +23,18 @@ const config: KnipConfig = {
       // imported by the fixtures; attw is run from node_modules/.bin by path.
       ignoreDependencies: [
         '@arethetypeswrong/cli',
+        '@cookietin/cli',
         '@cookietin/core',
         '@cookietin/express',
         '@cookietin/hono',
         '@cookietin/koa',
       ],
+    },
+    'packages/cli': {
+      // The `cookietin` binary (package.json `bin` names its build output, dist/bin.js).
+      entry: ['src/bin.ts'],
+      // util-linux `script`, which gives the colour test a terminal.
+      ignoreBinaries: ['script'],
     },
     'packages/conformance': {
       // Debian's Chromium is installed with apt-get when missing (src/browser.ts).

@@ -194,7 +194,7 @@ export function bestPeer(load: LoadResults, framework: string): LoadConfigResult
  * (a) cookietin added CPU / floor added CPU, signed and sealed; (b) best peer / cookietin of the
  * peer's kind (a signed peer against cookietin signed, a sealed one against cookietin sealed).
  */
-export function loadTargets(load: LoadResults): TargetResult[] {
+function loadTargets(load: LoadResults): TargetResult[] {
   const find = (id: string) => load.configs.find((c) => c.id === id)
   const show = (id: string) => `${id} +${fmt(addedMedian(load, id))} µs`
   const out: TargetResult[] = []

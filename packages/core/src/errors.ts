@@ -67,5 +67,9 @@ export class SessionTooLargeError extends CookietinError {
 
 /** True for any cookietin error, even one thrown by another loaded copy of the package. */
 export function isCookietinError(error: unknown): error is CookietinError {
-  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as Record<symbol, unknown>)[BRAND] === true
+  )
 }

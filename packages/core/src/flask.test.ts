@@ -72,7 +72,10 @@ describe('flask session format', () => {
   test('a session over 4096 bytes does not chunk: Flask reads one cookie', async () => {
     const handler = make()
     const scope = await handler.begin('', { secure: false })
-    scope.session.set('blob', Buffer.from(crypto.getRandomValues(new Uint8Array(4000))).toString('hex'))
+    scope.session.set(
+      'blob',
+      Buffer.from(crypto.getRandomValues(new Uint8Array(4000))).toString('hex'),
+    )
     await expect(finish(scope)).rejects.toMatchObject({ code: 'SESSION_TOO_LARGE' })
   })
 })
@@ -83,7 +86,10 @@ test('a flask session restored after a refused commit sends no cookie', async ()
     user: 'dan',
   })
   const scope = await handler.begin(`session=${cookie}`, { secure: false })
-  scope.session.set('blob', Buffer.from(crypto.getRandomValues(new Uint8Array(4000))).toString('hex'))
+  scope.session.set(
+    'blob',
+    Buffer.from(crypto.getRandomValues(new Uint8Array(4000))).toString('hex'),
+  )
   await expect(commit(scope)).rejects.toMatchObject({ code: 'SESSION_TOO_LARGE' })
   scope.session.delete('blob')
   expect((await finish(scope)).setCookie).toEqual([])

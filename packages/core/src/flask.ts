@@ -32,7 +32,10 @@ export function flask(options: FlaskFormatOptions = {}): SessionFormatFactory {
   return (setup) => {
     const secrets = setup.secrets.map((secret, index) => {
       if (typeof secret !== 'string') {
-        throw new ConfigError('INVALID_OPTION', `Flask secret #${index} must be a string, as Flask's SECRET_KEY`)
+        throw new ConfigError(
+          'INVALID_OPTION',
+          `Flask secret #${index} must be a string, as Flask's SECRET_KEY`,
+        )
       }
       return secret
     })
@@ -51,7 +54,9 @@ export function flask(options: FlaskFormatOptions = {}): SessionFormatFactory {
       for (const key of Object.keys(payload.data)) value[key] = payload.data[key]
       if (payload.permanent) value[PERMANENT] = true
       if (payload.flashes.length > 0) {
-        value[FLASHES] = payload.flashes.map((flash) => new FlaskTuple(flash.category, flash.message))
+        value[FLASHES] = payload.flashes.map(
+          (flash) => new FlaskTuple(flash.category, flash.message),
+        )
       }
       return encodeTaggedJson(value)
     }
@@ -65,13 +70,21 @@ export function flask(options: FlaskFormatOptions = {}): SessionFormatFactory {
       encode: (payload, context) => codec.dumpsJson(toJson(payload), context.now),
       decode: (cookie, context) =>
         chain(codec.loads(cookie, context.now), (result): DecodeResult => {
-          if (!result.ok) return { ok: false, reason: result.reason === 'future' ? 'not_yet_valid' : result.reason }
+          if (!result.ok)
+            return {
+              ok: false,
+              reason: result.reason === 'future' ? 'not_yet_valid' : result.reason,
+            }
           const { value } = result
           const flashes: Flash[] = []
           const stored = value[FLASHES]
           if (Array.isArray(stored)) {
             for (const entry of stored) {
-              if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'string') {
+              if (
+                Array.isArray(entry) &&
+                typeof entry[0] === 'string' &&
+                typeof entry[1] === 'string'
+              ) {
                 flashes.push({ category: entry[0], message: entry[1] })
               }
             }
@@ -80,7 +93,11 @@ export function flask(options: FlaskFormatOptions = {}): SessionFormatFactory {
           delete value[FLASHES]
           delete value[PERMANENT]
           // Flask sessions carry no identity; one is made if the app asks for it.
-          return { ok: true, payload: { id: '', data: value, flashes, permanent }, stale: result.keyIndex > 0 }
+          return {
+            ok: true,
+            payload: { id: '', data: value, flashes, permanent },
+            stale: result.keyIndex > 0,
+          }
         }),
     }
   }
@@ -91,6 +108,7 @@ export {
   FLASK_DEFAULT_MAX_AGE,
   type FlaskCodec,
   type FlaskCodecOptions,
+  type FlaskLoadFailure,
   type FlaskLoadResult,
 } from './formats/flask/codec.ts'
 export { FlaskTuple, FlaskUUID, isFlaskTuple, isFlaskUUID, Markup } from './formats/flask/values.ts'

@@ -12,13 +12,31 @@ export {
 export * from './cookie/index.ts'
 export { CookieJar, type CookieJarOptions, type JarCookieOptions } from './cookie/jar.ts'
 export { encodeBase64Url, decodeBase64Url } from './crypto/base64url.ts'
-export type { CryptoBackend, Hmac, AesGcm, HashAlgorithm, CompressionFormat } from './crypto/backend.ts'
-export { createKeyring, MIN_SECRET_BYTES, type Keyring, type KeyringOptions, type Secret, type DerivedKey } from './crypto/keyring.ts'
+export type {
+  CryptoBackend,
+  Hmac,
+  AesGcm,
+  HashAlgorithm,
+  CompressionFormat,
+} from './crypto/backend.ts'
+export {
+  createKeyring,
+  MIN_SECRET_BYTES,
+  type Keyring,
+  type KeyringOptions,
+  type LoadedKeys,
+  type Secret,
+  type DerivedKey,
+} from './crypto/keyring.ts'
 export type { OpenResult, InvalidReason, SealOptions, VerifyOptions } from './crypto/envelope.ts'
 export { signValue, verifyValue } from './crypto/sign.ts'
 export { sealValue, unsealValue } from './crypto/seal.ts'
 export { Session, type SessionData } from './session/session.ts'
-export type { SessionOptions, SessionCookieOptions, InvalidSessionEvent } from './session/options.ts'
+export type {
+  SessionOptions,
+  SessionCookieOptions,
+  InvalidSessionEvent,
+} from './session/options.ts'
 export type { StandardSchemaV1 } from './session/standardSchema.ts'
 export type {
   Flash,
@@ -32,7 +50,11 @@ export type {
 } from './formats/types.ts'
 export { createSessionCodec, type SessionCodec } from './session/codec.ts'
 export { resolveSessionOptions, type ResolvedSessionOptions } from './session/options.ts'
-export { createSessionHandler, type SessionHandler, type DeclaredSessionData } from './session/handler.ts'
+export {
+  createSessionHandler,
+  type SessionHandler,
+  type DeclaredSessionData,
+} from './session/handler.ts'
 export { RequestScope, commitSession, type ScopeResult } from './session/scope.ts'
 export { isPromise, type MaybePromise } from './maybePromise.ts'
 export { varyWithCookie } from './vary.ts'

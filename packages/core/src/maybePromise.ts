@@ -5,10 +5,14 @@
  */
 export type MaybePromise<T> = T | Promise<T>
 
-export const isPromise = <T>(value: MaybePromise<T>): value is Promise<T> => value instanceof Promise
+export const isPromise = <T>(value: MaybePromise<T>): value is Promise<T> =>
+  value instanceof Promise
 
 /** `next(value)`, now if `value` is already there, else once it resolves. */
-export function chain<T, U>(value: MaybePromise<T>, next: (value: T) => MaybePromise<U>): MaybePromise<U> {
+export function chain<T, U>(
+  value: MaybePromise<T>,
+  next: (value: T) => MaybePromise<U>,
+): MaybePromise<U> {
   return isPromise(value) ? value.then(next) : next(value)
 }
 

@@ -5,4 +5,5 @@ export const finish = (scope: RequestScope<object>): Promise<ScopeResult> =>
   Promise.resolve().then(() => scope.finish())
 
 /** `scope.commit()` as a promise. */
-export const commit = (scope: RequestScope<object>): Promise<void> => Promise.resolve().then(() => scope.commit())
+export const commit = (scope: RequestScope<object>): Promise<void> =>
+  Promise.resolve().then(() => scope.commit())

@@ -29,11 +29,13 @@ export function holdResponse(
     methods[name] = (...args: unknown[]) => {
       if (queue.length === 0) {
         // From a microtask: a change the route makes right after `res.json()`, in the same tick, is kept.
-        Promise.resolve().then(commit).then(release, (error: unknown) => {
-          restore()
-          onFailure(error)
-          res.destroy()
-        })
+        Promise.resolve()
+          .then(commit)
+          .then(release, (error: unknown) => {
+            restore()
+            onFailure(error)
+            res.destroy()
+          })
       }
       queue.push([name, args])
       if (name !== 'write') return name === 'flushHeaders' ? undefined : res

@@ -54,10 +54,12 @@ function send(res: Response, { setCookie, vary }: ScopeResult): void {
 }
 
 /** A warning is logged once per distinct text: name the failure by its code, not its varying message. */
-const nameOf = (error: unknown) => (isCookietinError(error) ? error.code : error instanceof Error ? error.name : typeof error)
+const nameOf = (error: unknown) =>
+  isCookietinError(error) ? error.code : error instanceof Error ? error.name : typeof error
 
 /** Names the route in warnings by its pattern, so a warning is logged once per route, never per URL. */
-const routeOf = (req: Request) => `${req.method} ${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`
+const routeOf = (req: Request) =>
+  `${req.method} ${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`
 
 /**
  * Cookie sessions for Express 4 and 5: `req.session` and `req.cookieJar`. Options are core's
@@ -67,7 +69,9 @@ const routeOf = (req: Request) => `${req.method} ${req.baseUrl}${(req.route as {
  * app.use(cookietin({ secrets: process.env.SESSION_SECRET! }))
  * app.get('/', (req, res) => res.send(`Hello ${String(req.session.get('user') ?? 'stranger')}`))
  */
-export function cookietin<T extends object = TypedSessionData>(options: SessionOptions<T>): RequestHandler {
+export function cookietin<T extends object = TypedSessionData>(
+  options: SessionOptions<T>,
+): RequestHandler {
   const handler = createSessionHandler<T>(options)
   const { warn, synchronous } = handler.options
   const notSaved = (req: Request, error: unknown) =>
@@ -81,7 +85,9 @@ export function cookietin<T extends object = TypedSessionData>(options: SessionO
     req.cookieJar = scope.cookies
     res.once('finish', () => {
       if (scope.hasUnsentChanges) {
-        warn(`cookietin: ${routeOf(req)} changed the session after the response's headers were sent; that change was not saved.`)
+        warn(
+          `cookietin: ${routeOf(req)} changed the session after the response's headers were sent; that change was not saved.`,
+        )
       }
     })
     // Set by an asynchronous back-end's commit before the held response is released.

@@ -50,7 +50,8 @@ async function stalledClient(app: Express, produced: { bytes: number }): Promise
 }
 
 describe('Express: streaming keeps its backpressure with the middleware', () => {
-  const withSessions = (backend: CryptoBackend) => (app: Express) => app.use(cookietin({ secrets: SECRET, backend }))
+  const withSessions = (backend: CryptoBackend) => (app: Express) =>
+    app.use(cookietin({ secrets: SECRET, backend }))
 
   test.each([nodeBackend, webBackend])(
     'a client that does not read makes the route buffer no more than without the middleware ($name crypto)',
@@ -93,9 +94,11 @@ describe('Express: streaming keeps its backpressure with the middleware', () => 
     const released = new Promise((resolve) => (release = resolve))
     app.get('/', (req, res) => {
       req.session.set('blob', randomBytes(20_000).toString('base64url'))
-      const source = Readable.from((function* () {
-        for (;;) yield Buffer.alloc(CHUNK)
-      })())
+      const source = Readable.from(
+        (function* () {
+          for (;;) yield Buffer.alloc(CHUNK)
+        })(),
+      )
       pipeline(source, res, (error) => release(error))
     })
     const server = await listen(app)

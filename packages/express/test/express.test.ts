@@ -226,12 +226,14 @@ describe.each(matrix)('$title', ({ title, create, backend }) => {
       expect(response.setCookie).toEqual([])
       await vi.waitFor(() =>
         expect(warn).toHaveBeenCalledWith(
-          'cookietin: POST /redirect-then-set changed the session after the response\'s headers were sent; that change was not saved.',
+          "cookietin: POST /redirect-then-set changed the session after the response's headers were sent; that change was not saved.",
         ),
       )
     } else {
       expect(names(response.setCookie)).toEqual(['session'])
-      expect(JSON.parse((await browser.fetch('/read')).text_).data).toEqual({ user: 'after redirect' })
+      expect(JSON.parse((await browser.fetch('/read')).text_).data).toEqual({
+        user: 'after redirect',
+      })
     }
   })
 
@@ -421,7 +423,9 @@ describe.each(matrix)('$title', ({ title, create, backend }) => {
       // The response was held for the commit, which failed: it is destroyed rather than sent half-done.
       await expect(browser.fetch('/too-large-unhandled', { method: 'POST' })).rejects.toThrow()
     }
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/POST \/too-large-unhandled: the session was not saved.*commitSession/))
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/POST \/too-large-unhandled: the session was not saved.*commitSession/),
+    )
     expect(JSON.parse((await browser.fetch('/read')).text_).data).toEqual({ user: 'erin' })
   })
 

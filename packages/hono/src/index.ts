@@ -46,11 +46,15 @@ function applyHeaders(headers: Headers, { setCookie, vary }: ScopeResult): void 
  * app.use(cookietin({ secrets: process.env.SESSION_SECRET! }))
  * app.get('/', (c) => c.text(`Hello ${c.get('session').get('user') ?? 'stranger'}`))
  */
-export function cookietin<T extends object = SessionData>(options: SessionOptions<T>): MiddlewareHandler<CookietinEnv<T>> {
+export function cookietin<T extends object = SessionData>(
+  options: SessionOptions<T>,
+): MiddlewareHandler<CookietinEnv<T>> {
   const handler = createSessionHandler<T>(options)
   return createMiddleware<CookietinEnv<T>>(async (c, next) => {
     // A request's URL is always serialized with a lower-case scheme: no need to parse it.
-    const scope = await handler.begin(c.req.header('Cookie'), { secure: c.req.url.startsWith('https:') })
+    const scope = await handler.begin(c.req.header('Cookie'), {
+      secure: c.req.url.startsWith('https:'),
+    })
     c.set('session', scope.session)
     c.set('cookies', scope.cookies)
     // Hono hands a route's error to `onError` inside `next()`: `c.res` is then the error response,

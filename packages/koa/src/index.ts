@@ -43,7 +43,7 @@ type Carrier = { [SCOPE]?: RequestScope<TypedSessionData> }
  * Changes made after this call, and cookies set on the jar, are still sent.
  */
 export function commitSession(ctx: { session?: Session<TypedSessionData> | null }): Promise<void> {
-  return commitScope((ctx.session ?? undefined))
+  return commitScope(ctx.session ?? undefined)
 }
 
 /**
@@ -60,7 +60,13 @@ const ACCESSORS: PropertyDescriptorMap = {
       const scope = this[SCOPE]
       if (scope) assign(scope.session, value)
       // Before the middleware ran: a plain property, as if the accessors were not there.
-      else Object.defineProperty(this, 'session', { value, writable: true, enumerable: true, configurable: true })
+      else
+        Object.defineProperty(this, 'session', {
+          value,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        })
     },
   },
   cookieJar: {
@@ -88,7 +94,12 @@ function extend(ctx: Context): void {
     sharedAccessors.set(context, shared)
   }
   // Anything set on this ctx itself would hide the accessors it inherits.
-  if (!shared || !Object.prototype.isPrototypeOf.call(context, ctx) || Object.hasOwn(ctx, 'session') || Object.hasOwn(ctx, 'cookieJar')) {
+  if (
+    !shared ||
+    !Object.prototype.isPrototypeOf.call(context, ctx) ||
+    Object.hasOwn(ctx, 'session') ||
+    Object.hasOwn(ctx, 'cookieJar')
+  ) {
     Object.defineProperties(ctx, ACCESSORS)
   }
 }
@@ -144,7 +155,9 @@ export function cookietin(options: SessionOptions<TypedSessionData>): Middleware
     } catch (error) {
       // The route's error matters more than one from committing; an upstream error handler
       // that answers keeps the headers on ctx, Koa's own `ctx.onerror` those on the error.
-      const result = await Promise.resolve().then(() => scope.finish()).catch(() => undefined)
+      const result = await Promise.resolve()
+        .then(() => scope.finish())
+        .catch(() => undefined)
       if (result) {
         send(ctx, result)
         keepOnError(error, result)

@@ -14,7 +14,9 @@ const VARIANTS = ['bare', 'cookietin', 'cookie-session'] as const
 const CLIENTS = 5
 
 async function measure(variant: string): Promise<number> {
-  const child = fork(new URL('./server.ts', import.meta.url), [variant], { execArgv: process.execArgv })
+  const child = fork(new URL('./server.ts', import.meta.url), [variant], {
+    execArgv: process.execArgv,
+  })
   const ask = <T>(type: string) =>
     new Promise<T>((resolve) => {
       child.once('message', (message) => resolve(message as T))
@@ -49,8 +51,13 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
 console.log(`RSS growth, ${CLIENTS} clients not reading a 100 MB export (Express 5):`)
 for (const variant of VARIANTS) {
   const bytes = growth[variant] ?? 0
-  console.log(`  ${variant.padEnd(16)} ${mb(bytes).padStart(9)}   ${(bytes / bare).toFixed(2)}x bare`)
+  console.log(
+    `  ${variant.padEnd(16)} ${mb(bytes).padStart(9)}   ${(bytes / bare).toFixed(2)}x bare`,
+  )
 }
 const file = join(RESULTS_DIR, `memory-${new Date().toISOString().slice(0, 10)}.json`)
-writeFileSync(file, `${JSON.stringify({ clients: CLIENTS, exportBytes: 100 * 1024 * 1024, growth }, null, 2)}\n`)
+writeFileSync(
+  file,
+  `${JSON.stringify({ clients: CLIENTS, exportBytes: 100 * 1024 * 1024, growth }, null, 2)}\n`,
+)
 console.log(`wrote ${file}`)

@@ -16,7 +16,9 @@ const app = express()
 if (variant === 'cookietin') app.use(cookietin({ secrets: ['m'.repeat(40)] }))
 if (variant === 'cookie-session') app.use(cookieSession({ keys: ['m'.repeat(40)] }))
 app.get('/export', (req, res) => {
-  const session = (req as { session?: { set?(key: string, value: unknown): void; exported?: boolean } }).session
+  const session = (
+    req as { session?: { set?(key: string, value: unknown): void; exported?: boolean } }
+  ).session
   if (session?.set) session.set('exported', true)
   else if (session) session.exported = true
   const chunk = Buffer.alloc(CHUNK, 120)

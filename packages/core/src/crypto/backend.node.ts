@@ -24,7 +24,10 @@ function importHmac(hash: HashAlgorithm, key: Uint8Array): Hmac {
     },
     signText: (data) => createHmac(algorithm, keyObject).update(data, 'utf8').digest('base64url'),
     verifyText: (data, expected) =>
-      equalText(createHmac(algorithm, keyObject).update(data, 'utf8').digest('base64url'), expected),
+      equalText(
+        createHmac(algorithm, keyObject).update(data, 'utf8').digest('base64url'),
+        expected,
+      ),
   }
 }
 
@@ -32,7 +35,8 @@ function importHmac(hash: HashAlgorithm, key: Uint8Array): Hmac {
 function equalText(actual: string, expected: string): boolean {
   if (actual.length !== expected.length) return false
   let difference = 0
-  for (let i = 0; i < actual.length; i++) difference |= actual.charCodeAt(i) ^ expected.charCodeAt(i)
+  for (let i = 0; i < actual.length; i++)
+    difference |= actual.charCodeAt(i) ^ expected.charCodeAt(i)
   return difference === 0
 }
 

@@ -32,9 +32,17 @@ export interface Hmac {
 
 export interface AesGcm {
   /** Returns ciphertext followed by the 16-byte tag. */
-  seal(nonce: Uint8Array, plaintext: Uint8Array, additionalData: Uint8Array): MaybePromise<Uint8Array>
+  seal(
+    nonce: Uint8Array,
+    plaintext: Uint8Array,
+    additionalData: Uint8Array,
+  ): MaybePromise<Uint8Array>
   /** Returns the plaintext, or `null` when the tag does not authenticate. */
-  open(nonce: Uint8Array, sealed: Uint8Array, additionalData: Uint8Array): MaybePromise<Uint8Array | null>
+  open(
+    nonce: Uint8Array,
+    sealed: Uint8Array,
+    additionalData: Uint8Array,
+  ): MaybePromise<Uint8Array | null>
   /**
    * Optional synchronous fast path: seals `head` followed by the UTF-8 encoding of `text`, with the
    * UTF-8 encoding of `additionalData` as AAD, and returns base64url(nonce | ciphertext | tag).
@@ -59,7 +67,11 @@ export interface CryptoBackend {
   importAesGcm(key: Uint8Array): MaybePromise<AesGcm>
   compress(data: Uint8Array, format: CompressionFormat): MaybePromise<Uint8Array>
   /** Returns `null` when the input is not valid compressed data or inflates past `maxLength` bytes. */
-  decompress(data: Uint8Array, format: CompressionFormat, maxLength: number): MaybePromise<Uint8Array | null>
+  decompress(
+    data: Uint8Array,
+    format: CompressionFormat,
+    maxLength: number,
+  ): MaybePromise<Uint8Array | null>
   /** Optional native base64url (unpadded) of the UTF-8 encoding of `text`. */
   readonly encodeTextBase64Url?: (text: string) => string
   /** Optional native strict base64url decoding: same results as the core's `decodeBase64Url`. */

@@ -8,7 +8,8 @@ export function encodeBase64Url(data: Uint8Array): string {
   let i = 0
   for (; i + 2 < data.length; i += 3) {
     const n = ((data[i] as number) << 16) | ((data[i + 1] as number) << 8) | (data[i + 2] as number)
-    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + ALPHABET[n & 63]!
+    out +=
+      ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + ALPHABET[n & 63]!
   }
   const rest = data.length - i
   if (rest === 1) {

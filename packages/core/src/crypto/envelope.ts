@@ -7,14 +7,14 @@ import type { CryptoBackend } from './backend.ts'
  *   flags (u8) | issued-at (u32 BE, Unix seconds) | expires-at (u32 BE, 0 = no expiry) | data
  * flags bit 0: data is deflate-raw compressed.
  */
-export const HEADER_BYTES = 9
+const HEADER_BYTES = 9
 const FLAG_DEFLATE = 1
 /** A token's data never inflates past this: a small cookie must not become a large allocation. */
 export const MAX_DATA_BYTES = 1 << 20
 /** Clocks of two servers sharing keys differ; a token issued this far in the future is still accepted. */
 export const CLOCK_SKEW_SECONDS = 60
 /** Times are unsigned 32-bit seconds: the format runs out in February 2106. */
-export const MAX_TIME = 0xffffffff
+const MAX_TIME = 0xffffffff
 
 export interface SealOptions {
   /**
@@ -70,7 +70,7 @@ const encoder = new TextEncoder()
 // fatal: invalid UTF-8 is malformed, never U+FFFD. ignoreBOM: a value that starts with U+FEFF keeps it.
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
-export const nowSeconds = () => Math.floor(Date.now() / 1000)
+const nowSeconds = () => Math.floor(Date.now() / 1000)
 
 /**
  * The clock to use: `now` when given, else the system clock. A `now` that is not a Unix time in
@@ -80,7 +80,10 @@ export const nowSeconds = () => Math.floor(Date.now() / 1000)
 export function resolveNow(now: number | undefined): number {
   if (now === undefined) return nowSeconds()
   if (typeof now !== 'number' || !Number.isFinite(now) || now < 0 || now > MAX_TIME) {
-    throw new ConfigError('INVALID_OPTION', `now must be a Unix time in seconds between 0 and ${MAX_TIME}; got ${String(now)}`)
+    throw new ConfigError(
+      'INVALID_OPTION',
+      `now must be a Unix time in seconds between 0 and ${MAX_TIME}; got ${String(now)}`,
+    )
   }
   return Math.floor(now)
 }
@@ -97,7 +100,11 @@ export function expiryFor(now: number, maxAge: number | undefined): number {
   return Math.min(MAX_TIME, Math.max(1, now + Math.max(0, Math.floor(maxAge))))
 }
 
-export function packEnvelope(value: string, options: SealOptions, backend: CryptoBackend): MaybePromise<Uint8Array> {
+export function packEnvelope(
+  value: string,
+  options: SealOptions,
+  backend: CryptoBackend,
+): MaybePromise<Uint8Array> {
   const now = resolveNow(options.now)
   const expiresAt = expiryFor(now, options.maxAge)
   const data = encoder.encode(value)

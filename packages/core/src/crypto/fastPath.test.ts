@@ -12,7 +12,10 @@ import { signValue, verifyValue } from './sign.ts'
  * very tokens the byte path writes and give the same result, reason included, for any token.
  * The byte path is the same back-end with its optional fast paths removed.
  */
-const SECRETS = ['fast path test secret 0: newest, 32+ bytes', 'fast path test secret 1: older, 32+ bytes']
+const SECRETS = [
+  'fast path test secret 0: newest, 32+ bytes',
+  'fast path test secret 1: older, 32+ bytes',
+]
 const NOW = 1_767_225_600
 
 const bytesOnly: CryptoBackend = {
@@ -22,7 +25,10 @@ const bytesOnly: CryptoBackend = {
   decompress: (data, format, maxLength) => nodeBackend.decompress(data, format, maxLength),
   importHmac: async (hash, key) => {
     const hmac = await nodeBackend.importHmac(hash, key)
-    return { sign: (data) => hmac.sign(data), verify: (data, mac) => hmac.verify(data, mac) } satisfies Hmac
+    return {
+      sign: (data) => hmac.sign(data),
+      verify: (data, mac) => hmac.verify(data, mac),
+    } satisfies Hmac
   },
   importAesGcm: async (key) => {
     const aes = await nodeBackend.importAesGcm(key)
@@ -55,9 +61,19 @@ const value = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ u
 const name = fc.constantFrom('pref', 'session:session', 'é')
 
 function variants(token: string): string[] {
-  const out = [token, `${token}A`, token.slice(0, -1), token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))]
+  const out = [
+    token,
+    `${token}A`,
+    token.slice(0, -1),
+    token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+  ]
   const lastDot = token.lastIndexOf('.')
-  out.push(`${token.slice(0, lastDot)}.${token.slice(lastDot + 1).replace(/-/g, '+').replace(/_/g, '/')}`)
+  out.push(
+    `${token.slice(0, lastDot)}.${token
+      .slice(lastDot + 1)
+      .replace(/-/g, '+')
+      .replace(/_/g, '/')}`,
+  )
   const parts = token.split('.')
   for (let i = 2; i < parts.length; i++) {
     const bytes = decodeBase64Url(parts[i] as string)
@@ -78,17 +94,27 @@ describe('node fast path', () => {
     it(`${kind}: writes the byte path's tokens and opens every variant alike (property)`, async () => {
       const { fast, slow } = await rings()
       await fc.assert(
-        fc.asyncProperty(value, name, fc.option(fc.integer({ min: -5, max: 100000 }), { nil: undefined }), async (text, cookie, maxAge) => {
-          const options = maxAge === undefined ? { now: NOW } : { now: NOW, maxAge }
-          const token = await make(fast, cookie, text, options)
-          expect(token).toBe(await make(slow, cookie, text, options))
-          for (const candidate of variants(token)) {
-            for (const at of [NOW, NOW + 200000]) {
-              expect(await open(fast, cookie, candidate, { now: at })).toEqual(await open(slow, cookie, candidate, { now: at }))
+        fc.asyncProperty(
+          value,
+          name,
+          fc.option(fc.integer({ min: -5, max: 100000 }), { nil: undefined }),
+          async (text, cookie, maxAge) => {
+            const options = maxAge === undefined ? { now: NOW } : { now: NOW, maxAge }
+            const token = await make(fast, cookie, text, options)
+            expect(token).toBe(await make(slow, cookie, text, options))
+            for (const candidate of variants(token)) {
+              for (const at of [NOW, NOW + 200000]) {
+                expect(await open(fast, cookie, candidate, { now: at })).toEqual(
+                  await open(slow, cookie, candidate, { now: at }),
+                )
+              }
             }
-          }
-          expect(await open(fast, 'other', token, { now: NOW })).toEqual({ ok: false, reason: 'bad_signature' })
-        }),
+            expect(await open(fast, 'other', token, { now: NOW })).toEqual({
+              ok: false,
+              reason: 'bad_signature',
+            })
+          },
+        ),
         { numRuns: 60 },
       )
     })
@@ -105,8 +131,14 @@ describe('node fast path', () => {
 
   it('keeps throwing for a bad now, as a rejection', async () => {
     const { fast } = await rings()
-    await expect(signValue(fast, 'pref', 'x', { now: Number.NaN })).rejects.toMatchObject({ code: 'INVALID_OPTION' })
-    await expect(verifyValue(fast, 'pref', 'garbage', { now: -1 })).rejects.toMatchObject({ code: 'INVALID_OPTION' })
-    await expect(sealValue(fast, 'pref', 'x', { maxAge: Number.POSITIVE_INFINITY })).rejects.toMatchObject({ code: 'INVALID_OPTION' })
+    await expect(signValue(fast, 'pref', 'x', { now: Number.NaN })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+    })
+    await expect(verifyValue(fast, 'pref', 'garbage', { now: -1 })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+    })
+    await expect(
+      sealValue(fast, 'pref', 'x', { maxAge: Number.POSITIVE_INFINITY }),
+    ).rejects.toMatchObject({ code: 'INVALID_OPTION' })
   })
 })

@@ -64,7 +64,12 @@ function toBytes(secret: Secret): Uint8Array {
 /** Names a secret in an error without ever printing it: position, and which end of the ring it is. */
 function nameSecret(index: number, count: number): string {
   if (count === 1) return 'The secret'
-  const where = index === 0 ? 'the newest' : index === count - 1 ? 'the oldest' : `the ${ordinal(index + 1)} newest`
+  const where =
+    index === 0
+      ? 'the newest'
+      : index === count - 1
+        ? 'the oldest'
+        : `the ${ordinal(index + 1)} newest`
   return `Secret #${index} (${where} of ${count})`
 }
 
@@ -76,10 +81,16 @@ function ordinal(n: number): string {
 
 function checkSecrets(secrets: readonly Secret[] | null | undefined): Uint8Array[] {
   if (secrets === null || secrets === undefined || secrets.length === 0) {
-    throw new ConfigError('NO_SECRET', 'No secret given: pass at least one secret of 32 bytes or more')
+    throw new ConfigError(
+      'NO_SECRET',
+      'No secret given: pass at least one secret of 32 bytes or more',
+    )
   }
   if (!Array.isArray(secrets)) {
-    throw new ConfigError('INVALID_OPTION', 'Secrets must be a string, a Uint8Array or an array of them, newest first')
+    throw new ConfigError(
+      'INVALID_OPTION',
+      'Secrets must be a string, a Uint8Array or an array of them, newest first',
+    )
   }
   const seen = new Map<string, number>()
   return secrets.map((secret: unknown, index) => {
@@ -97,7 +108,10 @@ function checkSecrets(secrets: readonly Secret[] | null | undefined): Uint8Array
     const key = encodeBase64Url(bytes)
     const earlier = seen.get(key)
     if (earlier !== undefined) {
-      throw new ConfigError('DUPLICATE_SECRET', `${which} repeats secret #${earlier}; every secret in the ring must differ`)
+      throw new ConfigError(
+        'DUPLICATE_SECRET',
+        `${which} repeats secret #${earlier}; every secret in the ring must differ`,
+      )
     }
     seen.set(key, index)
     return bytes
@@ -109,9 +123,14 @@ function checkSecrets(secrets: readonly Secret[] | null | undefined): Uint8Array
  * rotated by putting a new one in front and dropping the oldest later.
  * Throws `ConfigError` at once for a missing, short or repeated secret.
  */
-export function createKeyring(secrets: Secret | readonly Secret[], options: KeyringOptions = {}): Keyring {
+export function createKeyring(
+  secrets: Secret | readonly Secret[],
+  options: KeyringOptions = {},
+): Keyring {
   // `null`/`undefined` reach here from untyped callers (an unset environment variable): NO_SECRET, not a TypeError.
-  const list = checkSecrets(typeof secrets === 'string' || secrets instanceof Uint8Array ? [secrets] : secrets)
+  const list = checkSecrets(
+    typeof secrets === 'string' || secrets instanceof Uint8Array ? [secrets] : secrets,
+  )
   const backend = options.backend ?? defaultBackend
   const random = options.random ?? ((buffer: Uint8Array) => crypto.getRandomValues(buffer))
 

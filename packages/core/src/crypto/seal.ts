@@ -16,7 +16,7 @@ import type { Keyring } from './keyring.ts'
 import { type MaybePromise, chain, toPromise } from '../maybePromise.ts'
 
 /** Version tag of sealed tokens: `e1.<key id>.<base64url(nonce | ciphertext | tag)>`. */
-export const SEALED_PREFIX = 'e1.'
+const SEALED_PREFIX = 'e1.'
 const NONCE_BYTES = 12
 const TAG_BYTES = 16
 const MAX_TOKEN_LENGTH = 1 << 21
@@ -37,7 +37,10 @@ export function sealValue(
 function randomNonce(keyring: Keyring): Uint8Array {
   const nonce = keyring.random(new Uint8Array(NONCE_BYTES))
   if (!(nonce instanceof Uint8Array) || nonce.length !== NONCE_BYTES) {
-    throw new ConfigError('INVALID_OPTION', `random must return the ${NONCE_BYTES}-byte buffer it is given, filled`)
+    throw new ConfigError(
+      'INVALID_OPTION',
+      `random must return the ${NONCE_BYTES}-byte buffer it is given, filled`,
+    )
   }
   return nonce
 }
@@ -91,8 +94,15 @@ export function unsealValueMaybe(
 ): MaybePromise<OpenResult> {
   // Checked first so that a bad `now` throws whatever the token, never only for authentic ones.
   const now = resolveNow(options.now)
-  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !token.startsWith(SEALED_PREFIX)) {
-    return { ok: false, reason: typeof token === 'string' && token.startsWith('s1.') ? 'wrong_kind' : 'malformed' }
+  if (
+    typeof token !== 'string' ||
+    token.length > MAX_TOKEN_LENGTH ||
+    !token.startsWith(SEALED_PREFIX)
+  ) {
+    return {
+      ok: false,
+      reason: typeof token === 'string' && token.startsWith('s1.') ? 'wrong_kind' : 'malformed',
+    }
   }
   const idEnd = token.indexOf('.', SEALED_PREFIX.length)
   if (idEnd < 0) return { ok: false, reason: 'malformed' }
@@ -108,7 +118,9 @@ export function unsealValueMaybe(
       ? key.sealer.openText(nonce, sealed, bindNameText(name, prefix))
       : key.sealer.open(nonce, sealed, bindName(name, prefix))
     return chain(envelope, (opened) =>
-      opened ? unpackEnvelope(opened, key.index !== 0, now, keyring.backend) : { ok: false, reason: 'bad_signature' },
+      opened
+        ? unpackEnvelope(opened, key.index !== 0, now, keyring.backend)
+        : { ok: false, reason: 'bad_signature' },
     )
   })
 }

@@ -15,7 +15,7 @@ import type { Keyring } from './keyring.ts'
 import { type MaybePromise, chain, toPromise } from '../maybePromise.ts'
 
 /** Version tag of signed tokens: `s1.<key id>.<base64url envelope>.<base64url HMAC-SHA256>`. */
-export const SIGNED_PREFIX = 's1.'
+const SIGNED_PREFIX = 's1.'
 const MAX_TOKEN_LENGTH = 1 << 21
 const MAC_TEXT_LENGTH = 43 // 32 bytes, unpadded base64url
 
@@ -53,7 +53,10 @@ export function signValueMaybe(
     return chain(packEnvelope(value, options, keyring.backend), (envelope) => {
       const unsigned = `${SIGNED_PREFIX}${key.id}.${encodeBase64Url(envelope)}`
       if (signer.signText) return `${unsigned}.${signer.signText(bindNameText(name, unsigned))}`
-      return chain(signer.sign(bindName(name, unsigned)), (mac) => `${unsigned}.${encodeBase64Url(mac)}`)
+      return chain(
+        signer.sign(bindName(name, unsigned)),
+        (mac) => `${unsigned}.${encodeBase64Url(mac)}`,
+      )
     })
   })
 }
@@ -80,8 +83,15 @@ export function verifyValueMaybe(
 ): MaybePromise<OpenResult> {
   // Checked first so that a bad `now` throws whatever the token, never only for authentic ones.
   const now = resolveNow(options.now)
-  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !token.startsWith(SIGNED_PREFIX)) {
-    return { ok: false, reason: typeof token === 'string' && token.startsWith('e1.') ? 'wrong_kind' : 'malformed' }
+  if (
+    typeof token !== 'string' ||
+    token.length > MAX_TOKEN_LENGTH ||
+    !token.startsWith(SIGNED_PREFIX)
+  ) {
+    return {
+      ok: false,
+      reason: typeof token === 'string' && token.startsWith('e1.') ? 'wrong_kind' : 'malformed',
+    }
   }
   const idEnd = token.indexOf('.', SIGNED_PREFIX.length)
   const macStart = token.lastIndexOf('.')
@@ -101,7 +111,8 @@ export function verifyValueMaybe(
     }
     const signed = token.slice(0, macStart)
     // The text path compares against the canonical MAC text, which an authentic token always has.
-    if (key.signer.verifyText) return opened(key.signer.verifyText(bindNameText(name, signed), macText))
+    if (key.signer.verifyText)
+      return opened(key.signer.verifyText(bindNameText(name, signed), macText))
     if (!mac || mac.length !== 32) return { ok: false, reason: 'malformed' }
     return chain(key.signer.verify(bindName(name, signed), mac), opened)
   })

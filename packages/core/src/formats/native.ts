@@ -23,7 +23,7 @@ interface WirePayload {
   p?: 1
 }
 
-export function payloadToJson(payload: SessionPayload): string {
+function payloadToJson(payload: SessionPayload): string {
   const wire: WirePayload = { i: payload.id, d: payload.data }
   if (payload.flashes.length > 0) wire.f = payload.flashes.map((f) => [f.category, f.message])
   if (payload.permanent) wire.p = 1
@@ -33,7 +33,7 @@ export function payloadToJson(payload: SessionPayload): string {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-export function jsonToPayload(json: string): SessionPayload | undefined {
+function jsonToPayload(json: string): SessionPayload | undefined {
   let wire: unknown
   try {
     wire = JSON.parse(json)
@@ -57,27 +57,41 @@ export function jsonToPayload(json: string): SessionPayload | undefined {
   return { id: wire['i'], data, flashes, permanent: wire['p'] === 1 }
 }
 
-type Encoder = (keyring: Keyring, name: string, value: string, options: SealOptions) => MaybePromise<string>
-type Decoder = (keyring: Keyring, name: string, token: string, options: { now: number }) => MaybePromise<OpenResult>
+type Encoder = (
+  keyring: Keyring,
+  name: string,
+  value: string,
+  options: SealOptions,
+) => MaybePromise<string>
+type Decoder = (
+  keyring: Keyring,
+  name: string,
+  token: string,
+  options: { now: number },
+) => MaybePromise<OpenResult>
 
 function decoded(opened: OpenResult): DecodeResult {
   if (!opened.ok) return opened
   const payload = jsonToPayload(opened.value)
   // The token's JSON is what `payloadToJson` wrote for this payload: the codec's change detection
   // compares against it rather than serializing the loaded payload once more.
-  return payload ? { ok: true, payload, stale: opened.stale, json: opened.value } : { ok: false, reason: 'malformed' }
+  return payload
+    ? { ok: true, payload, stale: opened.stale, json: opened.value }
+    : { ok: false, reason: 'malformed' }
 }
 
 function nativeFormat(name: 'sealed' | 'signed', encode: Encoder, decode: Decoder) {
   return (setup: FormatSetup, compress = false): SessionFormat => {
-    const keyring = setup.keyring ?? createKeyring(setup.secrets, setup.backend ? { backend: setup.backend } : {})
+    const keyring =
+      setup.keyring ?? createKeyring(setup.secrets, setup.backend ? { backend: setup.backend } : {})
     const encodeJson = (json: string, context: FormatContext) =>
       encode(keyring, context.name, json, { maxAge: context.maxAge, now: context.now, compress })
     return {
       name,
       synchronous: keyring.backend.synchronous === true,
       encode: (payload, context) => encodeJson(payloadToJson(payload), context),
-      decode: (value, context) => chain(decode(keyring, context.name, value, { now: context.now }), decoded),
+      decode: (value, context) =>
+        chain(decode(keyring, context.name, value, { now: context.now }), decoded),
       toJson: payloadToJson,
       encodeJson,
     }

@@ -1,14 +1,18 @@
 import { MAX_COOKIE_SIZE } from '../cookie/serialize.ts'
 
 /** `name.0`, `name.1`, ...: the cookies a session spans once it outgrows one. */
-export const chunkName = (name: string, index: number) => `${name}.${index}`
+const chunkName = (name: string, index: number) => `${name}.${index}`
 
 /** The session's cookies present in a request: `name` and any `name.<n>`, so stale ones can be deleted. */
-export function findSessionCookies(cookies: Readonly<Record<string, string>>, name: string): string[] {
+export function findSessionCookies(
+  cookies: Readonly<Record<string, string>>,
+  name: string,
+): string[] {
   const found: string[] = []
   const prefix = `${name}.`
   for (const key of Object.keys(cookies)) {
-    if (key === name || (key.startsWith(prefix) && /^\d{1,3}$/.test(key.slice(prefix.length)))) found.push(key)
+    if (key === name || (key.startsWith(prefix) && /^\d{1,3}$/.test(key.slice(prefix.length))))
+      found.push(key)
   }
   return found
 }

@@ -2,12 +2,28 @@ import type { CookieJar } from '../cookie/jar.ts'
 import { serializeCookie, serializeCookieDeletion } from '../cookie/serialize.ts'
 import { isSafeValue } from '../cookie/validate.ts'
 import { SessionTooLargeError } from '../errors.ts'
-import type { DecodeResult, FormatContext, InvalidSessionReason, SessionPayload } from '../formats/types.ts'
+import type {
+  DecodeResult,
+  FormatContext,
+  InvalidSessionReason,
+  SessionPayload,
+} from '../formats/types.ts'
 import { type MaybePromise, chain } from '../maybePromise.ts'
 import { findSessionCookies, joinChunks, splitIntoChunksAfter } from './chunks.ts'
 import { decideCommit } from './decide.ts'
-import { type ResolvedSessionOptions, type SessionOptions, resolveSessionOptions } from './options.ts'
-import { createEmptyPayload, newSessionId, SESSION_STATE, Session, type SessionData, type SessionState } from './session.ts'
+import {
+  type ResolvedSessionOptions,
+  type SessionOptions,
+  resolveSessionOptions,
+} from './options.ts'
+import {
+  createEmptyPayload,
+  newSessionId,
+  SESSION_STATE,
+  Session,
+  type SessionData,
+  type SessionState,
+} from './session.ts'
 import { createSetCookieSuffix } from './setCookieSuffix.ts'
 
 export interface SessionCodec<T extends object = SessionData> {
@@ -28,7 +44,9 @@ export interface SessionCodec<T extends object = SessionData> {
 const SESSION_BINDING = 'session:'
 
 /** Validates options and secrets now, at start-up, so a misconfiguration never waits for a request. */
-export function createSessionCodec<T extends object = SessionData>(options: SessionOptions<T>): SessionCodec<T> {
+export function createSessionCodec<T extends object = SessionData>(
+  options: SessionOptions<T>,
+): SessionCodec<T> {
   return codecFor(resolveSessionOptions(options))
 }
 
@@ -43,7 +61,8 @@ export function codecFor<T extends object>(options: ResolvedSessionOptions<T>): 
     maxAge: options.maxAge,
     now: Math.floor(options.now() / 1000),
   })
-  const toJson = (payload: SessionPayload): string => (format.toJson ? format.toJson(payload) : JSON.stringify(payload))
+  const toJson = (payload: SessionPayload): string =>
+    format.toJson ? format.toJson(payload) : JSON.stringify(payload)
   const suffixFor = createSetCookieSuffix(options)
 
   const report = (reason: InvalidSessionReason) => {
@@ -54,7 +73,10 @@ export function codecFor<T extends object>(options: ResolvedSessionOptions<T>): 
     }
   }
 
-  const session = (loadedCookies: string[], loaded?: { payload: SessionPayload; json: string; stale: boolean }) => {
+  const session = (
+    loadedCookies: string[],
+    loaded?: { payload: SessionPayload; json: string; stale: boolean },
+  ) => {
     const state: SessionState = {
       payload: loaded?.payload ?? createEmptyPayload('', options.permanent),
       loadedJson: loaded?.json,
@@ -71,7 +93,10 @@ export function codecFor<T extends object>(options: ResolvedSessionOptions<T>): 
     return new Session<T>(state, newId)
   }
 
-  function validated(decoded: DecodeResult & { ok: true }, present: string[]): MaybePromise<Session<T>> {
+  function validated(
+    decoded: DecodeResult & { ok: true },
+    present: string[],
+  ): MaybePromise<Session<T>> {
     const { payload } = decoded
     if (!schema) {
       // The token's own JSON when the format gives it: no serializing here.
@@ -83,7 +108,10 @@ export function codecFor<T extends object>(options: ResolvedSessionOptions<T>): 
         report('schema')
         return session(present)
       }
-      payload.data = Object.setPrototypeOf({ ...(result.value as object) }, null) as Record<string, unknown>
+      payload.data = Object.setPrototypeOf({ ...(result.value as object) }, null) as Record<
+        string,
+        unknown
+      >
       return session(present, { payload, json: toJson(payload), stale: decoded.stale })
     })
   }
@@ -103,7 +131,11 @@ export function codecFor<T extends object>(options: ResolvedSessionOptions<T>): 
 
   const deletions = (names: readonly string[]): string[] => {
     const { domain, path, partitioned } = options.cookie
-    const attributes = { path, ...(domain ? { domain } : {}), ...(partitioned ? { partitioned, secure: true } : {}) }
+    const attributes = {
+      path,
+      ...(domain ? { domain } : {}),
+      ...(partitioned ? { partitioned, secure: true } : {}),
+    }
     return names.map((name) => serializeCookieDeletion(name, attributes))
   }
 
@@ -135,7 +167,13 @@ export function codecFor<T extends object>(options: ResolvedSessionOptions<T>): 
     return chain(token, (value) => written(state, payload.id, json, value, secureRequest))
   }
 
-  function written(state: SessionState, id: string, json: string | undefined, token: string, secure: boolean): string[] {
+  function written(
+    state: SessionState,
+    id: string,
+    json: string | undefined,
+    token: string,
+    secure: boolean,
+  ): string[] {
     const suffix = suffixFor(state.payload.permanent, secure)
     const chunks = splitIntoChunksAfter(cookieName, token, suffix.length)
     let size = 0
@@ -146,7 +184,9 @@ export function codecFor<T extends object>(options: ResolvedSessionOptions<T>): 
     // A base64url token needs no escaping: the line is name, token and the attributes serialized once.
     const safe = isSafeValue(token)
     const lines = chunks.map((chunk) =>
-      safe ? `${chunk.name}=${chunk.value}${suffix}` : `${serializeCookie(chunk.name, chunk.value)}${suffix}`,
+      safe
+        ? `${chunk.name}=${chunk.value}${suffix}`
+        : `${serializeCookie(chunk.name, chunk.value)}${suffix}`,
     )
     const names = chunks.map((chunk) => chunk.name)
     lines.push(...deletions(state.loadedCookies.filter((name) => !names.includes(name))))

@@ -37,7 +37,9 @@ export function decideCommit(
     // Flask's rule: a session emptied by the handler is deleted, not stored empty.
     return changed && state.loadedCookies.length > 0 ? DELETE : NONE
   }
-  return changed || state.regenerated || state.stale || (rolling && state.accessed) ? { action: 'write', json } : NONE
+  return changed || state.regenerated || state.stale || (rolling && state.accessed)
+    ? { action: 'write', json }
+    : NONE
 }
 
 function isEmptyObject(data: object): boolean {

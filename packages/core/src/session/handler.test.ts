@@ -16,7 +16,10 @@ describe('session handler (what every adapter relies on)', () => {
     scope.session.set('x', 1)
     const result = scope.finish()
     expect(result).not.toBeInstanceOf(Promise)
-    expect(result).toMatchObject({ vary: true, setCookie: [expect.stringMatching(/^session=e1\./)] })
+    expect(result).toMatchObject({
+      vary: true,
+      setCookie: [expect.stringMatching(/^session=e1\./)],
+    })
   })
 
   test('a change after finish is reported as unsent; a read or an unchanged write is not', () => {

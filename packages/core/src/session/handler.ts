@@ -1,7 +1,11 @@
 import { CookieJar } from '../cookie/jar.ts'
 import { isPromise, type MaybePromise } from '../maybePromise.ts'
 import { codecFor } from './codec.ts'
-import { type ResolvedSessionOptions, type SessionOptions, resolveSessionOptions } from './options.ts'
+import {
+  type ResolvedSessionOptions,
+  type SessionOptions,
+  resolveSessionOptions,
+} from './options.ts'
 import { RequestScope } from './scope.ts'
 import type { Session, SessionData } from './session.ts'
 
@@ -16,21 +20,29 @@ export interface SessionHandler<T extends object = SessionData> {
    * Never throws: a bad cookie reads as a new empty session. A value (not a promise) when
    * `options.synchronous` and no schema validates asynchronously.
    */
-  begin(cookieHeader: string | null | undefined, request: { secure: boolean }): MaybePromise<RequestScope<T>>
+  begin(
+    cookieHeader: string | null | undefined,
+    request: { secure: boolean },
+  ): MaybePromise<RequestScope<T>>
 }
 
 /** Validates the options and derives the keys now: a bad secret throws at start-up. */
-export function createSessionHandler<T extends object = SessionData>(options: SessionOptions<T>): SessionHandler<T> {
+export function createSessionHandler<T extends object = SessionData>(
+  options: SessionOptions<T>,
+): SessionHandler<T> {
   const resolved = resolveSessionOptions(options)
   const codec = codecFor(resolved)
   const jarOptions = { keyring: resolved.keyring }
-  const scopeFor = (session: Session<T>, cookies: CookieJar) => new RequestScope(codec, session, cookies)
+  const scopeFor = (session: Session<T>, cookies: CookieJar) =>
+    new RequestScope(codec, session, cookies)
   return {
     options: resolved,
     begin(cookieHeader, request) {
       const cookies = new CookieJar(cookieHeader, { ...jarOptions, secure: request.secure })
       const session = codec.load(cookies)
-      return isPromise(session) ? session.then((loaded) => scopeFor(loaded, cookies)) : scopeFor(session, cookies)
+      return isPromise(session)
+        ? session.then((loaded) => scopeFor(loaded, cookies))
+        : scopeFor(session, cookies)
     },
   }
 }

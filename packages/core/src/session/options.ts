@@ -3,11 +3,19 @@ import type { CryptoBackend } from '../crypto/backend.ts'
 import { createKeyring, type Keyring, type Secret } from '../crypto/keyring.ts'
 import { ConfigError } from '../errors.ts'
 import { sealedFormat, signedFormat } from '../formats/native.ts'
-import type { FormatSetup, InvalidSessionReason, SessionFormat, SessionFormatFactory } from '../formats/types.ts'
+import type {
+  FormatSetup,
+  InvalidSessionReason,
+  SessionFormat,
+  SessionFormatFactory,
+} from '../formats/types.ts'
 import type { StandardSchemaV1 } from './standardSchema.ts'
 
 export interface SessionCookieOptions
-  extends Pick<CookieOptions, 'domain' | 'path' | 'httpOnly' | 'sameSite' | 'partitioned' | 'priority'> {
+  extends Pick<
+    CookieOptions,
+    'domain' | 'path' | 'httpOnly' | 'sameSite' | 'partitioned' | 'priority'
+  > {
   /**
    * `'auto'` sets Secure when the request came over HTTPS, as the adapter's framework reports it
    * (Express `req.secure` with `trust proxy`, Koa `ctx.secure` with `app.proxy`, Hono the request URL).
@@ -113,30 +121,48 @@ export interface ResolvedSessionOptions<T extends object = Record<string, unknow
 const DEFAULT_MAX_AGE = 14 * 24 * 60 * 60
 
 function check(condition: boolean, option: string, expected: string): void {
-  if (!condition) throw new ConfigError('INVALID_OPTION', `Option \`${option}\` must be ${expected}`)
+  if (!condition)
+    throw new ConfigError('INVALID_OPTION', `Option \`${option}\` must be ${expected}`)
 }
 
-const isPositiveInteger = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value > 0
+const isPositiveInteger = (value: unknown) =>
+  typeof value === 'number' && Number.isInteger(value) && value > 0
 
 /**
  * Validates the options and derives the keys now, at start-up, so a misconfiguration never waits
  * for a request. The result is frozen and shared by every request of the middleware.
  */
-export function resolveSessionOptions<T extends object>(options: SessionOptions<T>): ResolvedSessionOptions<T> {
+export function resolveSessionOptions<T extends object>(
+  options: SessionOptions<T>,
+): ResolvedSessionOptions<T> {
   check(typeof options === 'object' && options !== null, 'options', 'an object')
   const cookieName = options.cookieName ?? 'session'
   const maxAge = options.maxAge ?? DEFAULT_MAX_AGE
   const maxSize = options.maxSize ?? 12288
   check(isPositiveInteger(maxAge), 'maxAge', 'a positive whole number of seconds')
   check(isPositiveInteger(maxSize), 'maxSize', 'a positive whole number of bytes')
-  check(options.maxChunks === undefined || isPositiveInteger(options.maxChunks), 'maxChunks', 'a positive integer')
+  check(
+    options.maxChunks === undefined || isPositiveInteger(options.maxChunks),
+    'maxChunks',
+    'a positive integer',
+  )
   check(
     options.schema === undefined || typeof options.schema?.['~standard']?.validate === 'function',
     'schema',
     'a Standard Schema validator',
   )
-  const cookie = { path: '/', httpOnly: true, sameSite: 'Lax' as const, secure: 'auto' as const, ...options.cookie }
-  check(cookie.secure === 'auto' || typeof cookie.secure === 'boolean', 'cookie.secure', "true, false or 'auto'")
+  const cookie = {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax' as const,
+    secure: 'auto' as const,
+    ...options.cookie,
+  }
+  check(
+    cookie.secure === 'auto' || typeof cookie.secure === 'boolean',
+    'cookie.secure',
+    "true, false or 'auto'",
+  )
   // Browsers only accept prefixed cookies over HTTPS; 'auto' would fail on the first plain-HTTP request.
   check(
     !/^__(secure|host)-/i.test(cookieName) || cookie.secure === true,
@@ -154,11 +180,16 @@ export function resolveSessionOptions<T extends object>(options: SessionOptions<
     sink(message)
   }
   const random = options.random ?? ((buffer: Uint8Array) => crypto.getRandomValues(buffer))
-  const secrets: readonly Secret[] = Array.isArray(options.secrets) ? options.secrets : [options.secrets as Secret]
+  const secrets: readonly Secret[] = Array.isArray(options.secrets)
+    ? options.secrets
+    : [options.secrets as Secret]
   const formatOption = options.format ?? 'sealed'
   let keyring: Keyring | undefined
   try {
-    keyring = createKeyring(options.secrets, { random, ...(options.backend ? { backend: options.backend } : {}) })
+    keyring = createKeyring(options.secrets, {
+      random,
+      ...(options.backend ? { backend: options.backend } : {}),
+    })
   } catch (error) {
     // A Flask secret may be short (Flask allows it, the format warns); signed jar cookies then refuse.
     if (typeof formatOption !== 'function') throw error
@@ -169,7 +200,11 @@ export function resolveSessionOptions<T extends object>(options: SessionOptions<
   if (formatOption === 'sealed') format = sealedFormat(setup, options.compress ?? false)
   else if (formatOption === 'signed') format = signedFormat(setup, options.compress ?? false)
   else if (typeof formatOption === 'function') format = formatOption(setup)
-  else throw new ConfigError('INVALID_OPTION', "Option `format` must be 'sealed', 'signed' or a format such as `flask`")
+  else
+    throw new ConfigError(
+      'INVALID_OPTION',
+      "Option `format` must be 'sealed', 'signed' or a format such as `flask`",
+    )
 
   return Object.freeze({
     cookieName,

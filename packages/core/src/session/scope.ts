@@ -48,7 +48,12 @@ export class RequestScope<T extends object = SessionData> {
     const run = () => {
       try {
         const lines = this.#codec.commit(this.session, this.#secure)
-        return isPromise(lines) ? lines.then((value) => this.#keep(value), (error: unknown) => this.#fail(error)) : this.#keep(lines)
+        return isPromise(lines)
+          ? lines.then(
+              (value) => this.#keep(value),
+              (error: unknown) => this.#fail(error),
+            )
+          : this.#keep(lines)
       } catch (error) {
         return this.#fail(error)
       }
@@ -88,7 +93,9 @@ export class RequestScope<T extends object = SessionData> {
     const state = this.session[SESSION_STATE]
     if (!this.#finished || state.writes === this.#writesAtFinish) return false
     const { format } = this.#codec.options
-    const decision = decideCommit(state, false, (payload) => (format.toJson ? format.toJson(payload) : JSON.stringify(payload)))
+    const decision = decideCommit(state, false, (payload) =>
+      format.toJson ? format.toJson(payload) : JSON.stringify(payload),
+    )
     return decision.action !== 'none'
   }
 
@@ -109,7 +116,9 @@ export class RequestScope<T extends object = SessionData> {
 export function commitSession(session: Session<object> | undefined): Promise<void> {
   const commit = session?.[SESSION_STATE]?.commit
   if (!commit) {
-    return Promise.reject(new TypeError('commitSession: the cookietin middleware did not run for this request'))
+    return Promise.reject(
+      new TypeError('commitSession: the cookietin middleware did not run for this request'),
+    )
   }
   return toPromise(commit)
 }

@@ -72,7 +72,9 @@ describe.each([
     await request(handler, browser, ({ session }) => {
       ;(session.get('cart') as { items: string[] }).items.push('apple')
     })
-    await request(handler, browser, ({ session }) => expect(session.get('cart')).toEqual({ items: ['apple'] }))
+    await request(handler, browser, ({ session }) =>
+      expect(session.get('cart')).toEqual({ items: ['apple'] }),
+    )
   })
 
   test('a session read with a rotated-out key is re-issued with the newest key', async () => {
@@ -80,11 +82,15 @@ describe.each([
     await request(make({ secrets: [OLD] }), browser, ({ session }) => session.set('user', 'bob'))
     const oldValue = browser.cookies.get('session')
     const rotated = make({ secrets: [NEW, OLD] })
-    const read = await request(rotated, browser, ({ session }) => expect(session.get('user')).toBe('bob'))
+    const read = await request(rotated, browser, ({ session }) =>
+      expect(session.get('user')).toBe('bob'),
+    )
     expect(read.setCookie).toHaveLength(1)
     expect(browser.cookies.get('session')).not.toBe(oldValue)
     // The re-issued cookie no longer needs the old key.
-    await request(make({ secrets: [NEW] }), browser, ({ session }) => expect(session.get('user')).toBe('bob'))
+    await request(make({ secrets: [NEW] }), browser, ({ session }) =>
+      expect(session.get('user')).toBe('bob'),
+    )
   })
 
   test('without the old key an old session reads as empty and is reported', async () => {
@@ -99,8 +105,10 @@ describe.each([
   })
 
   test('permanent sessions carry Max-Age; browser sessions do not, yet both expire on the server', async () => {
-    const permanent = await request(make({ permanent: true, maxAge: 3600 }), new BrowserJar(), ({ session }) =>
-      session.set('a', 1),
+    const permanent = await request(
+      make({ permanent: true, maxAge: 3600 }),
+      new BrowserJar(),
+      ({ session }) => session.set('a', 1),
     )
     expect(permanent.setCookie[0]).toContain('Max-Age=3600')
     expect(permanent.setCookie[0]).toContain('Expires=')
@@ -126,9 +134,21 @@ describe.each([
     await request(handler, browser, ({ session }) => session.set('user', 'alice'))
     const value = browser.cookies.get('session') as string
     const flipped = value.slice(0, -5) + (value.at(-5) === 'A' ? 'B' : 'A') + value.slice(-4)
-    for (const bad of [flipped, value.slice(0, -1), `${value}x`, 'garbage', '', '%%%', 'e1.x.y', 's1.a.b.c']) {
+    for (const bad of [
+      flipped,
+      value.slice(0, -1),
+      `${value}x`,
+      'garbage',
+      '',
+      '%%%',
+      'e1.x.y',
+      's1.a.b.c',
+    ]) {
       const reasons: string[] = []
-      const scope = await make({ onInvalid: (e) => reasons.push(e.reason) }).begin(`session=${bad}`, { secure: false })
+      const scope = await make({ onInvalid: (e) => reasons.push(e.reason) }).begin(
+        `session=${bad}`,
+        { secure: false },
+      )
       expect(scope.session.isNew, bad).toBe(true)
       expect(scope.session.data).toEqual({})
     }
@@ -192,7 +212,9 @@ describe.each([
     await request(handler, browser, ({ session }) => expect(session.get('blob')).toBe(big))
 
     const shrunk = await request(handler, browser, ({ session }) => session.set('blob', 'small'))
-    expect(shrunk.setCookie.some((line) => line.startsWith('session.1=;') && line.includes('Max-Age=0'))).toBe(true)
+    expect(
+      shrunk.setCookie.some((line) => line.startsWith('session.1=;') && line.includes('Max-Age=0')),
+    ).toBe(true)
     expect([...browser.cookies.keys()]).toEqual(['session'])
     await request(handler, browser, ({ session }) => expect(session.get('blob')).toBe('small'))
   })
@@ -247,7 +269,14 @@ describe.each([
     const browser = new BrowserJar()
     await request(make(), browser, ({ session }) => session.set('user', 42))
     const onInvalid = vi.fn()
-    const typed = createSessionHandler({ secrets: [NEW], format, backend, now: () => clock, schema, onInvalid })
+    const typed = createSessionHandler({
+      secrets: [NEW],
+      format,
+      backend,
+      now: () => clock,
+      schema,
+      onInvalid,
+    })
     const scope = await typed.begin(browser.header, { secure: false })
     expect(scope.session.isNew).toBe(true)
     expect(onInvalid).toHaveBeenCalledWith({ reason: 'schema', cookieName: 'session' })
@@ -282,9 +311,14 @@ describe('session configuration fails at start-up', () => {
     [{ secrets: [NEW], maxChunks: 0 }, 'INVALID_OPTION'],
     [{ secrets: [NEW], format: 'xml' }, 'INVALID_OPTION'],
     [{ secrets: [NEW], cookieName: 'bad name' }, 'INVALID_COOKIE_NAME'],
-    [{ secrets: [NEW], cookieName: '__Host-s', cookie: { domain: 'example.com', secure: true } }, 'INVALID_PREFIX'],
+    [
+      { secrets: [NEW], cookieName: '__Host-s', cookie: { domain: 'example.com', secure: true } },
+      'INVALID_PREFIX',
+    ],
     [{ secrets: [NEW], cookieName: '__Host-s' }, 'INVALID_OPTION'],
   ])('%j → %s', (options, code) => {
-    expect(() => createSessionHandler(options as SessionOptions)).toThrowError(expect.objectContaining({ code }))
+    expect(() => createSessionHandler(options as SessionOptions)).toThrowError(
+      expect.objectContaining({ code }),
+    )
   })
 })

@@ -38,7 +38,7 @@ function readU32(bytes: Uint8Array, offset: number): number {
 }
 
 /** Inflates with the web-standard DecompressionStream, stopping at the limit. */
-export async function inflate(
+async function inflate(
   bytes: Uint8Array,
   format: 'deflate' | 'deflate-raw',
 ): Promise<Uint8Array | null> {

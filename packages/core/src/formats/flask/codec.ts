@@ -8,11 +8,11 @@ import { decodeTaggedJson, encodeTaggedJson, isPlainObject } from './taggedJson.
 /** Flask's `PERMANENT_SESSION_LIFETIME` default: 31 days, in seconds. */
 export const FLASK_DEFAULT_MAX_AGE = 2_678_400
 /** Flask's `SecureCookieSessionInterface.salt`. */
-export const FLASK_SESSION_SALT = 'cookie-session'
+const FLASK_SESSION_SALT = 'cookie-session'
 /** How far in the future a signed timestamp may lie before it is refused (clock skew between servers). */
-export const FLASK_DEFAULT_CLOCK_SKEW = 60
+const FLASK_DEFAULT_CLOCK_SKEW = 60
 /** Largest JSON text a cookie may inflate to; a 4 KB cookie of zlib can otherwise inflate to 4 MB. */
-export const FLASK_MAX_PAYLOAD_BYTES = 1 << 20
+const FLASK_MAX_PAYLOAD_BYTES = 1 << 20
 /** A longer cookie is refused unread: browsers keep at most 4096 bytes per cookie. */
 const MAX_COOKIE_LENGTH = 16_384
 /** Shorter secrets are accepted, as Flask accepts them, with a warning. */
@@ -185,13 +185,21 @@ export function createFlaskCodecMaybe(options: FlaskCodecOptions): FlaskCodecMay
       const age = current - signed.timestamp
       if (age > maxAge) return { ok: false, reason: 'expired' }
       if (age < -clockSkew) return { ok: false, reason: 'future' }
-      return chain(decodePayload(signed.value, backend, FLASK_MAX_PAYLOAD_BYTES), (payload): FlaskLoadResult => {
-        if (!payload.ok) return payload
-        const decoded = decodeTaggedJson(payload.json)
-        // Flask builds the session with dict(data): the top level must be a dict.
-        if (!decoded.ok || !isDict(decoded.value)) return { ok: false, reason: 'malformed' }
-        return { ok: true, value: decoded.value, keyIndex: signed.keyIndex, timestamp: signed.timestamp }
-      })
+      return chain(
+        decodePayload(signed.value, backend, FLASK_MAX_PAYLOAD_BYTES),
+        (payload): FlaskLoadResult => {
+          if (!payload.ok) return payload
+          const decoded = decodeTaggedJson(payload.json)
+          // Flask builds the session with dict(data): the top level must be a dict.
+          if (!decoded.ok || !isDict(decoded.value)) return { ok: false, reason: 'malformed' }
+          return {
+            ok: true,
+            value: decoded.value,
+            keyIndex: signed.keyIndex,
+            timestamp: signed.timestamp,
+          }
+        },
+      )
     })
 
   return {
@@ -206,12 +214,15 @@ export function createFlaskCodecMaybe(options: FlaskCodecOptions): FlaskCodecMay
     },
     loads(cookie, now) {
       const current = resolveNow(now)
-      if (typeof cookie !== 'string' || cookie.length === 0) return { ok: false, reason: 'malformed' }
+      if (typeof cookie !== 'string' || cookie.length === 0)
+        return { ok: false, reason: 'malformed' }
       if (cookie.length > MAX_COOKIE_LENGTH) return { ok: false, reason: 'too_large' }
       try {
         const result = open(cookie, current)
         // Unreachable for any input as far as we know; the contract is still "never throws".
-        return result instanceof Promise ? result.catch(() => ({ ok: false, reason: 'malformed' }) as const) : result
+        return result instanceof Promise
+          ? result.catch(() => ({ ok: false, reason: 'malformed' }) as const)
+          : result
       } catch {
         return { ok: false, reason: 'malformed' }
       }

@@ -156,7 +156,9 @@ describe.each([
       backend: counting,
     })
     expect(imports).toBe(0)
-    const cookies = await Promise.all(Array.from({ length: 20 }, async (_, i) => signer.sign('e30', i)))
+    const cookies = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => signer.sign('e30', i)),
+    )
     expect(imports).toBe(2) // HMAC(secret) to derive, then the derived key
     for (const cookie of cookies) await signer.unsign(cookie)
     expect(imports).toBe(2)

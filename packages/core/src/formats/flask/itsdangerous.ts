@@ -27,7 +27,7 @@ export interface TimestampSignerOptions {
   backend: CryptoBackend
 }
 
-export type UnsignResult =
+type UnsignResult =
   | { ok: true; value: string; timestamp: number; keyIndex: number }
   | { ok: false; reason: 'malformed' | 'bad_signature' }
 
@@ -115,7 +115,9 @@ export function createTimestampSigner(options: TimestampSignerOptions): Timestam
 export function encodePayload(json: string, backend: CryptoBackend): MaybePromise<string> {
   const bytes = encoder.encode(json)
   return chain(backend.compress(bytes, 'deflate'), (compressed) =>
-    compressed.length < bytes.length - 1 ? `.${encodeBase64Url(compressed)}` : encodeBase64Url(bytes),
+    compressed.length < bytes.length - 1
+      ? `.${encodeBase64Url(compressed)}`
+      : encodeBase64Url(bytes),
   )
 }
 

@@ -37,7 +37,10 @@ export function comparePythonStrings(a: string, b: string): number {
     // starting at a shared high surrogate if the difference is in the low half of a pair.
     // Only a low surrogate can pair with the shared unit before it; otherwise that unit is a code
     // point of its own in both strings (a lone high surrogate) and the difference starts here.
-    const at = i > 0 && isHighSurrogate(a.charCodeAt(i - 1)) && (isLowSurrogate(x) || isLowSurrogate(y)) ? i - 1 : i
+    const at =
+      i > 0 && isHighSurrogate(a.charCodeAt(i - 1)) && (isLowSurrogate(x) || isLowSurrogate(y))
+        ? i - 1
+        : i
     return (a.codePointAt(at) as number) - (b.codePointAt(at) as number)
   }
   return a.length - b.length

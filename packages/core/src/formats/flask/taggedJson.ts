@@ -28,7 +28,7 @@ import {
 import { FlaskTuple, FlaskUUID, hasHtml, isFlaskTuple, isFlaskUUID, Markup } from './values.ts'
 
 /** The keys of Flask's default tags: a one-key object with one of these keys is a tagged value. */
-export const TAG_KEYS: ReadonlySet<string> = new Set([' di', ' t', ' b', ' m', ' u', ' d'])
+const TAG_KEYS: ReadonlySet<string> = new Set([' di', ' t', ' b', ' m', ' u', ' d'])
 
 const UUID_HEX = /^[0-9a-f]{32}$/
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
@@ -64,7 +64,7 @@ const tagged = (key: string, value: JsonValue): JsonObject => ({ [key]: value })
  * Flask could not store (functions, symbols, `Map`, class instances, cycles, `undefined` elsewhere)
  * and `RangeError` for nesting deeper than `MAX_JSON_DEPTH` or a `Date` outside Python's range.
  */
-export function tagValue(value: unknown): JsonValue {
+function tagValue(value: unknown): JsonValue {
   const open = new Set<object>()
 
   // `level` is the JSON nesting level the value's outermost object or array lands on (the session
@@ -178,7 +178,7 @@ function untagOne(key: string, value: unknown): unknown {
  * Flask's `TaggedJSONSerializer.untag` applied bottom-up, as `json.loads(..., object_hook=untag)` does.
  * Objects come back null-prototype. Throws nothing: an ill-formed tag gives `{ ok: false }`.
  */
-export function untagValue(tree: JsonValue): { ok: true; value: unknown } | { ok: false } {
+function untagValue(tree: JsonValue): { ok: true; value: unknown } | { ok: false } {
   const walk = (node: JsonValue): unknown => {
     if (typeof node !== 'object' || node === null) return node
     if (Array.isArray(node)) return node.map(walk)

@@ -39,7 +39,7 @@ Object.defineProperty(Tuple, 'name', { value: 'FlaskTuple' })
  */
 export type FlaskTuple<T = unknown> = Tuple<T>
 
-export interface FlaskTupleConstructor {
+interface FlaskTupleConstructor {
   /** The empty tuple `()`. */
   new <T = unknown>(): FlaskTuple<T>
   /** The items, in order. Unlike `new Array(3)`, `new FlaskTuple(3)` is the one-item tuple `(3,)`. */
