@@ -95,12 +95,7 @@ export function cookietin<T extends object = TypedSessionData>(
     // With synchronous crypto the commit runs here, while the headers are written: nothing is held.
     onHeaders(res, () => {
       try {
-        const result = finished ?? scope.finish()
-        if (isPromise(result)) {
-          result.catch(() => undefined)
-          throw new TypeError('a back-end that says it is synchronous returned a promise')
-        }
-        send(res, result)
+        send(res, finished ?? (scope.finish() as ScopeResult))
       } catch (error) {
         notSaved(req, error)
         send(res, { setCookie: scope.cookies.setCookieHeaders, vary: true })
