@@ -11,8 +11,8 @@ import {
   unpackEnvelope,
   type VerifyOptions,
 } from './envelope.ts'
-import type { Keyring } from './keyring.ts'
-import { type MaybePromise, chain, toPromise } from '../maybePromise.ts'
+import type { Keyring, LoadedKeys } from './keyring.ts'
+import { type MaybePromise, chain, isPromise, toPromise } from '../maybePromise.ts'
 
 /** Version tag of signed tokens: `s1.<key id>.<base64url envelope>.<base64url HMAC-SHA256>`. */
 const SIGNED_PREFIX = 's1.'
@@ -96,24 +96,48 @@ export function verifyValueMaybe(
   const idEnd = token.indexOf('.', SIGNED_PREFIX.length)
   const macStart = token.lastIndexOf('.')
   if (idEnd < 0 || macStart <= idEnd) return { ok: false, reason: 'malformed' }
-  return chain(keyring.keys(), (loaded): MaybePromise<OpenResult> => {
-    const key = loaded.byId.get(token.slice(SIGNED_PREFIX.length, idEnd))
-    if (!key) return { ok: false, reason: 'unknown_key' }
-    const decode = keyring.backend.decodeBase64Url ?? decodeBase64Url
-    // Decoded strictly whatever the MAC, so a malformed token is 'malformed' on every path.
-    const envelope = decode(token.slice(idEnd + 1, macStart))
-    const macText = token.slice(macStart + 1)
-    const mac = macText.length === MAC_TEXT_LENGTH ? decode(macText) : null
-    if (!envelope) return { ok: false, reason: 'malformed' }
-    const opened = (authentic: boolean): MaybePromise<OpenResult> => {
-      if (authentic) return unpackEnvelope(envelope, key.index !== 0, now, keyring.backend)
-      return { ok: false, reason: mac && mac.length === 32 ? 'bad_signature' : 'malformed' }
+  const keys = keyring.keys()
+  // A named function rather than a closure: this runs on every request that carries a cookie.
+  return isPromise(keys)
+    ? keys.then((loaded) => verifyWith(loaded, keyring, name, token, idEnd, macStart, now))
+    : verifyWith(keys, keyring, name, token, idEnd, macStart, now)
+}
+
+function verifyWith(
+  loaded: LoadedKeys,
+  keyring: Keyring,
+  name: string,
+  token: string,
+  idEnd: number,
+  macStart: number,
+  now: number,
+): MaybePromise<OpenResult> {
+  const key = loaded.byId.get(token.slice(SIGNED_PREFIX.length, idEnd))
+  if (!key) return { ok: false, reason: 'unknown_key' }
+  const decode = keyring.backend.decodeBase64Url ?? decodeBase64Url
+  // Decoded strictly whatever the MAC, so a malformed token is 'malformed' on every path.
+  const envelope = decode(token.slice(idEnd + 1, macStart))
+  if (!envelope) return { ok: false, reason: 'malformed' }
+  const macText = token.slice(macStart + 1)
+  const signed = token.slice(0, macStart)
+  const signer = key.signer
+  // The text path compares against the canonical MAC text, which an authentic token always has.
+  if (signer.verifyText) {
+    if (signer.verifyText(bindNameText(name, signed), macText)) {
+      return unpackEnvelope(envelope, key.index !== 0, now, keyring.backend)
     }
-    const signed = token.slice(0, macStart)
-    // The text path compares against the canonical MAC text, which an authentic token always has.
-    if (key.signer.verifyText)
-      return opened(key.signer.verifyText(bindNameText(name, signed), macText))
-    if (!mac || mac.length !== 32) return { ok: false, reason: 'malformed' }
-    return chain(key.signer.verify(bindName(name, signed), mac), opened)
-  })
+    return { ok: false, reason: isMacText(macText, decode) ? 'bad_signature' : 'malformed' }
+  }
+  if (!isMacText(macText, decode)) return { ok: false, reason: 'malformed' }
+  const mac = decode(macText) as Uint8Array
+  return chain(key.signer.verify(bindName(name, signed), mac), (valid): MaybePromise<OpenResult> =>
+    valid
+      ? unpackEnvelope(envelope, key.index !== 0, now, keyring.backend)
+      : { ok: false, reason: 'bad_signature' },
+  )
+}
+
+/** Whether `text` is the canonical base64url of 32 bytes: a MAC that is merely wrong, not malformed. */
+function isMacText(text: string, decode: (text: string) => Uint8Array | null): boolean {
+  return text.length === MAC_TEXT_LENGTH && decode(text)?.length === 32
 }
