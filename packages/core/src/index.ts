@@ -55,6 +55,12 @@ export {
   type SessionHandler,
   type DeclaredSessionData,
 } from './session/handler.ts'
-export { RequestScope, commitSession, type ScopeResult } from './session/scope.ts'
+export {
+  RequestScope,
+  commitSession,
+  type RequestInfo,
+  type ScopeHooks,
+  type ScopeResult,
+} from './session/scope.ts'
 export { isPromise, type MaybePromise } from './maybePromise.ts'
 export { varyWithCookie } from './vary.ts'

@@ -72,24 +72,24 @@ const routeOf = (req: Request) =>
 export function cookietin<T extends object = TypedSessionData>(
   options: SessionOptions<T>,
 ): RequestHandler {
-  const handler = createSessionHandler<T>(options)
+  const handler = createSessionHandler<T, Request>(options, {
+    onLateChange: (req) =>
+      warn(
+        `cookietin: ${routeOf(req)} changed the session after the response's headers were sent; ` +
+          'that change was not saved.',
+      ),
+  })
   const { warn, synchronous } = handler.options
   const notSaved = (req: Request, error: unknown) =>
     warn(
-      `cookietin: ${routeOf(req)}: the session was not saved (${nameOf(error)}); the client keeps its previous one. ` +
-        'Call `await commitSession(req)` in the route to answer it, e.g. 413 for SessionTooLargeError.',
+      `cookietin: ${routeOf(req)}: the session was not saved (${nameOf(error)}); the client keeps ` +
+        'its previous one. Call `await commitSession(req)` in the route to answer it, e.g. 413 for ' +
+        'SessionTooLargeError.',
     )
 
   function attach(req: Request, res: Response, scope: RequestScope<object>): void {
     req.session = scope.session as Session<TypedSessionData>
     req.cookieJar = scope.cookies
-    res.once('finish', () => {
-      if (scope.hasUnsentChanges) {
-        warn(
-          `cookietin: ${routeOf(req)} changed the session after the response's headers were sent; that change was not saved.`,
-        )
-      }
-    })
     // Set by an asynchronous back-end's commit before the held response is released.
     let finished: ScopeResult | undefined
     // With synchronous crypto the commit runs here, while the headers are written: nothing is held.
@@ -112,7 +112,8 @@ export function cookietin<T extends object = TypedSessionData>(
   return (req, res, next) => {
     // Mounted twice (app and router): one session per request.
     if (req.cookieJar !== undefined) return next()
-    const begun = handler.begin(req.headers.cookie, { secure: req.secure })
+    // `req` itself is the request info core needs (`req.secure`), and what the late-change hook gets back.
+    const begun = handler.begin(req.headers.cookie, req)
     if (isPromise(begun)) {
       begun.then((scope) => {
         attach(req, res, scope)

@@ -24,7 +24,8 @@ export interface CookieJarOptions {
 export class CookieJar {
   readonly #header: string | null | undefined
   #parsed: Record<string, string> | undefined
-  readonly #outgoing = new Map<string, string>()
+  // Made on the first `set`: most requests set no cookie of their own.
+  #outgoing: Map<string, string> | undefined
   readonly #keyring: Keyring | undefined
   readonly #secure: boolean
 
@@ -60,6 +61,7 @@ export class CookieJar {
 
   set(name: string, value: string, options: JarCookieOptions = {}): void {
     const resolved = this.#resolve(options)
+    this.#outgoing ??= new Map()
     this.#outgoing.set(outgoingKey(name, resolved), serializeCookie(name, value, resolved))
   }
 
@@ -79,12 +81,13 @@ export class CookieJar {
     options: Pick<JarCookieOptions, 'path' | 'domain' | 'secure' | 'sameSite' | 'partitioned'> = {},
   ): void {
     const resolved = this.#resolve(options)
+    this.#outgoing ??= new Map()
     this.#outgoing.set(outgoingKey(name, resolved), serializeCookieDeletion(name, resolved))
   }
 
   /** The `Set-Cookie` header values to send, one per cookie; a later set of the same cookie replaces an earlier one. */
   get setCookieHeaders(): string[] {
-    return [...this.#outgoing.values()]
+    return this.#outgoing ? [...this.#outgoing.values()] : []
   }
 
   #resolve<O extends JarCookieOptions>(

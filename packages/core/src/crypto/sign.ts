@@ -130,10 +130,12 @@ function verifyWith(
   }
   if (!isMacText(macText, decode)) return { ok: false, reason: 'malformed' }
   const mac = decode(macText) as Uint8Array
-  return chain(key.signer.verify(bindName(name, signed), mac), (valid): MaybePromise<OpenResult> =>
-    valid
-      ? unpackEnvelope(envelope, key.index !== 0, now, keyring.backend)
-      : { ok: false, reason: 'bad_signature' },
+  return chain(
+    key.signer.verify(bindName(name, signed), mac),
+    (valid): MaybePromise<OpenResult> =>
+      valid
+        ? unpackEnvelope(envelope, key.index !== 0, now, keyring.backend)
+        : { ok: false, reason: 'bad_signature' },
   )
 }
 

@@ -88,7 +88,8 @@ export function codecFor<T extends object>(options: ResolvedSessionOptions<T>): 
       regenerated: false,
       destroyed: false,
       loadedCookies,
-      commit: undefined,
+      owner: undefined,
+      finished: false,
     }
     return new Session<T>(state, newId)
   }

@@ -22,6 +22,25 @@ describe('session handler (what every adapter relies on)', () => {
     })
   })
 
+  test('a change after finish reaches onLateChange once, with the request the adapter passed', async () => {
+    const late: unknown[] = []
+    const handler = createSessionHandler(
+      { secrets },
+      { onLateChange: (request) => late.push(request) },
+    )
+    const request = { secure: false, route: 'POST /login' }
+    const scope = handler.begin(undefined, request) as RequestScope
+    scope.session.set('x', 1)
+    expect(scope.finish()).not.toBeInstanceOf(Promise)
+    scope.session.set('x', 1)
+    await Promise.resolve()
+    expect(late).toEqual([])
+    scope.session.set('y', 2)
+    scope.session.set('z', 3)
+    await Promise.resolve()
+    expect(late).toEqual([request])
+  })
+
   test('a change after finish is reported as unsent; a read or an unchanged write is not', () => {
     const handler = createSessionHandler({ secrets })
     const scope = handler.begin(undefined, { secure: false }) as RequestScope

@@ -6,43 +6,43 @@ import {
   type SessionOptions,
   resolveSessionOptions,
 } from './options.ts'
-import { RequestScope } from './scope.ts'
-import type { Session, SessionData } from './session.ts'
+import { type RequestInfo, RequestScope, type ScopeHooks } from './scope.ts'
+import type { SessionData } from './session.ts'
 
 /**
  * What every framework adapter needs and nothing framework-specific: `begin` turns a request's
  * `Cookie` header into a `RequestScope` (its session and its jar); the scope's `finish` gives the
  * `Set-Cookie` lines. Adapters only translate.
  */
-export interface SessionHandler<T extends object = SessionData> {
+export interface SessionHandler<
+  T extends object = SessionData,
+  R extends RequestInfo = RequestInfo,
+> {
   readonly options: ResolvedSessionOptions<T>
   /**
    * Never throws: a bad cookie reads as a new empty session. A value (not a promise) when
-   * `options.synchronous` and no schema validates asynchronously.
+   * `options.synchronous` and no schema validates asynchronously. `request` says whether it came
+   * over HTTPS; the hooks get it back (an adapter may pass the framework's request object).
    */
-  begin(
-    cookieHeader: string | null | undefined,
-    request: { secure: boolean },
-  ): MaybePromise<RequestScope<T>>
+  begin(cookieHeader: string | null | undefined, request: R): MaybePromise<RequestScope<T>>
 }
 
 /** Validates the options and derives the keys now: a bad secret throws at start-up. */
-export function createSessionHandler<T extends object = SessionData>(
-  options: SessionOptions<T>,
-): SessionHandler<T> {
+export function createSessionHandler<
+  T extends object = SessionData,
+  R extends RequestInfo = RequestInfo,
+>(options: SessionOptions<T>, hooks?: ScopeHooks<R>): SessionHandler<T, R> {
   const resolved = resolveSessionOptions(options)
   const codec = codecFor(resolved)
-  const jarOptions = { keyring: resolved.keyring }
-  const scopeFor = (session: Session<T>, cookies: CookieJar) =>
-    new RequestScope(codec, session, cookies)
+  const { keyring } = resolved
+  const scopeHooks = hooks as ScopeHooks<never> | undefined
   return {
     options: resolved,
     begin(cookieHeader, request) {
-      const cookies = new CookieJar(cookieHeader, { ...jarOptions, secure: request.secure })
+      const cookies = new CookieJar(cookieHeader, { keyring, secure: request.secure })
       const session = codec.load(cookies)
-      return isPromise(session)
-        ? session.then((loaded) => scopeFor(loaded, cookies))
-        : scopeFor(session, cookies)
+      if (!isPromise(session)) return new RequestScope(codec, session, cookies, request, scopeHooks)
+      return session.then((loaded) => new RequestScope(codec, loaded, cookies, request, scopeHooks))
     },
   }
 }

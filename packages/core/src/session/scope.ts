@@ -3,7 +3,7 @@ import { SessionTooLargeError } from '../errors.ts'
 import { isPromise, type MaybePromise, toPromise } from '../maybePromise.ts'
 import type { SessionCodec } from './codec.ts'
 import { decideCommit } from './decide.ts'
-import { SESSION_STATE, type Session, type SessionData } from './session.ts'
+import { SESSION_STATE, type Session, type SessionData, type SessionOwner } from './session.ts'
 
 export interface ScopeResult {
   /** `Set-Cookie` values to append to the response, in order: the session's, then the jar's. */
@@ -12,31 +12,54 @@ export interface ScopeResult {
   vary: boolean
 }
 
+/** What an adapter tells core about the request: whether it came over HTTPS, and anything else it wants back. */
+export interface RequestInfo {
+  readonly secure: boolean
+}
+
+/** Adapter hooks, given once per middleware (`createSessionHandler(options, hooks)`). */
+export interface ScopeHooks<R extends RequestInfo = RequestInfo> {
+  /**
+   * The session changed after `finish` (the response's headers were built), so no response carries
+   * the change. Called at most once per request, with what the adapter passed to `begin`.
+   */
+  onLateChange?(request: R): void
+}
+
 /**
  * What one request owns: its session and its cookie jar, and the two moments an adapter needs:
  * `commit` (early, for a route that answers 413 itself) and `finish` (the headers to send).
  * On a synchronous back-end both return values, so an adapter can call them while writing headers.
  */
-export class RequestScope<T extends object = SessionData> {
+export class RequestScope<T extends object = SessionData> implements SessionOwner {
   readonly session: Session<T>
   readonly cookies: CookieJar
   readonly #codec: SessionCodec<T>
-  readonly #secure: boolean
+  readonly #request: RequestInfo
+  readonly #hooks: ScopeHooks<never> | undefined
   #sessionLines: string[] = []
   #finished = false
   /** The session's write count when `finish` ran: a later write is a change no response carries. */
   #writesAtFinish = 0
+  #lateWriteNoted = false
   /** A `SessionTooLargeError` that `commit` already handed to the route (which answered, e.g. 413). */
   #reported: SessionTooLargeError | undefined
   /** An early commit still running (async back-ends): the next commit waits so two never race. */
   #pending: Promise<void> | undefined
 
-  constructor(codec: SessionCodec<T>, session: Session<T>, cookies: CookieJar) {
+  constructor(
+    codec: SessionCodec<T>,
+    session: Session<T>,
+    cookies: CookieJar,
+    request: RequestInfo,
+    hooks?: ScopeHooks<never>,
+  ) {
     this.#codec = codec
     this.session = session
     this.cookies = cookies
-    this.#secure = cookies.isSecureRequest
-    session[SESSION_STATE].commit = () => this.commit()
+    this.#request = request
+    this.#hooks = hooks
+    session[SESSION_STATE].owner = this
   }
 
   /**
@@ -45,22 +68,27 @@ export class RequestScope<T extends object = SessionData> {
    * and `finish` does not raise the same failure again.
    */
   commit(): MaybePromise<void> {
-    const run = () => {
-      try {
-        const lines = this.#codec.commit(this.session, this.#secure)
-        return isPromise(lines)
-          ? lines.then(
-              (value) => this.#keep(value),
-              (error: unknown) => this.#fail(error),
-            )
-          : this.#keep(lines)
-      } catch (error) {
-        return this.#fail(error)
-      }
+    if (this.#pending)
+      return this.#track(this.#pending.catch(() => undefined).then(() => this.#run()))
+    const result = this.#run()
+    return isPromise(result) ? this.#track(result) : result
+  }
+
+  #run(): MaybePromise<void> {
+    try {
+      const lines = this.#codec.commit(this.session, this.cookies.isSecureRequest)
+      if (!isPromise(lines)) return this.#keep(lines)
+      return lines.then(
+        (value) => this.#keep(value),
+        (error: unknown) => this.#fail(error),
+      )
+    } catch (error) {
+      return this.#fail(error)
     }
-    const result = this.#pending ? this.#pending.catch(() => undefined).then(run) : run()
-    if (!isPromise(result)) return result
-    const pending = result.finally(() => {
+  }
+
+  #track(run: Promise<void>): Promise<void> {
+    const pending = run.finally(() => {
       if (this.#pending === pending) this.#pending = undefined
     })
     this.#pending = pending
@@ -75,7 +103,9 @@ export class RequestScope<T extends object = SessionData> {
   finish(): MaybePromise<ScopeResult> {
     if (this.#finished) return { setCookie: [], vary: false }
     this.#finished = true
-    this.#writesAtFinish = this.session[SESSION_STATE].writes
+    const state = this.session[SESSION_STATE]
+    this.#writesAtFinish = state.writes
+    state.finished = true
     const result = (): ScopeResult => ({
       setCookie: this.#sessionLines.concat(this.cookies.setCookieHeaders),
       vary: this.session[SESSION_STATE].accessed,
@@ -99,6 +129,17 @@ export class RequestScope<T extends object = SessionData> {
     return decision.action !== 'none'
   }
 
+  /** Called by the session on a write after `finish`; the change is judged once the route's code has run. */
+  noteLateWrite(): void {
+    if (this.#lateWriteNoted || !this.#hooks?.onLateChange) return
+    this.#lateWriteNoted = true
+    queueMicrotask(() => {
+      // An unchanged write is nothing to report; a later one is judged again.
+      if (!this.hasUnsentChanges) this.#lateWriteNoted = false
+      else this.#hooks?.onLateChange?.(this.#request as never)
+    })
+  }
+
   #keep(lines: string[] | undefined): void {
     if (lines) this.#sessionLines = lines
   }
@@ -114,11 +155,11 @@ export class RequestScope<T extends object = SessionData> {
 
 /** Commits `session` now, for a route that answers `SessionTooLargeError` itself (413). */
 export function commitSession(session: Session<object> | undefined): Promise<void> {
-  const commit = session?.[SESSION_STATE]?.commit
-  if (!commit) {
+  const owner = session?.[SESSION_STATE]?.owner
+  if (!owner) {
     return Promise.reject(
       new TypeError('commitSession: the cookietin middleware did not run for this request'),
     )
   }
-  return toPromise(commit)
+  return toPromise(() => owner.commit())
 }

@@ -21,8 +21,17 @@ export interface SessionState {
   destroyed: boolean
   /** Cookie names this session was read from (`name` or `name.0`, `name.1`, ...), to delete on shrink or destroy. */
   loadedCookies: string[]
-  /** Commits now, for `commitSession`: set by the request scope that owns the session. */
-  commit: (() => MaybePromise<void>) | undefined
+  /** The request scope that owns the session: `commitSession` commits through it. */
+  owner: SessionOwner | undefined
+  /** The response's headers are built: a write now is a change no response carries. */
+  finished: boolean
+}
+
+/** What a session needs of the request scope that owns it. */
+export interface SessionOwner {
+  commit(): MaybePromise<void>
+  /** A write after `finish`: the owner reports it if it turns out to be a change. */
+  noteLateWrite(): void
 }
 
 export function newSessionId(random: (buffer: Uint8Array) => Uint8Array): string {
@@ -60,6 +69,7 @@ export class Session<T extends object = SessionData> {
     state.accessed = true
     state.modified = true
     state.writes++
+    if (state.finished) state.owner?.noteLateWrite()
     return state.payload
   }
 
