@@ -8,7 +8,7 @@ import {
   createSessionHandler,
   varyWithCookie,
 } from '@cookietin/core'
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
 
 export { SessionTooLargeError, isCookietinError } from '@cookietin/core'
@@ -49,12 +49,18 @@ function applyHeaders(headers: Headers, { setCookie, vary }: ScopeResult): void 
 export function cookietin<T extends object = SessionData>(
   options: SessionOptions<T>,
 ): MiddlewareHandler<CookietinEnv<T>> {
-  const handler = createSessionHandler<T>(options)
+  const handler = createSessionHandler<T, { secure: boolean; c: Context }>(options, {
+    // Named by the matched route pattern, never the raw path: one warning per route.
+    onLateChange: ({ c }) =>
+      handler.options.warn(
+        `cookietin: ${c.req.method} ${c.req.routePath} changed the session after the response ` +
+          'was made; that change was not saved.',
+      ),
+  })
   return createMiddleware<CookietinEnv<T>>(async (c, next) => {
     // A request's URL is always serialized with a lower-case scheme: no need to parse it.
-    const scope = await handler.begin(c.req.header('Cookie'), {
-      secure: c.req.url.startsWith('https:'),
-    })
+    const secure = c.req.url.startsWith('https:')
+    const scope = await handler.begin(c.req.header('Cookie'), { secure, c })
     c.set('session', scope.session)
     c.set('cookies', scope.cookies)
     // Hono hands a route's error to `onError` inside `next()`: `c.res` is then the error response,

@@ -3,6 +3,7 @@ import { setCookie } from 'hono/cookie'
 import { HTTPException } from 'hono/http-exception'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
+  type CookietinEnv,
   type SessionOptions,
   SessionTooLargeError,
   commitSession,
@@ -281,6 +282,25 @@ describe.each(backends)('hono 4, $backend crypto, without a server', ({ crypto }
   it('hono: a bad secret throws when the middleware is created, not at the first request', () => {
     expect(() => cookietin({ secrets: 'too short', backend: crypto })).toThrow(
       expect.objectContaining({ code: 'WEAK_SECRET' }),
+    )
+  })
+
+  it('hono: a change made after the response was made is reported with the route, not lost silently', async () => {
+    const warn = vi.fn()
+    const app = new Hono<CookietinEnv>()
+    app.use(cookietin({ secrets: SECRET, backend: crypto, warn }))
+    let late: Promise<void> = Promise.resolve()
+    app.get('/items/:id', (c) => {
+      late = new Promise((resolve) => setTimeout(resolve, 5)).then(() => {
+        c.get('session').set('late', true)
+      })
+      return c.text('ok')
+    })
+    await app.request('/items/7')
+    await late
+    await new Promise((resolve) => setTimeout(resolve, 1))
+    expect(warn).toHaveBeenCalledWith(
+      'cookietin: GET /items/:id changed the session after the response was made; that change was not saved.',
     )
   })
 

@@ -145,9 +145,17 @@ function send(ctx: Context, { setCookie, vary }: ScopeResult): void {
  * app.use((ctx) => { ctx.body = `Hello ${ctx.session.get('user') ?? 'stranger'}` })
  */
 export function cookietin(options: SessionOptions<TypedSessionData>): Middleware {
-  const handler = createSessionHandler(options)
+  const handler = createSessionHandler<TypedSessionData, Context>(options, {
+    // Named by the matched route (@koa/router sets it), never the raw path: one warning per route.
+    onLateChange: (ctx) =>
+      handler.options.warn(
+        `cookietin: ${[ctx.method, ctx['_matchedRoute']].filter(Boolean).join(' ')} changed the ` +
+          'session after the response was sent; that change was not saved.',
+      ),
+  })
   return async function cookietinSession(ctx, next) {
-    const scope = await handler.begin(ctx.get('Cookie'), { secure: ctx.secure })
+    // `ctx` itself is the request info core needs (`ctx.secure`), and what the late-change hook gets.
+    const scope = await handler.begin(ctx.get('Cookie'), ctx)
     extend(ctx)
     ;(ctx as Carrier)[SCOPE] = scope
     try {

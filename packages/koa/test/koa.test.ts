@@ -320,6 +320,27 @@ describe.each(cases)('$koa over HTTP, $backend crypto', ({ Koa, crypto }) => {
 })
 
 describe.each(backends)('koa, $backend crypto, configuration', ({ crypto }) => {
+  it('koa: a change made after the response was sent is reported, not lost silently', async () => {
+    const warn = vi.fn()
+    const app = new koas[0]!.Koa()
+    app.use(cookietin({ secrets: SECRET, backend: crypto, warn }))
+    let late: Promise<void> = Promise.resolve()
+    app.use((ctx) => {
+      late = new Promise((resolve) => setTimeout(resolve, 5)).then(() => {
+        ctx.session.set('user', 'late')
+      })
+      ctx.body = 'ok'
+    })
+    const server = await listen(app.callback())
+    await server.send('/')
+    await late
+    await new Promise((resolve) => setTimeout(resolve, 1))
+    expect(warn).toHaveBeenCalledWith(
+      'cookietin: GET changed the session after the response was sent; that change was not saved.',
+    )
+    await server.close()
+  })
+
   it('koa: a bad secret throws when the middleware is created, not at the first request', () => {
     expect(() => cookietin({ secrets: 'too short', backend: crypto })).toThrow(
       expect.objectContaining({ code: 'WEAK_SECRET' }),
