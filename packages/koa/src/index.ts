@@ -58,15 +58,9 @@ const ACCESSORS: PropertyDescriptorMap = {
     },
     set(this: Carrier, value: unknown) {
       const scope = this[SCOPE]
-      if (scope) assign(scope.session, value)
       // Before the middleware ran: a plain property, as if the accessors were not there.
-      else
-        Object.defineProperty(this, 'session', {
-          value,
-          writable: true,
-          enumerable: true,
-          configurable: true,
-        })
+      if (scope) assign(scope.session, value)
+      else Object.defineProperty(this, 'session', { value, writable: true, configurable: true })
     },
   },
   cookieJar: {
@@ -77,29 +71,22 @@ const ACCESSORS: PropertyDescriptorMap = {
   },
 }
 
-/** Per app context: whether the accessors could be defined there (false: another library owns them). */
-const sharedAccessors = new WeakMap<object, boolean>()
+/** On `app.context`: whether the accessors live there (false: another library owns those names). */
+const EXTENDED = Symbol('cookietin.extended')
 
 /** Defines the accessors on the app's context once, or on this `ctx` when they cannot live there. */
 function extend(ctx: Context): void {
-  const context: object = ctx.app.context
-  let shared = sharedAccessors.get(context)
-  if (shared === undefined) {
+  const context = ctx.app.context as { [EXTENDED]?: boolean }
+  if (context[EXTENDED] === undefined) {
     try {
       Object.defineProperties(context, ACCESSORS)
-      shared = true
+      context[EXTENDED] = true
     } catch {
-      shared = false
+      context[EXTENDED] = false
     }
-    sharedAccessors.set(context, shared)
   }
   // Anything set on this ctx itself would hide the accessors it inherits.
-  if (
-    !shared ||
-    !Object.prototype.isPrototypeOf.call(context, ctx) ||
-    Object.hasOwn(ctx, 'session') ||
-    Object.hasOwn(ctx, 'cookieJar')
-  ) {
+  if (!context[EXTENDED] || Object.hasOwn(ctx, 'session') || Object.hasOwn(ctx, 'cookieJar')) {
     Object.defineProperties(ctx, ACCESSORS)
   }
 }
