@@ -93,11 +93,27 @@ function importAesGcm(key: Uint8Array): AesGcm {
   }
 }
 
-/** Strict: only canonical unpadded base64url decodes (the re-encoding must give the text back). */
+const BASE64URL = /^[A-Za-z0-9_-]*$/
+const BASE64URL_VALUE = new Int8Array(128).fill(-1)
+for (const [index, char] of [
+  ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
+].entries()) {
+  BASE64URL_VALUE[char.charCodeAt(0)] = index
+}
+
+/**
+ * Strict: only canonical unpadded base64url decodes. Buffer skips characters outside the alphabet
+ * and ignores the unused low bits of the last character, so both are checked first: text in the
+ * alphabet whose last character carries no stray bits is exactly what encoding gives back.
+ */
 function decodeBase64Url(text: string): Uint8Array | null {
-  if (text.length % 4 === 1) return null
-  const bytes = Buffer.from(text, 'base64url')
-  return bytes.toString('base64url') === text ? bytes : null
+  const tail = text.length % 4
+  if (tail === 1 || !BASE64URL.test(text)) return null
+  if (tail !== 0) {
+    const last = BASE64URL_VALUE[text.charCodeAt(text.length - 1)] as number
+    if (last & (tail === 2 ? 0b1111 : 0b11)) return null
+  }
+  return Buffer.from(text, 'base64url')
 }
 
 function compress(data: Uint8Array, format: CompressionFormat): Uint8Array {
