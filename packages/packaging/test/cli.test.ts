@@ -43,13 +43,16 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 
-/** `npx cookietin ...args` in the consumer folder; `--no` so npx never fetches another copy. */
+/**
+ * `npx cookietin ...args` in the consumer folder, as the docs write it. `npm_config_yes=false` rather
+ * than `--no`: npx would never fetch another copy, and `npx --no cookietin --help` prints npx's help.
+ */
 async function npx(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
-  const all = ['--no', 'cookietin', ...args]
+  const all = ['cookietin', ...args]
   // A secret in the test runner's environment must not reach these runs.
   const result = await run('npx', all, {
     cwd: dir,
-    env: { COOKIETIN_SECRETS: '', NO_COLOR: '1', ...env },
+    env: { npm_config_yes: 'false', COOKIETIN_SECRETS: '', NO_COLOR: '1', ...env },
     timeoutMs: 60_000,
   })
   ran.set(result, all)
