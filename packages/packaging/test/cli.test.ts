@@ -44,8 +44,8 @@ afterAll(async () => {
 })
 
 /**
- * `npx cookietin ...args` in the consumer folder, as the docs write it. `npm_config_yes=false` rather
- * than `--no`: npx would never fetch another copy, and `npx --no cookietin --help` prints npx's help.
+ * `npx cookietin ...args` in the consumer folder, as the docs write it. `npm_config_yes=false` so
+ * npx never fetches another copy; not `--no`: `npx --no cookietin --help` prints npx's own help.
  */
 async function npx(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
   const all = ['cookietin', ...args]
