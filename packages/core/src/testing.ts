@@ -19,7 +19,10 @@ import {
   type InvalidReason,
   MAX_COOKIE_SIZE,
   parseCookies,
+  resolveSessionOptions,
   type Secret,
+  type SessionCookieOptions,
+  type SessionFormatFactory,
   sealValue,
   serializeCookie,
   signValue,
@@ -38,8 +41,22 @@ import { type CookieKind, peekCookieValue, untagFlaskJson } from './testing/peek
 
 export { type CookieKind, peekCookieValue, untagFlaskJson, type Peeked } from './testing/peek.ts'
 
-/** The session formats: core's native `sealed` (default) and `signed`, and Flask's. */
+/** The session formats by name: core's native `sealed` (default) and `signed`, and Flask's. */
 export type TestingFormat = 'sealed' | 'signed' | 'flask'
+
+/**
+ * What `format` accepts: every value the session options take (`'sealed'`, `'signed'`, or a format
+ * factory such as `flask()` from `@cookietin/core/flask`), and `'flask'` as a name for Flask's.
+ * With a factory the cookie is made and read by that format itself, exactly as the session handler
+ * does (so `flask({ salt })` is honoured), and its `maxAge` default is the handler's, 14 days.
+ */
+export type TestingFormatOption = TestingFormat | SessionFormatFactory
+
+/**
+ * Unix seconds, or a clock in Unix milliseconds as the session option `now` takes, so one options
+ * object can configure both the app and these helpers.
+ */
+export type TestingClock = number | (() => number)
 
 /** A native session's default lifetime (docs/sessions.md): 14 days. */
 export const DEFAULT_SESSION_MAX_AGE = 1_209_600
@@ -51,11 +68,16 @@ export interface TestFlash {
   message: string
 }
 
+/**
+ * The options of a session cookie to make. The fields it shares with `SessionOptions` take the same
+ * values, so the options an app's middleware is created with can be spread in:
+ * `createSessionCookie({ ...sessionOptions, data: { user: 'alice' } })`.
+ */
 export interface MintOptions {
   /** Secrets, newest first; the newest signs or seals. For `flask`, Flask's SECRET_KEY (strings). */
   secrets: Secret | readonly Secret[]
   /** @default 'sealed' */
-  format?: TestingFormat
+  format?: TestingFormatOption
   /** The session's data. @default {} */
   data?: Record<string, unknown>
   /** @default 'session' */
@@ -72,12 +94,15 @@ export interface MintOptions {
   flashes?: readonly TestFlash[]
   /** Native session id. @default 32 random hex digits */
   id?: string
-  /** Issued-at, Unix seconds; set it in the past to make an expired cookie. @default now */
-  now?: number
+  /** Issued-at (see `TestingClock`); set it in the past to make an expired cookie. @default now */
+  now?: TestingClock
   /** Native formats: deflate the payload (see docs/format.md §4 for why it is off). @default false */
   compress?: boolean
-  /** Set-Cookie attributes. @default { path: '/', httpOnly: true, sameSite: 'Lax' } */
-  cookie?: CookieOptions
+  /**
+   * Set-Cookie attributes. `secure: 'auto'` (the session option's default) is left out: a test
+   * client speaks plain HTTP. @default { path: '/', httpOnly: true, sameSite: 'Lax' }
+   */
+  cookie?: CookieOptions | SessionCookieOptions
 }
 
 export interface MintedCookie {
@@ -88,10 +113,10 @@ export interface MintedCookie {
   /** The whole token, before chunking. */
   token: string
   chunks: { name: string; value: string }[]
-  /** Native key id of the newest secret; null for Flask. */
+  /** Native key id of the newest secret; null for Flask and for a format factory. */
   keyId: string | null
   issuedAt: number
-  /** Unix seconds; null when the cookie itself carries no expiry (Flask). */
+  /** Unix seconds; null when the cookie carries no expiry (Flask) or for a format factory. */
   expiresAt: number | null
 }
 
@@ -106,12 +131,36 @@ function flaskSecrets(secrets: readonly Secret[]): string[] {
   })
 }
 
-function checkFormat(format: unknown): TestingFormat {
+function checkFormat(format: unknown): TestingFormatOption {
   if (format === 'sealed' || format === 'signed' || format === 'flask') return format
-  throw new TypeError(`format must be 'sealed', 'signed' or 'flask'; got ${String(format)}`)
+  if (typeof format === 'function') return format as SessionFormatFactory
+  throw new TypeError(
+    `format must be 'sealed', 'signed', 'flask' or a format such as flask(); got ${String(format)}`,
+  )
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
+const secondsOf = (clock: TestingClock | undefined): number =>
+  typeof clock === 'function' ? Math.floor(clock() / 1000) : (clock ?? nowSeconds())
+
+/** The Set-Cookie attributes: the defaults, then the caller's, without `secure: 'auto'`. */
+function cookieAttributes(cookie: MintOptions['cookie']): CookieOptions {
+  const { secure, ...rest } = cookie ?? {}
+  const attributes: CookieOptions = { path: '/', httpOnly: true, sameSite: 'Lax', ...rest }
+  if (typeof secure === 'boolean') attributes.secure = secure
+  return attributes
+}
+
+/**
+ * The format a factory builds from these secrets and lifetime, through the session options' own
+ * validation, so a bad secret or option throws the `ConfigError` the middleware would.
+ */
+function formatFromFactory(
+  factory: SessionFormatFactory,
+  options: { secrets: Secret | readonly Secret[]; cookieName: string; maxAge: number },
+) {
+  return resolveSessionOptions({ ...options, format: factory, warn: () => {} }).format
+}
 
 function randomId(): string {
   let id = ''
@@ -149,7 +198,7 @@ export async function mintSessionCookie(options: MintOptions): Promise<MintedCoo
   const data = options.data ?? {}
   if (typeof data !== 'object' || data === null || Array.isArray(data))
     throw new TypeError('data must be an object')
-  const now = options.now ?? nowSeconds()
+  const now = secondsOf(options.now)
   const flashes = (options.flashes ?? []).map(
     (flash) => [flash.category ?? 'message', flash.message] as [string, string],
   )
@@ -160,7 +209,21 @@ export async function mintSessionCookie(options: MintOptions): Promise<MintedCoo
   let token: string
   let keyId: string | null = null
   let expiresAt: number | null = null
-  if (format === 'flask') {
+  // Flask reads exactly one cookie; a factory's format says how many it reads.
+  let maxChunks = format === 'flask' ? 1 : Number.POSITIVE_INFINITY
+  let formatName: string = typeof format === 'function' ? 'custom' : format
+  if (typeof format === 'function') {
+    const built = formatFromFactory(format, { secrets, cookieName, maxAge })
+    formatName = built.name
+    maxChunks = built.maxChunks ?? maxChunks
+    const payload = {
+      id: options.id ?? randomId(),
+      data: { ...data },
+      flashes: flashes.map(([category, message]) => ({ category, message })),
+      permanent,
+    }
+    token = await built.encode(payload, { name: sessionBinding(cookieName), maxAge, now })
+  } else if (format === 'flask') {
     const codec = createFlaskCodec({ secrets: flaskSecrets(secrets), warn: () => {} })
     const value: Record<string, unknown> = { ...data }
     if (permanent) value['_permanent'] = true
@@ -182,17 +245,16 @@ export async function mintSessionCookie(options: MintOptions): Promise<MintedCoo
     expiresAt = Math.min(0xffffffff, Math.max(1, now + Math.max(0, Math.floor(maxAge))))
   }
 
-  const attributes: CookieOptions = {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'Lax',
-    ...options.cookie,
-  }
+  const attributes = cookieAttributes(options.cookie)
   if (permanent && attributes.maxAge === undefined) attributes.maxAge = maxAge
   const chunks = chunkCookie(cookieName, token, attributes)
-  if (format === 'flask' && chunks.length > 1) {
+  if (chunks.length > maxChunks) {
     throw new RangeError(
-      `The Flask session is ${token.length} bytes: Flask reads one cookie, and a browser keeps at most ${MAX_COOKIE_SIZE} bytes`,
+      formatName === 'flask'
+        ? `The Flask session is ${token.length} bytes: Flask reads one cookie, ` +
+            `and a browser keeps at most ${MAX_COOKIE_SIZE} bytes`
+        : `The ${formatName} session needs ${chunks.length} cookies; ` +
+            `its format reads at most ${maxChunks}`,
     )
   }
   return {
@@ -277,16 +339,24 @@ export function joinSessionCookies(
   return names.length > 0 ? { value, cookies: names } : null
 }
 
+/**
+ * How to read a session cookie: the fields are `SessionOptions`' own, so the app's options can be
+ * passed as they are (extra ones are ignored).
+ */
 export interface ReadOptions {
   secrets: Secret | readonly Secret[]
   /** @default 'sealed' */
-  format?: TestingFormat
+  format?: TestingFormatOption
   /** @default 'session' */
   cookieName?: string
-  /** Flask only: the app's PERMANENT_SESSION_LIFETIME in seconds. @default 2678400 (31 days) */
+  /**
+   * Flask only (native tokens carry their own expiry): the app's PERMANENT_SESSION_LIFETIME in
+   * seconds. @default 2678400 (31 days) for `'flask'`; 1209600 (14 days) for `flask()`, as the
+   * session handler's
+   */
   maxAge?: number
-  /** Unix seconds at which to check expiry. @default now */
-  now?: number
+  /** When to check expiry (see `TestingClock`). @default now */
+  now?: TestingClock
 }
 
 export interface OpenedSession {
@@ -343,15 +413,20 @@ function readWire(
   return { id: i, data: d as Record<string, unknown>, flashes, permanent: p === 1 }
 }
 
-/** Opens one session token (already joined from its chunks) with the secrets. Never throws for any `value`. */
+/**
+ * Opens one session token (already joined from its chunks) with the secrets, in a format named by
+ * `TestingFormat` (its details need to know the format). Never throws for any `value`.
+ */
 export async function openSessionValue(
   value: string,
-  options: ReadOptions,
+  options: ReadOptions & { format?: TestingFormat },
 ): Promise<OpenSessionResult> {
   const format = checkFormat(options.format ?? 'sealed')
+  if (typeof format === 'function')
+    throw new TypeError('openSessionValue takes a format name; readSessionCookie reads any format')
   const cookieName = options.cookieName ?? 'session'
   const secrets = asList(options.secrets)
-  const now = options.now ?? nowSeconds()
+  const now = secondsOf(options.now)
   if (format === 'flask') {
     const maxAge = options.maxAge ?? FLASK_DEFAULT_MAX_AGE
     const codec = createFlaskCodec({ secrets: flaskSecrets(secrets), maxAge, warn: () => {} })
@@ -401,8 +476,10 @@ export async function openSessionValue(
 }
 
 /**
- * The session a response's `Set-Cookie` lines leave the client with, or `null` when they hold none
- * (or delete it, or it does not verify). Reassembles chunks; reads every format.
+ * The session a response's `Set-Cookie` lines leave the client with, applied in order as a browser
+ * does (chunks joined, `Max-Age=0` deletions applied), or `null` when they delete it, hold none (a
+ * response that left the session unchanged sends no cookie), or hold one that does not verify.
+ * Reads every format; `options` may be the session options the app's middleware was created with.
  * @example
  * const response = await app.request('/login', { method: 'POST' })
  * expect(await readSessionCookie(response.headers, { secrets: [SECRET] })).toEqual({ user: 'alice' })
@@ -411,12 +488,23 @@ export async function readSessionCookie(
   setCookie: SetCookieSource,
   options: ReadOptions,
 ): Promise<Record<string, unknown> | null> {
-  const joined = joinSessionCookies(
-    cookiesFromSetCookie(setCookie, options.now),
-    options.cookieName ?? 'session',
-  )
+  const now = secondsOf(options.now)
+  const cookieName = options.cookieName ?? 'session'
+  const joined = joinSessionCookies(cookiesFromSetCookie(setCookie, now), cookieName)
   if (!joined) return null
-  const opened = await openSessionValue(joined.value, options)
+  const format = checkFormat(options.format ?? 'sealed')
+  if (typeof format === 'function') {
+    const maxAge = options.maxAge ?? DEFAULT_SESSION_MAX_AGE
+    const built = formatFromFactory(format, { secrets: options.secrets, cookieName, maxAge })
+    const decoded = await built.decode(joined.value, {
+      name: sessionBinding(cookieName),
+      maxAge,
+      now,
+    })
+    // A plain object, whatever prototype the format gave the data (spread keeps `__proto__` a key).
+    return decoded.ok ? { ...decoded.payload.data } : null
+  }
+  const opened = await openSessionValue(joined.value, { ...options, format, now })
   return opened.ok ? opened.data : null
 }
 

@@ -446,8 +446,10 @@ describe.each(matrix)('$title', ({ title, create, backend }) => {
     fresh()
     await browser.fetch('/login', { method: 'POST' })
     const value = browser.cookies.get('session') ?? ''
+    // A character other than the one there: replacing an 'x' by 'x' (1 time in 64) tampers nothing.
+    const other = value[20] === 'x' ? 'y' : 'x'
     for (const cookie of [
-      `session=${value.slice(0, 20)}x${value.slice(21)}`,
+      `session=${value.slice(0, 20)}${other}${value.slice(21)}`,
       'session=garbage',
       'session.0=%zz',
     ]) {

@@ -8,11 +8,17 @@ import {
 import type { Request, RequestHandler } from 'express'
 import { describe, expectTypeOf, test } from 'vitest'
 
-// `SessionData` is augmented in express.test.ts (`user`, `count`, `blob`); augmentation is program-wide,
-// so `tsc -p tsconfig.json` checks these assertions against it.
+// `SessionData` is augmented in express.test.ts (`user`, `count`, `blob`) and in the README's testing
+// sample, readmeTesting.test.ts (`user`, `cart`); augmentation is program-wide, so
+// `tsc -p tsconfig.json` checks these assertions against the merged interface.
 describe('types (Express 4 and 5 share @types/express)', () => {
   test('req.session is typed by the augmented SessionData, with no casts', () => {
-    expectTypeOf<SessionData>().toEqualTypeOf<{ user: string; count: number; blob: string }>()
+    expectTypeOf<SessionData>().toEqualTypeOf<{
+      user: string
+      count: number
+      blob: string
+      cart: string[]
+    }>()
     expectTypeOf<Request['session']>().toEqualTypeOf<Session<TypedSessionData>>()
     expectTypeOf<Request['cookieJar']>().toEqualTypeOf<CookieJar>()
     const handler: RequestHandler = (req, res) => {

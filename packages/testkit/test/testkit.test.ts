@@ -1,5 +1,15 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { Browser, BrowserJar, cookieNames, listen, randomHex } from '../src/index.ts'
+import {
+  Browser,
+  BrowserJar,
+  cookieNames,
+  listen,
+  markdownCodeBlocks,
+  randomHex,
+} from '../src/index.ts'
 
 describe('BrowserJar', () => {
   it('stores name=value pairs, replaces them, forgets them on Max-Age=0', () => {
@@ -55,4 +65,39 @@ it('listen + Browser: a server on a free port, fresh connections, cookies carrie
     await server.close()
   }
   await expect(server.close()).rejects.toThrow()
+})
+
+it('markdownCodeBlocks: the code of one section, up to the next heading of its level', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'testkit-readme-'))
+  const file = join(dir, 'README.md')
+  writeFileSync(
+    file,
+    [
+      '# Title',
+      '```ts',
+      'outside()',
+      '```',
+      '## Testing',
+      'Text.',
+      '```ts',
+      'one()',
+      '',
+      'two()',
+      '```',
+      '### A subsection',
+      '```sh',
+      'three',
+      '```',
+      '## Next',
+      '```ts',
+      'after()',
+      '```',
+    ].join('\n'),
+  )
+  try {
+    expect(markdownCodeBlocks(file, '## Testing')).toEqual(['one()\n\ntwo()\n', 'three\n'])
+    expect(() => markdownCodeBlocks(file, '## Missing')).toThrow(/no heading/)
+  } finally {
+    rmSync(dir, { recursive: true })
+  }
 })
