@@ -9,8 +9,9 @@ import {
   createSessionHandler,
   isCookietinError,
   isPromise,
+  middlewareNotRun,
 } from '@cookietin/core'
-import type { Request, RequestHandler, Response } from 'express'
+import express, { type Request, type RequestHandler, type Response } from 'express'
 import onHeaders from 'on-headers'
 import { holdResponse } from './holdResponse.ts'
 
@@ -61,6 +62,46 @@ const nameOf = (error: unknown) =>
 const routeOf = (req: Request) =>
   `${req.method} ${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`
 
+const INSECURE_HINT =
+  "set `app.set('trust proxy', 1)` (one proxy in front) so `req.secure` follows its X-Forwarded-Proto"
+const NOT_RUN_FIX =
+  'add `app.use(cookietin({ secrets }))` before the routes that use it, on the app or router that serves them'
+const GUARDED = Symbol.for('cookietin.express.guarded')
+
+/**
+ * Makes `req.session` and `req.cookieJar` throw a `CookietinError` naming the missing middleware
+ * instead of being `undefined` on a request it did not run for, through Express's documented way of
+ * extending requests (a property on `express.request`, which every app's `req` inherits). The
+ * middleware gives each request its own properties, which hide these.
+ */
+function guardRequests(base: object): void {
+  if (Object.hasOwn(base, GUARDED)) return
+  const guard = (name: 'session' | 'cookieJar'): PropertyDescriptor => ({
+    configurable: true,
+    get() {
+      throw middlewareNotRun(`req.${name}`, NOT_RUN_FIX)
+    },
+    // Another library (or a test) assigning it: a plain property of that request.
+    set(this: object, value: unknown) {
+      Object.defineProperty(this, name, {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      })
+    },
+  })
+  try {
+    Object.defineProperties(base, {
+      session: guard('session'),
+      cookieJar: guard('cookieJar'),
+      [GUARDED]: { value: true },
+    })
+  } catch {
+    // Another library owns `req.session` for good: it keeps its own behaviour.
+  }
+}
+
 /**
  * Cookie sessions for Express 4 and 5: `req.session` and `req.cookieJar`. Options are core's
  * `SessionOptions`, checked now: a bad secret throws at start-up, not at the first request.
@@ -72,7 +113,8 @@ const routeOf = (req: Request) =>
 export function cookietin<T extends object = TypedSessionData>(
   options: SessionOptions<T>,
 ): RequestHandler {
-  const handler = createSessionHandler<T>(options)
+  const handler = createSessionHandler<T>(options, { insecureHint: INSECURE_HINT })
+  guardRequests(express.request)
   const { warn, synchronous } = handler.options
   const notSaved = (req: Request, error: unknown) =>
     warn(
@@ -111,7 +153,7 @@ export function cookietin<T extends object = TypedSessionData>(
 
   return (req, res, next) => {
     // Mounted twice (app and router): one session per request.
-    if (req.cookieJar !== undefined) return next()
+    if (Object.hasOwn(req, 'cookieJar')) return next()
     const begun = handler.begin(req.headers.cookie, { secure: req.secure })
     if (isPromise(begun)) {
       begun.then((scope) => {

@@ -7,8 +7,9 @@ import {
   type SessionOptions,
   commitSession as commitScope,
   createSessionHandler,
+  middlewareNotRun,
 } from '@cookietin/core'
-import type { Context, Middleware } from 'koa'
+import Koa, { type Context, type Middleware } from 'koa'
 
 export { SessionTooLargeError, isCookietinError } from '@cookietin/core'
 export type { CookieJar, Session, SessionOptions } from '@cookietin/core'
@@ -50,11 +51,16 @@ export function commitSession(ctx: { session?: Session<TypedSessionData> | null 
  * `ctx.session` and `ctx.cookieJar`, defined once on `app.context` (every `ctx` inherits them, so no
  * `ctx` changes shape): they read the request's scope.
  */
+const NOT_RUN_FIX =
+  'add `app.use(cookietin({ secrets }))` before the middleware and routes that use it'
+
 const ACCESSORS: PropertyDescriptorMap = {
   session: {
     configurable: true,
     get(this: Carrier) {
-      return this[SCOPE]?.session
+      const scope = this[SCOPE]
+      if (!scope) throw middlewareNotRun('ctx.session', NOT_RUN_FIX)
+      return scope.session
     },
     set(this: Carrier, value: unknown) {
       const scope = this[SCOPE]
@@ -72,9 +78,27 @@ const ACCESSORS: PropertyDescriptorMap = {
   cookieJar: {
     configurable: true,
     get(this: Carrier) {
-      return this[SCOPE]?.cookies
+      const scope = this[SCOPE]
+      if (!scope) throw middlewareNotRun('ctx.cookieJar', NOT_RUN_FIX)
+      return scope.cookies
     },
   },
+}
+
+/**
+ * Koa's own context, which every app's `app.context` inherits; Koa reaches it only through an app.
+ * The accessors go there when the middleware is created, so a middleware or route that runs before
+ * it (on any request, the first one too) reads a `CookietinError` naming the fix, not `undefined`.
+ */
+let baseGuarded = false
+function guardBaseContext(): void {
+  if (baseGuarded) return
+  baseGuarded = true
+  try {
+    Object.defineProperties(Object.getPrototypeOf(new Koa().context) as object, ACCESSORS)
+  } catch {
+    // Another library owns `ctx.session` there: the per-app accessors below still apply.
+  }
 }
 
 /** Per app context: whether the accessors could be defined there (false: another library owns them). */
@@ -110,8 +134,8 @@ function assign(session: Session, value: unknown): void {
   if (typeof value !== 'object') {
     throw new TypeError('ctx.session can only be set to null (destroy) or an object (new data)')
   }
-  for (const key of session.keys) session.delete(key)
-  for (const [key, item] of Object.entries(value)) session.set(key, item)
+  // Checks every value first (UnstorableValueError), so a refused object changes nothing.
+  session.replace(value)
 }
 
 /** Koa's `ctx.onerror` removes every response header, then sets `err.headers`: put ours there too. */
@@ -145,7 +169,10 @@ function send(ctx: Context, { setCookie, vary }: ScopeResult): void {
  * app.use((ctx) => { ctx.body = `Hello ${ctx.session.get('user') ?? 'stranger'}` })
  */
 export function cookietin(options: SessionOptions<TypedSessionData>): Middleware {
-  const handler = createSessionHandler(options)
+  const handler = createSessionHandler(options, {
+    insecureHint: "set `app.proxy = true` so `ctx.secure` follows the proxy's X-Forwarded-Proto",
+  })
+  guardBaseContext()
   return async function cookietinSession(ctx, next) {
     const scope = await handler.begin(ctx.get('Cookie'), { secure: ctx.secure })
     extend(ctx)

@@ -26,13 +26,24 @@ export interface SessionHandler<T extends object = SessionData> {
   ): MaybePromise<RequestScope<T>>
 }
 
+/** What an adapter tells core about its framework. */
+export interface AdapterInfo {
+  /**
+   * The framework's fix for a TLS-terminating proxy it does not trust, for the production warning
+   * about a session cookie sent without Secure under `secure: 'auto'`, e.g.
+   * "set `app.set('trust proxy', 1)` so Express reads X-Forwarded-Proto".
+   */
+  insecureHint?: string
+}
+
 /** Validates the options and derives the keys now: a bad secret throws at start-up. */
 export function createSessionHandler<T extends object = SessionData>(
   options: SessionOptions<T>,
+  adapter: AdapterInfo = {},
 ): SessionHandler<T> {
   const resolved = resolveSessionOptions(options)
-  const codec = codecFor(resolved)
-  const jarOptions = { keyring: resolved.keyring }
+  const codec = codecFor(resolved, adapter.insecureHint)
+  const jarOptions = { keyring: resolved.keyring, onInvalid: resolved.onInvalid }
   const scopeFor = (session: Session<T>, cookies: CookieJar) =>
     new RequestScope(codec, session, cookies)
   return {
