@@ -46,7 +46,8 @@ declare global {
  * keeps its previous one). Changes made after this call, and cookies set on `req.cookieJar`, are still sent.
  */
 export function commitSession(req: Request): Promise<void> {
-  return commitScope(req.session)
+  // Without the middleware, `req.session` throws MIDDLEWARE_NOT_RUN: a rejection, as documented.
+  return Object.hasOwn(req, 'session') ? commitScope(req.session) : commitScope(undefined)
 }
 
 function send(res: Response, { setCookie, vary }: ScopeResult): void {

@@ -43,8 +43,11 @@ type Carrier = { [SCOPE]?: RequestScope<TypedSessionData> }
  * and answer 413 itself (nothing is then written for the session: the client keeps its previous one).
  * Changes made after this call, and cookies set on the jar, are still sent.
  */
-export function commitSession(ctx: { session?: Session<TypedSessionData> | null }): Promise<void> {
-  return commitScope(ctx.session ?? undefined)
+export async function commitSession(ctx: {
+  session?: Session<TypedSessionData> | null
+}): Promise<void> {
+  // Async so that `ctx.session` without the middleware (MIDDLEWARE_NOT_RUN) is a rejection.
+  return await commitScope(ctx.session ?? undefined)
 }
 
 /**
