@@ -110,9 +110,12 @@ function checkSecretsPresent(options: Record<string, unknown>): void {
     'variable such as SESSION_SECRET); generate one with `openssl rand -base64 32`.'
   const secrets = options['secrets']
   if (secrets === undefined || secrets === null) {
+    const foreign = ['secret', 'keys'].find((name) => Object.hasOwn(options, name))
     const why = Object.hasOwn(options, 'secrets')
       ? `is ${String(secrets)} (an environment variable that is not set?)`
-      : 'is missing'
+      : foreign === undefined
+        ? 'is missing'
+        : `is missing (\`${foreign}\` is another session library's name for it: rename it \`secrets\`)`
     throw new ConfigError('NO_SECRET', `Option \`secrets\` ${why}. ${generate}`)
   }
   if (!Array.isArray(secrets)) return
@@ -155,8 +158,9 @@ function checkMaxAge(maxAge: unknown): void {
  * wrong in a way that would otherwise be silently ignored.
  */
 export function checkSessionOptions(options: Record<string, unknown>): void {
-  checkOptionNames('cookietin options', options, SESSION_OPTIONS, ADVICE)
+  // First: `secret` or `keys` instead of `secrets` is a missing secret before an unknown name.
   checkSecretsPresent(options)
+  checkOptionNames('cookietin options', options, SESSION_OPTIONS, ADVICE)
   if (options['maxAge'] !== undefined) checkMaxAge(options['maxAge'])
   for (const key of ['permanent', 'rolling', 'compress'] as const) {
     expectType(options, '', key, 'boolean')
