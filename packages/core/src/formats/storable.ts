@@ -14,14 +14,20 @@ export interface Unstorable {
   hint?: string
 }
 
-/** What one value is to a format: stored as it is, walked into, or refused. */
+/**
+ * What one value is to a format: stored as it is, walked into (an array or tuple's items, a dict's
+ * values, which sit `levels` deeper), or refused. Rules return shared constants except to refuse, so
+ * walking allocates nothing per value.
+ */
 export type Verdict =
-  | { kind: 'leaf' }
-  | { kind: 'refused'; found: string; hint?: string }
-  /** An array: its items sit `levels` deeper. */
-  | { kind: 'list'; items: ArrayLike<unknown>; levels: number }
-  /** A dict: its values sit `levels` deeper. */
-  | { kind: 'dict'; value: Record<string, unknown>; levels: number }
+  | { readonly kind: 'leaf' }
+  | { readonly kind: 'refused'; found: string; hint?: string }
+  | { readonly kind: 'list'; readonly levels: number }
+  | { readonly kind: 'dict'; readonly levels: number }
+
+export const LEAF: Verdict = { kind: 'leaf' }
+export const LIST: Verdict = { kind: 'list', levels: 1 }
+export const DICT: Verdict = { kind: 'dict', levels: 1 }
 
 export interface StorableRules {
   /** Deepest JSON nesting level the format writes (the stored document itself is level 1). */
@@ -30,7 +36,6 @@ export interface StorableRules {
   classify(value: unknown, level: number): Verdict
 }
 
-const LEAF: Verdict = { kind: 'leaf' }
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
 
 const child = (path: string, key: string) =>
@@ -119,8 +124,8 @@ export const plainJsonRules: StorableRules = {
     const common = refuseCommon(value)
     if (common) return common
     const object = value as object
-    if (Array.isArray(object)) return { kind: 'list', items: object, levels: 1 }
-    if (isPlainObject(object)) return { kind: 'dict', value: object, levels: 1 }
+    if (Array.isArray(object)) return LIST
+    if (isPlainObject(object)) return DICT
     if (object instanceof Date) {
       return {
         kind: 'refused',
@@ -136,6 +141,88 @@ export const plainJsonRules: StorableRules = {
   },
 }
 
+/** One walk: the path to the current value is built only when something is refused. */
+interface Walk {
+  rules: StorableRules
+  root: string
+  /** Keys and indexes from the root down to the value being walked. */
+  segments: (string | number)[]
+  /** The containers on that path, outermost first (`ancestors[k]` is at `segments[0..k)`). */
+  ancestors: object[]
+}
+
+function pathOf(walk: Walk, length: number): string {
+  let path = walk.root
+  for (let i = 0; i < length; i++) {
+    const segment = walk.segments[i] as string | number
+    path = typeof segment === 'number' ? `${path}[${segment}]` : child(path, segment)
+  }
+  return path
+}
+
+function problemAt(walk: Walk, found: string, hint?: string): Unstorable {
+  const path = pathOf(walk, walk.segments.length)
+  return hint === undefined ? { path, found } : { path, found, hint }
+}
+
+function walkValue(walk: Walk, item: unknown, depth: number): Unstorable | undefined {
+  const verdict = walk.rules.classify(item, depth)
+  if (verdict.kind === 'leaf') return undefined
+  if (verdict.kind === 'refused') return problemAt(walk, verdict.found, verdict.hint)
+  const container = item as object
+  const { ancestors, segments } = walk
+  const open = ancestors.indexOf(container)
+  if (open >= 0) {
+    return problemAt(
+      walk,
+      `a circular reference to ${pathOf(walk, open)}`,
+      'JSON cannot store a cycle',
+    )
+  }
+  const inner = depth + verdict.levels
+  // The container's own deepest level (a Flask tuple is a tag object around a list: two levels).
+  if (inner - 1 > walk.rules.maxLevel) {
+    return problemAt(walk, `data nested deeper than ${walk.rules.maxLevel} levels`, 'flatten it')
+  }
+  ancestors.push(container)
+  let problem: Unstorable | undefined
+  if (verdict.kind === 'list') {
+    const items = container as ArrayLike<unknown>
+    for (let i = 0; i < items.length && problem === undefined; i++) {
+      segments.push(i)
+      problem = walkValue(walk, items[i], inner)
+      segments.pop()
+    }
+  } else {
+    problem = walkDict(walk, container as Record<string, unknown>, inner)
+  }
+  ancestors.pop()
+  return problem
+}
+
+function walkDict(
+  walk: Walk,
+  dict: Record<string, unknown>,
+  depth: number,
+): Unstorable | undefined {
+  if (Object.getOwnPropertySymbols(dict).length > 0) {
+    return problemAt(walk, 'an object with a symbol key', 'JSON keeps only string keys')
+  }
+  for (const key of Object.keys(dict)) {
+    const item = dict[key]
+    // Left out, as JSON.stringify leaves it out: reading the key gives undefined either way.
+    if (item === undefined && key !== '__proto__') continue
+    walk.segments.push(key)
+    const problem =
+      key === '__proto__'
+        ? protoKey(pathOf(walk, walk.segments.length))
+        : walkValue(walk, item, depth)
+    walk.segments.pop()
+    if (problem) return problem
+  }
+  return undefined
+}
+
 /**
  * The first part of `value` that `rules` refuse, or `undefined` when all of it can be stored.
  * Walks only `value`, so writing one key costs what that key holds, never the whole session.
@@ -147,64 +234,7 @@ export function findUnstorable(
   level: number,
   rules: StorableRules,
 ): Unstorable | undefined {
-  // Containers open on the path from `value` down to the one being walked, to name a cycle's target.
-  const open = new Map<object, string>()
-
-  const walk = (item: unknown, at: string, depth: number): Unstorable | undefined => {
-    const verdict = rules.classify(item, depth)
-    if (verdict.kind === 'leaf') return undefined
-    if (verdict.kind === 'refused') {
-      return verdict.hint === undefined
-        ? { path: at, found: verdict.found }
-        : { path: at, found: verdict.found, hint: verdict.hint }
-    }
-    const container = item as object
-    const target = open.get(container)
-    if (target !== undefined) {
-      return {
-        path: at,
-        found: `a circular reference to ${target}`,
-        hint: 'JSON cannot store a cycle',
-      }
-    }
-    const inner = depth + verdict.levels
-    // The container's own deepest level (a Flask tuple is a tag object around a list: two levels).
-    if (inner - 1 > rules.maxLevel) {
-      return {
-        path: at,
-        found: `data nested deeper than ${rules.maxLevel} levels`,
-        hint: 'flatten it',
-      }
-    }
-    open.set(container, at)
-    let problem: Unstorable | undefined
-    if (verdict.kind === 'list') {
-      const { items } = verdict
-      for (let i = 0; i < items.length && !problem; i++)
-        problem = walk(items[i], `${at}[${i}]`, inner)
-    } else {
-      problem = walkDict(verdict.value, at, inner)
-    }
-    open.delete(container)
-    return problem
-  }
-
-  const walkDict = (dict: Record<string, unknown>, at: string, depth: number) => {
-    if (Object.getOwnPropertySymbols(dict).length > 0) {
-      return { path: at, found: 'an object with a symbol key', hint: 'JSON keeps only string keys' }
-    }
-    for (const key of Object.keys(dict)) {
-      if (key === '__proto__') return protoKey(child(at, key))
-      const item = dict[key]
-      // Left out, as JSON.stringify leaves it out: reading the key gives undefined either way.
-      if (item === undefined) continue
-      const problem = walk(item, child(at, key), depth)
-      if (problem) return problem
-    }
-    return undefined
-  }
-
-  return walk(value, path, level)
+  return walkValue({ rules, root: path, segments: [], ancestors: [] }, value, level)
 }
 
 /**

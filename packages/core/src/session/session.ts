@@ -48,6 +48,10 @@ export interface StorableCheck {
 
 const PLAIN_JSON: StorableCheck = { format: 'JSON', find: storableAsJson }
 
+/** `set` names its key in the message; `replace` names itself. Built only for an error. */
+const callOf = (method: 'set' | 'replace', key: unknown) =>
+  method === 'set' ? `session.set(${JSON.stringify(String(key))})` : 'session.replace'
+
 function refuse(call: string, problem: Unstorable, format: string): UnstorableValueError {
   const hint = problem.hint === undefined ? '' : `: ${problem.hint}`
   return new UnstorableValueError(
@@ -76,19 +80,21 @@ export class Session<T extends object = SessionData> {
   }
 
   /** Throws `UnstorableValueError` unless the format can store `value` under `key`. */
-  #check(call: string, key: unknown, value: unknown): void {
+  #check(method: 'set' | 'replace', key: unknown, value: unknown): void {
     if (typeof key !== 'string') {
       throw new UnstorableValueError(
         String(key),
-        `${call}: session keys are strings; got ${typeOf(key)}`,
+        `${callOf(method, key)}: session keys are strings; got ${typeOf(key)}`,
       )
     }
-    if (key === '__proto__') throw refuse(call, protoKey(key), this.#storable.format)
+    if (key === '__proto__') {
+      throw refuse(callOf(method, key), protoKey(key), this.#storable.format)
+    }
     // Most values are strings and numbers: no walk, no allocation.
     if (typeof value === 'string' || typeof value === 'boolean') return
     if (typeof value === 'number' && Number.isFinite(value)) return
     const problem = this.#storable.find(value, key)
-    if (problem) throw refuse(call, problem, this.#storable.format)
+    if (problem) throw refuse(callOf(method, key), problem, this.#storable.format)
   }
 
   #read(): SessionPayload {
@@ -120,7 +126,7 @@ export class Session<T extends object = SessionData> {
       this.delete(key)
       return this
     }
-    this.#check(`session.set(${JSON.stringify(String(key))})`, key, value)
+    this.#check('set', key, value)
     this.#write().data[key] = value
     return this
   }
@@ -137,7 +143,7 @@ export class Session<T extends object = SessionData> {
       )
     }
     const entries = Object.entries(data).filter(([, value]) => value !== undefined)
-    for (const [key, value] of entries) this.#check('session.replace', key, value)
+    for (const [key, value] of entries) this.#check('replace', key, value)
     const next = emptyData()
     for (const [key, value] of entries) next[key] = value
     this.#write().data = next

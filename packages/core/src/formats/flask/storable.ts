@@ -1,6 +1,9 @@
 import {
+  DICT,
   describeValue,
   isPlainObject,
+  LEAF,
+  LIST,
   refuseCommon,
   type StorableRules,
   type Verdict,
@@ -9,7 +12,9 @@ import { MAX_INT_DIGITS, MAX_JSON_DEPTH } from './pythonJson.ts'
 import { TAG_KEYS } from './taggedJson.ts'
 import { hasHtml, isFlaskTuple, isFlaskUUID } from './values.ts'
 
-const LEAF: Verdict = { kind: 'leaf' }
+/** A tuple is a tag object around a list; a dict that reads as a tag is wrapped in a `' di'` one. */
+const TUPLE: Verdict = { kind: 'list', levels: 2 }
+const WRAPPED_DICT: Verdict = { kind: 'dict', levels: 2 }
 const TYPES =
   "Flask's tagged JSON stores strings, numbers, BigInt, booleans, null, arrays, plain objects, " +
   'FlaskTuple, Uint8Array (bytes), Date, FlaskUUID and Markup'
@@ -66,15 +71,21 @@ export const flaskRules: StorableRules = {
         : LEAF
     }
     if (isFlaskUUID(object)) return LEAF
-    if (isFlaskTuple(object)) return { kind: 'list', items: object, levels: 2 }
-    if (Array.isArray(object)) return { kind: 'list', items: object, levels: 1 }
-    if (isPlainObject(object)) {
-      const keys = Object.keys(object).filter((key) => object[key] !== undefined)
-      // A dict that would read as a tag is wrapped in a `' di'` tag: one level more.
-      const wrapped = keys.length === 1 && TAG_KEYS.has(keys[0] as string)
-      return { kind: 'dict', value: object, levels: wrapped ? 2 : 1 }
-    }
+    if (isFlaskTuple(object)) return TUPLE
+    if (Array.isArray(object)) return LIST
+    if (isPlainObject(object)) return readsAsTag(object) ? WRAPPED_DICT : DICT
     if (hasHtml(object)) return LEAF
     return { kind: 'refused', found: describeValue(object), hint: TYPES }
   },
+}
+
+/** A dict whose only key (among those with a value) is a tag key: Flask wraps it in `' di'`. */
+function readsAsTag(dict: Record<string, unknown>): boolean {
+  let only: string | undefined
+  for (const key in dict) {
+    if (!Object.hasOwn(dict, key) || dict[key] === undefined) continue
+    if (only !== undefined) return false
+    only = key
+  }
+  return only !== undefined && TAG_KEYS.has(only)
 }
