@@ -50,6 +50,9 @@ export function checkOptionNames(
   known: readonly string[],
   advice: Readonly<Record<string, string>> = {},
 ): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigError('INVALID_OPTION', `${call}: options must be an object`)
+  }
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue
     const advised = Object.keys(advice).find((name) => name.toLowerCase() === key.toLowerCase())

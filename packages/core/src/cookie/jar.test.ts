@@ -92,6 +92,10 @@ describe("the jar's options are checked at the call", () => {
     expect((error as ConfigError).message).toContain(advice)
   })
 
+  test('options that are not an object are a ConfigError too', () => {
+    expect(() => jar().set('a', 'b', null as never)).toThrowError(ConfigError)
+  })
+
   test('known options pass', () => {
     const j = jar()
     j.set('a', 'b', { maxAge: 60, sameSite: 'Lax', httpOnly: true, path: '/', secure: 'auto' })
