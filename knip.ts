@@ -40,6 +40,10 @@ const config: KnipConfig = {
       // Debian's Chromium is installed with apt-get when missing (src/browser.ts).
       ignoreBinaries: ['apt-get'],
     },
+    'packages/testkit': {
+      // Makes the self-signed certificate of the nginx TLS proxy (src/tlsProxy.ts), as Debian ships it.
+      ignoreBinaries: ['openssl'],
+    },
   },
 }
 

@@ -230,7 +230,14 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
     change: () => void,
   ): Promise<ActionResult | null> {
     const saved = snapshot(input.session)
-    change()
+    try {
+      change()
+    } catch (error) {
+      // A value the session's format cannot store (a `__proto__` key in the body): refused at `set`.
+      if (!(isCookietinError(error) && error.code === 'UNSTORABLE_VALUE')) throw error
+      restore(input.session, saved)
+      return errorResult(400, 'BAD_REQUEST', `The session cannot store this data: ${error.message}`)
+    }
     try {
       await input.commitSession()
       return null

@@ -19,7 +19,11 @@ export type CookieErrorCode =
 
 export type ConfigErrorCode = 'NO_SECRET' | 'WEAK_SECRET' | 'DUPLICATE_SECRET' | 'INVALID_OPTION'
 
-export type SessionErrorCode = 'SESSION_TOO_LARGE' | 'SESSION_DESTROYED'
+export type SessionErrorCode =
+  | 'SESSION_TOO_LARGE'
+  | 'SESSION_DESTROYED'
+  | 'UNSTORABLE_VALUE'
+  | 'MIDDLEWARE_NOT_RUN'
 
 export type CookietinErrorCode = CookieErrorCode | ConfigErrorCode | SessionErrorCode
 
@@ -63,6 +67,31 @@ export class SessionTooLargeError extends CookietinError {
     this.size = size
     this.limit = limit
   }
+}
+
+/**
+ * A value the session's format cannot store, refused where it was written (`set`, `flash`...) so it
+ * never reaches the commit. `path` names where it is (`cart.items[2].price`).
+ */
+export class UnstorableValueError extends CookietinError {
+  declare readonly code: 'UNSTORABLE_VALUE'
+  /** Where the value is, from the session key: `cart.items[2].price`. */
+  readonly path: string
+  constructor(path: string, message: string) {
+    super('UNSTORABLE_VALUE', message)
+    this.path = path
+  }
+}
+
+/**
+ * The session or cookie jar was read on a request the cookietin middleware did not run for: it is
+ * mounted after the route, on another router, or not at all.
+ */
+export function middlewareNotRun(what: string, fix: string): CookietinError {
+  return new CookietinError(
+    'MIDDLEWARE_NOT_RUN',
+    `${what} was used, but the cookietin middleware did not run for this request: ${fix}`,
+  )
 }
 
 /** True for any cookietin error, even one thrown by another loaded copy of the package. */

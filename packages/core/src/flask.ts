@@ -9,7 +9,9 @@
 import { ConfigError } from './errors.ts'
 import { createFlaskCodecMaybe } from './formats/flask/codec.ts'
 import { encodeTaggedJson } from './formats/flask/taggedJson.ts'
+import { flaskRules } from './formats/flask/storable.ts'
 import { FlaskTuple } from './formats/flask/values.ts'
+import { findUnstorable } from './formats/storable.ts'
 import type { DecodeResult, Flash, SessionFormatFactory, SessionPayload } from './formats/types.ts'
 import { chain } from './maybePromise.ts'
 
@@ -66,6 +68,8 @@ export function flask(options: FlaskFormatOptions = {}): SessionFormatFactory {
       maxChunks: 1,
       synchronous: codec.backend.synchronous === true,
       toJson,
+      // A session value sits at level 2 of Flask's JSON: `{key: value}`.
+      findUnstorable: (value, path) => findUnstorable(value, path, 2, flaskRules),
       encodeJson: (json, context) => codec.dumpsJson(json, context.now),
       encode: (payload, context) => codec.dumpsJson(toJson(payload), context.now),
       decode: (cookie, context) =>

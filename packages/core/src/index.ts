@@ -3,14 +3,23 @@ export {
   ConfigError,
   CookietinError,
   SessionTooLargeError,
+  UnstorableValueError,
   isCookietinError,
+  middlewareNotRun,
   type CookieErrorCode,
   type ConfigErrorCode,
   type CookietinErrorCode,
   type SessionErrorCode,
 } from './errors.ts'
 export * from './cookie/index.ts'
-export { CookieJar, type CookieJarOptions, type JarCookieOptions } from './cookie/jar.ts'
+export {
+  CookieJar,
+  type CookieJarOptions,
+  type JarCookieOptions,
+  type GetSignedOptions,
+  type SignedCookie,
+  type InvalidSignedCookieEvent,
+} from './cookie/jar.ts'
 export { encodeBase64Url, decodeBase64Url } from './crypto/base64url.ts'
 export type {
   CryptoBackend,
@@ -48,11 +57,13 @@ export type {
   DecodeResult,
   InvalidSessionReason,
 } from './formats/types.ts'
+export type { Unstorable } from './formats/storable.ts'
 export { createSessionCodec, type SessionCodec } from './session/codec.ts'
 export { resolveSessionOptions, type ResolvedSessionOptions } from './session/options.ts'
 export {
   createSessionHandler,
   type SessionHandler,
+  type AdapterInfo,
   type DeclaredSessionData,
 } from './session/handler.ts'
 export {

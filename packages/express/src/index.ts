@@ -9,8 +9,9 @@ import {
   createSessionHandler,
   isCookietinError,
   isPromise,
+  middlewareNotRun,
 } from '@cookietin/core'
-import type { Request, RequestHandler, Response } from 'express'
+import express, { type Request, type RequestHandler, type Response } from 'express'
 import onHeaders from 'on-headers'
 import { holdResponse } from './holdResponse.ts'
 
@@ -45,7 +46,8 @@ declare global {
  * keeps its previous one). Changes made after this call, and cookies set on `req.cookieJar`, are still sent.
  */
 export function commitSession(req: Request): Promise<void> {
-  return commitScope(req.session)
+  // Without the middleware, `req.session` throws MIDDLEWARE_NOT_RUN: a rejection, as documented.
+  return Object.hasOwn(req, 'session') ? commitScope(req.session) : commitScope(undefined)
 }
 
 function send(res: Response, { setCookie, vary }: ScopeResult): void {
@@ -61,6 +63,46 @@ const nameOf = (error: unknown) =>
 const routeOf = (req: Request) =>
   `${req.method} ${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`
 
+const INSECURE_HINT =
+  "set `app.set('trust proxy', 1)` (one proxy in front) so `req.secure` follows its X-Forwarded-Proto"
+const NOT_RUN_FIX =
+  'add `app.use(cookietin({ secrets }))` before the routes that use it, on the app or router that serves them'
+const GUARDED = Symbol.for('cookietin.express.guarded')
+
+/**
+ * Makes `req.session` and `req.cookieJar` throw a `CookietinError` naming the missing middleware
+ * instead of being `undefined` on a request it did not run for, through Express's documented way of
+ * extending requests (a property on `express.request`, which every app's `req` inherits). The
+ * middleware gives each request its own properties, which hide these.
+ */
+function guardRequests(base: object): void {
+  if (Object.hasOwn(base, GUARDED)) return
+  const guard = (name: 'session' | 'cookieJar'): PropertyDescriptor => ({
+    configurable: true,
+    get() {
+      throw middlewareNotRun(`req.${name}`, NOT_RUN_FIX)
+    },
+    // Another library (or a test) assigning it: a plain property of that request.
+    set(this: object, value: unknown) {
+      Object.defineProperty(this, name, {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      })
+    },
+  })
+  try {
+    Object.defineProperties(base, {
+      session: guard('session'),
+      cookieJar: guard('cookieJar'),
+      [GUARDED]: { value: true },
+    })
+  } catch {
+    // Another library owns `req.session` for good: it keeps its own behaviour.
+  }
+}
+
 /**
  * Cookie sessions for Express 4 and 5: `req.session` and `req.cookieJar`. Options are core's
  * `SessionOptions`, checked now: a bad secret throws at start-up, not at the first request.
@@ -73,12 +115,14 @@ export function cookietin<T extends object = TypedSessionData>(
   options: SessionOptions<T>,
 ): RequestHandler {
   const handler = createSessionHandler<T, Request>(options, {
+    insecureHint: INSECURE_HINT,
     onLateChange: (req) =>
       warn(
         `cookietin: ${routeOf(req)} changed the session after the response's headers were sent; ` +
           'that change was not saved.',
       ),
   })
+  guardRequests(express.request)
   const { warn, synchronous } = handler.options
   const notSaved = (req: Request, error: unknown) =>
     warn(
@@ -111,8 +155,8 @@ export function cookietin<T extends object = TypedSessionData>(
 
   return (req, res, next) => {
     // Mounted twice (app and router): one session per request.
-    if (req.cookieJar !== undefined) return next()
-    // `req` itself is the request info core needs (`req.secure`), and what the late-change hook gets back.
+    if (Object.hasOwn(req, 'cookieJar')) return next()
+    // `req` itself is the request info core needs (`req.secure`), and what the late-change hook gets.
     const begun = handler.begin(req.headers.cookie, req)
     if (isPromise(begun)) {
       begun.then((scope) => {

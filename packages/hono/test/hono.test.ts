@@ -266,7 +266,11 @@ describe.each(cases)('hono 4 via $transport, $backend crypto', ({ open, crypto }
     const response = await b.request('/read')
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ data: {}, isNew: true })
-    expect(onInvalid).toHaveBeenCalledWith({ reason: expect.any(String), cookieName: 'session' })
+    expect(onInvalid).toHaveBeenCalledWith({
+      reason: expect.any(String),
+      cookieName: 'session',
+      kind: 'session',
+    })
   })
 })
 

@@ -7,6 +7,8 @@ import {
   SessionTooLargeError,
   commitSession,
   cookietin,
+  getCookies,
+  getSession,
 } from '../src/index.ts'
 import { SECRET } from './fixtures.ts'
 
@@ -30,6 +32,8 @@ describe('hono types', () => {
       // @ts-expect-error: wrong value type
       c.get('session').set('items', 'one')
       await commitSession(c)
+      expectTypeOf(getSession(c)).toEqualTypeOf<Session<Cart>>()
+      expectTypeOf(getCookies(c)).toEqualTypeOf<CookieJar>()
       return c.text('ok')
     })
   })

@@ -7,8 +7,9 @@ import {
   type SessionOptions,
   commitSession as commitScope,
   createSessionHandler,
+  middlewareNotRun,
 } from '@cookietin/core'
-import type { Context, Middleware } from 'koa'
+import Koa, { type Context, type Middleware } from 'koa'
 
 export { SessionTooLargeError, isCookietinError } from '@cookietin/core'
 export type { CookieJar, Session, SessionOptions } from '@cookietin/core'
@@ -42,19 +43,27 @@ type Carrier = { [SCOPE]?: RequestScope<TypedSessionData> }
  * and answer 413 itself (nothing is then written for the session: the client keeps its previous one).
  * Changes made after this call, and cookies set on the jar, are still sent.
  */
-export function commitSession(ctx: { session?: Session<TypedSessionData> | null }): Promise<void> {
-  return commitScope(ctx.session ?? undefined)
+export async function commitSession(ctx: {
+  session?: Session<TypedSessionData> | null
+}): Promise<void> {
+  // Async so that `ctx.session` without the middleware (MIDDLEWARE_NOT_RUN) is a rejection.
+  return await commitScope(ctx.session ?? undefined)
 }
 
 /**
  * `ctx.session` and `ctx.cookieJar`, defined once on `app.context` (every `ctx` inherits them, so no
  * `ctx` changes shape): they read the request's scope.
  */
+const NOT_RUN_FIX =
+  'add `app.use(cookietin({ secrets }))` before the middleware and routes that use it'
+
 const ACCESSORS: PropertyDescriptorMap = {
   session: {
     configurable: true,
     get(this: Carrier) {
-      return this[SCOPE]?.session
+      const scope = this[SCOPE]
+      if (!scope) throw middlewareNotRun('ctx.session', NOT_RUN_FIX)
+      return scope.session
     },
     set(this: Carrier, value: unknown) {
       const scope = this[SCOPE]
@@ -66,13 +75,31 @@ const ACCESSORS: PropertyDescriptorMap = {
   cookieJar: {
     configurable: true,
     get(this: Carrier) {
-      return this[SCOPE]?.cookies
+      const scope = this[SCOPE]
+      if (!scope) throw middlewareNotRun('ctx.cookieJar', NOT_RUN_FIX)
+      return scope.cookies
     },
   },
 }
 
 /** On `app.context`: whether the accessors live there (false: another library owns those names). */
 const EXTENDED = Symbol('cookietin.extended')
+
+/**
+ * Koa's own context, which every app's `app.context` inherits; Koa reaches it only through an app.
+ * The accessors go there when the middleware is created, so a middleware or route that runs before
+ * it (on any request, the first one too) reads a `CookietinError` naming the fix, not `undefined`.
+ */
+let baseGuarded = false
+function guardBaseContext(): void {
+  if (baseGuarded) return
+  baseGuarded = true
+  try {
+    Object.defineProperties(Object.getPrototypeOf(new Koa().context) as object, ACCESSORS)
+  } catch {
+    // Another library owns `ctx.session` there: the per-app accessors below still apply.
+  }
+}
 
 /** Defines the accessors on the app's context once, or on this `ctx` when they cannot live there. */
 function extend(ctx: Context): void {
@@ -97,8 +124,8 @@ function assign(session: Session, value: unknown): void {
   if (typeof value !== 'object') {
     throw new TypeError('ctx.session can only be set to null (destroy) or an object (new data)')
   }
-  for (const key of session.keys) session.delete(key)
-  for (const [key, item] of Object.entries(value)) session.set(key, item)
+  // Checks every value first (UnstorableValueError), so a refused object changes nothing.
+  session.replace(value)
 }
 
 /** Koa's `ctx.onerror` removes every response header, then sets `err.headers`: put ours there too. */
@@ -133,6 +160,7 @@ function send(ctx: Context, { setCookie, vary }: ScopeResult): void {
  */
 export function cookietin(options: SessionOptions<TypedSessionData>): Middleware {
   const handler = createSessionHandler<TypedSessionData, Context>(options, {
+    insecureHint: "set `app.proxy = true` so `ctx.secure` follows the proxy's X-Forwarded-Proto",
     // Named by the matched route (@koa/router sets it), never the raw path: one warning per route.
     onLateChange: (ctx) =>
       handler.options.warn(
@@ -140,6 +168,7 @@ export function cookietin(options: SessionOptions<TypedSessionData>): Middleware
           'session after the response was sent; that change was not saved.',
       ),
   })
+  guardBaseContext()
   return async function cookietinSession(ctx, next) {
     // `ctx` itself is the request info core needs (`ctx.secure`), and what the late-change hook gets.
     const scope = await handler.begin(ctx.get('Cookie'), ctx)

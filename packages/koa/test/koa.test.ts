@@ -315,7 +315,11 @@ describe.each(cases)('$koa over HTTP, $backend crypto', ({ Koa, crypto }) => {
     const response = await b.request('/read')
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ data: {}, isNew: true })
-    expect(onInvalid).toHaveBeenCalledWith({ reason: expect.any(String), cookieName: 'session' })
+    expect(onInvalid).toHaveBeenCalledWith({
+      reason: expect.any(String),
+      cookieName: 'session',
+      kind: 'session',
+    })
   })
 })
 

@@ -47,8 +47,10 @@ describe('the Flask format is not in the main entry', () => {
 
 it('stays within budget (min + gzip)', () => {
   // Room to grow, but a jump (a dependency bundled in, Flask leaking into the main entry) fails here.
-  expect(row('main-web').gzip).toBeLessThan(12_000)
-  expect(row('main-node').gzip).toBeLessThan(12_000)
+  // About 4 kB of it are the errors that name a mistake where it is made (unstorable values with
+  // their path, option names with a suggestion): text, on purpose.
+  expect(row('main-web').gzip).toBeLessThan(16_000)
+  expect(row('main-node').gzip).toBeLessThan(16_000)
   expect(row('flask').gzip).toBeLessThan(9_000)
 })
 

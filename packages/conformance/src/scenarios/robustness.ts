@@ -320,6 +320,21 @@ export const robustnessScenarios = defineScenarios('robustness', [
     },
   },
   {
+    title:
+      'a __proto__ key nested in a session value is 400 BAD_REQUEST and changes nothing (the library refuses it at set)',
+    formats: 'each',
+    async run(ctx) {
+      const c = await ctx.client()
+      await patchSession(c, { kept: 1 })
+      const reply = await c.patch('/api/session', {
+        body: '{"other": 2, "prefs": {"theme": "dark", "__proto__": {"admin": true}}}',
+      })
+      expectError(reply, 400, 'BAD_REQUEST')
+      expect(reply.setCookie, `no Set-Cookie for a refused request: ${reply.summary}`).toEqual([])
+      expect((await readSession(c)).data).toEqual({ kept: 1 })
+    },
+  },
+  {
     title: 'malformed JSON is 400 BAD_REQUEST on every endpoint that takes a body',
     async run(ctx) {
       const c = await ctx.client()

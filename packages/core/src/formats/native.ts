@@ -3,6 +3,7 @@ import { createKeyring, type Keyring } from '../crypto/keyring.ts'
 import { sealValueMaybe, unsealValueMaybe } from '../crypto/seal.ts'
 import { signValueMaybe, verifyValueMaybe } from '../crypto/sign.ts'
 import { type MaybePromise, chain } from '../maybePromise.ts'
+import { findUnstorable, plainJsonRules } from './storable.ts'
 import type {
   DecodeResult,
   Flash,
@@ -80,6 +81,10 @@ function decoded(opened: OpenResult): DecodeResult {
     : { ok: false, reason: 'malformed' }
 }
 
+/** A session value sits at level 3 of the token's JSON: `{"d": {key: value}}`. */
+export const storableAsJson = (value: unknown, path: string) =>
+  findUnstorable(value, path, 3, plainJsonRules)
+
 function nativeFormat(name: 'sealed' | 'signed', encode: Encoder, decode: Decoder) {
   return (setup: FormatSetup, compress = false): SessionFormat => {
     const keyring =
@@ -94,6 +99,7 @@ function nativeFormat(name: 'sealed' | 'signed', encode: Encoder, decode: Decode
         chain(decode(keyring, context.name, value, { now: context.now }), decoded),
       toJson: payloadToJson,
       encodeJson,
+      findUnstorable: storableAsJson,
     }
   }
 }

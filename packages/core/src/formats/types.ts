@@ -2,6 +2,7 @@ import type { InvalidReason } from '../crypto/envelope.ts'
 import type { Keyring, Secret } from '../crypto/keyring.ts'
 import type { CryptoBackend } from '../crypto/backend.ts'
 import type { MaybePromise } from '../maybePromise.ts'
+import type { Unstorable } from './storable.ts'
 
 /**
  * The contract between the session codec and a wire format (native sealed and signed, Flask's):
@@ -62,6 +63,12 @@ export interface SessionFormat {
   toJson?(payload: SessionPayload): string
   /** Optional: `encode` of the payload whose `toJson` is `json`; may return the token synchronously. */
   encodeJson?(json: string, context: FormatContext): MaybePromise<string>
+  /**
+   * Optional: the first part of `value`, about to be stored under a session key, that this format
+   * cannot store (`path` names `value`, e.g. the key). Sessions call it on every write, so it must
+   * walk only `value`. Without it, plain JSON is what a format stores.
+   */
+  findUnstorable?(value: unknown, path: string): Unstorable | undefined
 }
 
 export interface FormatSetup {

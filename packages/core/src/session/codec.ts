@@ -1,7 +1,8 @@
 import type { CookieJar } from '../cookie/jar.ts'
 import { serializeCookie, serializeCookieDeletion } from '../cookie/serialize.ts'
 import { isSafeValue } from '../cookie/validate.ts'
-import { SessionTooLargeError } from '../errors.ts'
+import { SessionTooLargeError, UnstorableValueError } from '../errors.ts'
+import { storableAsJson } from '../formats/native.ts'
 import type {
   DecodeResult,
   FormatContext,
@@ -23,6 +24,7 @@ import {
   Session,
   type SessionData,
   type SessionState,
+  type StorableCheck,
 } from './session.ts'
 import { createSetCookieSuffix } from './setCookieSuffix.ts'
 
@@ -50,10 +52,23 @@ export function createSessionCodec<T extends object = SessionData>(
   return codecFor(resolveSessionOptions(options))
 }
 
-/** The codec for options already resolved (the handler shares them with its cookie jars). */
-export function codecFor<T extends object>(options: ResolvedSessionOptions<T>): SessionCodec<T> {
+/**
+ * The codec for options already resolved (the handler shares them with its cookie jars).
+ * `insecureHint` is the adapter's advice for a TLS-terminating proxy (e.g. Express's `trust proxy`).
+ */
+export function codecFor<T extends object>(
+  options: ResolvedSessionOptions<T>,
+  insecureHint?: string,
+): SessionCodec<T> {
   const { cookieName, format, maxChunks, maxSize, schema } = options
   const newId = () => newSessionId(options.random)
+  const storable: StorableCheck = {
+    format: format.name,
+    find: format.findUnstorable
+      ? (value, path) => format.findUnstorable?.(value, path)
+      : storableAsJson,
+  }
+  const warnInsecure = insecureWarning(options, insecureHint)
   const context = (): FormatContext => ({
     // Bound into the MAC under a name no cookie can have (':' is not a token character), so a
     // plain signed cookie can never be replayed as a session.
@@ -61,13 +76,32 @@ export function codecFor<T extends object>(options: ResolvedSessionOptions<T>): 
     maxAge: options.maxAge,
     now: Math.floor(options.now() / 1000),
   })
-  const toJson = (payload: SessionPayload): string =>
+  const serialize = (payload: SessionPayload): string =>
     format.toJson ? format.toJson(payload) : JSON.stringify(payload)
+  // `set` refuses what the format cannot store, but a value changed in place after `set` (a BigInt
+  // pushed into a stored array) is only seen here: name it as `set` would have.
+  const toJson = (payload: SessionPayload): string => {
+    try {
+      return serialize(payload)
+    } catch (error) {
+      for (const key of Object.keys(payload.data)) {
+        const problem = storable.find(payload.data[key], key)
+        if (problem) {
+          const hint = problem.hint === undefined ? '' : `: ${problem.hint}`
+          throw new UnstorableValueError(
+            problem.path,
+            `The session was changed in place: ${problem.path} is ${problem.found}, which a ${storable.format} session cannot store${hint}`,
+          )
+        }
+      }
+      throw error
+    }
+  }
   const suffixFor = createSetCookieSuffix(options)
 
   const report = (reason: InvalidSessionReason) => {
     try {
-      options.onInvalid?.({ reason, cookieName })
+      options.onInvalid?.({ reason, cookieName, kind: 'session' })
     } catch {
       // A logging hook must not turn a bad cookie into a failed request.
     }
@@ -91,7 +125,7 @@ export function codecFor<T extends object>(options: ResolvedSessionOptions<T>): 
       owner: undefined,
       finished: false,
     }
-    return new Session<T>(state, newId)
+    return new Session<T>(state, newId, storable)
   }
 
   function validated(
@@ -159,7 +193,7 @@ export function codecFor<T extends object>(options: ResolvedSessionOptions<T>): 
     }
     let token: MaybePromise<string>
     if (format.encodeJson && format.toJson) {
-      json ??= format.toJson(payload)
+      json ??= toJson(payload)
       token = format.encodeJson(json, context())
     } else {
       token = format.encode(payload, context())
@@ -175,6 +209,7 @@ export function codecFor<T extends object>(options: ResolvedSessionOptions<T>): 
     token: string,
     secure: boolean,
   ): string[] {
+    if (!secure) warnInsecure?.()
     const suffix = suffixFor(state.payload.permanent, secure)
     const chunks = splitIntoChunksAfter(cookieName, token, suffix.length)
     let size = 0
@@ -198,8 +233,27 @@ export function codecFor<T extends object>(options: ResolvedSessionOptions<T>): 
     state.modified = false
     state.stale = false
     state.regenerated = false
+    state.destroyed = false
     return lines
   }
 
   return { options, load, commit }
+}
+
+/**
+ * In production, `secure: 'auto'` about to send the session cookie without Secure almost always
+ * means a TLS-terminating proxy the framework was not told to trust: say so once, with its fix.
+ */
+function insecureWarning(
+  options: ResolvedSessionOptions<object>,
+  hint: string | undefined,
+): (() => void) | undefined {
+  if (options.cookie.secure !== 'auto' || !options.production) return undefined
+  const fix = hint ?? "tell the framework to trust the proxy's X-Forwarded-Proto"
+  const message =
+    `cookietin: the session cookie ${JSON.stringify(options.cookieName)} is being sent without ` +
+    "Secure: `cookie.secure` is 'auto' and this request reached the app over plain HTTP. " +
+    `Behind a proxy that terminates TLS, ${fix}. If the app really serves plain HTTP, set ` +
+    '`cookie: { secure: false }` to say so.'
+  return () => options.warn(message)
 }

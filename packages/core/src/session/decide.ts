@@ -12,7 +12,8 @@ const DELETE: CommitDecision = { action: 'delete' }
 
 /**
  * Decides without crypto whether the session's cookie must be written, deleted or left alone: written
- * on a change, a regenerate, a stale key or a rolling read; deleted when destroyed or emptied.
+ * on a change, a regenerate, a stale key or a rolling read; deleted when destroyed or emptied (a
+ * destroyed session written to again is written as a new one).
  */
 export function decideCommit(
   state: SessionState,
@@ -20,8 +21,12 @@ export function decideCommit(
   toJson: (payload: SessionPayload) => string,
 ): CommitDecision {
   const { payload } = state
-  if (state.destroyed) return state.loadedCookies.length > 0 ? DELETE : NONE
   const isEmpty = payload.flashes.length === 0 && isEmptyObject(payload.data)
+  if (state.destroyed) {
+    // Written after `destroy()` (a "logged out" flash): a new session replaces the deleted one.
+    if (!isEmpty) return { action: 'write', json: undefined }
+    return state.loadedCookies.length > 0 ? DELETE : NONE
+  }
   // Every read and write goes through an accessor, so an untouched session cannot have changed;
   // comparing JSON also catches nested objects changed in place.
   let changed = false

@@ -1,5 +1,6 @@
-import { describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
 import { createSessionHandler } from './handler.ts'
+import type { SessionOptions } from './options.ts'
 import type { RequestScope } from './scope.ts'
 import { commit, finish } from '../../test/scope.ts'
 
@@ -89,5 +90,35 @@ describe('session handler (what every adapter relies on)', () => {
     const scope = await handler.begin(undefined, { secure: true })
     scope.session.set('a', 1)
     expect((await finish(scope)).setCookie[0]).toMatch(/; Secure/)
+  })
+})
+
+describe("secure: 'auto' behind a TLS-terminating proxy nobody told the framework about", () => {
+  const HINT = "set `app.set('trust proxy', 1)`"
+  afterEach(() => vi.unstubAllEnvs())
+
+  async function send(options: Partial<SessionOptions>, secure: boolean, production = true) {
+    vi.stubEnv('NODE_ENV', production ? 'production' : 'development')
+    const warn = vi.fn()
+    const handler = createSessionHandler({ secrets, warn, ...options }, { insecureHint: HINT })
+    for (let i = 0; i < 3; i++) {
+      const scope = await handler.begin(undefined, { secure })
+      scope.session.set('n', i)
+      await finish(scope)
+    }
+    return warn.mock.calls.map(([message]) => String(message))
+  }
+
+  test('in production, the first session cookie sent without Secure warns once, with the fix', async () => {
+    const warnings = await send({}, false)
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain('without Secure')
+    expect(warnings[0]).toContain(HINT)
+  })
+
+  test('no warning over HTTPS, in development, or when secure is said outright', async () => {
+    expect(await send({}, true)).toEqual([])
+    expect(await send({}, false, false)).toEqual([])
+    expect(await send({ cookie: { secure: false } }, false)).toEqual([])
   })
 })

@@ -27,19 +27,29 @@ export interface SessionHandler<
   begin(cookieHeader: string | null | undefined, request: R): MaybePromise<RequestScope<T>>
 }
 
+/** What an adapter tells core about its framework, once per middleware. */
+export interface AdapterInfo<R extends RequestInfo = RequestInfo> extends ScopeHooks<R> {
+  /**
+   * The framework's fix for a TLS-terminating proxy it does not trust, for the production warning
+   * about a session cookie sent without Secure under `secure: 'auto'`, e.g.
+   * "set `app.set('trust proxy', 1)` so Express reads X-Forwarded-Proto".
+   */
+  insecureHint?: string
+}
+
 /** Validates the options and derives the keys now: a bad secret throws at start-up. */
 export function createSessionHandler<
   T extends object = SessionData,
   R extends RequestInfo = RequestInfo,
->(options: SessionOptions<T>, hooks?: ScopeHooks<R>): SessionHandler<T, R> {
+>(options: SessionOptions<T>, adapter: AdapterInfo<R> = {}): SessionHandler<T, R> {
   const resolved = resolveSessionOptions(options)
-  const codec = codecFor(resolved)
-  const { keyring } = resolved
-  const scopeHooks = hooks as ScopeHooks<never> | undefined
+  const codec = codecFor(resolved, adapter.insecureHint)
+  const { keyring, onInvalid } = resolved
+  const scopeHooks = adapter as ScopeHooks<never>
   return {
     options: resolved,
     begin(cookieHeader, request) {
-      const cookies = new CookieJar(cookieHeader, { keyring, secure: request.secure })
+      const cookies = new CookieJar(cookieHeader, { keyring, onInvalid, secure: request.secure })
       const session = codec.load(cookies)
       if (!isPromise(session)) return new RequestScope(codec, session, cookies, request, scopeHooks)
       return session.then((loaded) => new RequestScope(codec, loaded, cookies, request, scopeHooks))

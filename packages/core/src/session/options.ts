@@ -9,6 +9,7 @@ import type {
   SessionFormat,
   SessionFormatFactory,
 } from '../formats/types.ts'
+import { checkSessionOptions } from './checkOptions.ts'
 import type { StandardSchemaV1 } from './standardSchema.ts'
 
 export interface SessionCookieOptions
@@ -28,12 +29,15 @@ export interface InvalidSessionEvent {
   /** Why the cookie was ignored. */
   reason: InvalidSessionReason
   cookieName: string
+  /** The session's cookie, or a plain cookie read with the jar's `getSigned`. */
+  kind: 'session' | 'signed-cookie'
 }
 
 export interface SessionOptions<T extends object = Record<string, unknown>> {
   /**
    * Secrets, newest first: the newest signs or seals, every one verifies. Each must be at least 32 bytes
    * (`openssl rand -base64 32`). Rotate by putting a new secret in front; drop the old one a lifetime later.
+   * Missing or `undefined` (an unset environment variable) is a `ConfigError` `NO_SECRET` at start-up.
    * @example secrets: [process.env.SESSION_SECRET_NEW, process.env.SESSION_SECRET_OLD]
    */
   secrets: Secret | readonly Secret[]
@@ -47,8 +51,9 @@ export interface SessionOptions<T extends object = Record<string, unknown>> {
   /** @default 'session' */
   cookieName?: string
   /**
-   * Lifetime in seconds, authenticated inside the cookie so the server enforces it whatever the browser
-   * keeps. Permanent sessions also send it as Max-Age (capped at 400 days).
+   * Lifetime in seconds (not milliseconds), authenticated inside the cookie so the server enforces it
+   * whatever the browser keeps. Permanent sessions also send it as Max-Age. At most 400 days
+   * (34560000), the most browsers keep a cookie: more is a `ConfigError`.
    * @default 1209600 (14 days)
    */
   maxAge?: number
@@ -59,7 +64,11 @@ export interface SessionOptions<T extends object = Record<string, unknown>> {
   permanent?: boolean
   /** Re-send the cookie on every response that read the session, renewing its lifetime. @default false */
   rolling?: boolean
-  /** Attributes of the session cookie. @default { path: '/', httpOnly: true, sameSite: 'Lax', secure: 'auto' } */
+  /**
+   * Attributes of the session cookie. Its lifetime is not one of them: that is `maxAge` (with
+   * `permanent`), and `cookie.maxAge` or `cookie.expires` is a `ConfigError`.
+   * @default { path: '/', httpOnly: true, sameSite: 'Lax', secure: 'auto' }
+   */
   cookie?: SessionCookieOptions
   /**
    * Most cookies one session may span (`name.0`, `name.1`, ...) when it outgrows one 4096-byte cookie.
@@ -82,9 +91,16 @@ export interface SessionOptions<T extends object = Record<string, unknown>> {
   compress?: boolean
   /** Standard Schema validator (zod, valibot, arktype...): data that fails it reads as an empty session. */
   schema?: StandardSchemaV1<unknown, T>
-  /** Called when a request's session cookie is ignored (tampered, expired, wrong key, schema). Never throws into the request. */
+  /**
+   * Called when a request's session cookie, or a signed cookie read with the jar's `getSigned`, is
+   * ignored (tampered, expired, wrong key, schema). Never throws into the request.
+   */
   onInvalid?: (event: InvalidSessionEvent) => void
-  /** Where configuration warnings go. @default console.warn */
+  /**
+   * Where warnings go (each distinct one once): configuration, and in production (`NODE_ENV`) a
+   * session cookie sent without Secure under `secure: 'auto'` (a proxy the framework does not trust).
+   * @default console.warn
+   */
   warn?: (message: string) => void
   /** Crypto implementation; defaults to the one chosen by the export condition. */
   backend?: CryptoBackend
@@ -116,9 +132,28 @@ export interface ResolvedSessionOptions<T extends object = Record<string, unknow
   readonly now: () => number
   /** Reads and writes return values, never promises: Express commits inside `writeHead`. */
   readonly synchronous: boolean
+  /** `NODE_ENV` was `production` when the options were resolved. */
+  readonly production: boolean
 }
 
 const DEFAULT_MAX_AGE = 14 * 24 * 60 * 60
+
+/**
+ * `NODE_ENV`, where the runtime has one and lets us read it: feature-detected, so core needs no Node
+ * (workers have no `process`; Deno may refuse the read without a permission).
+ */
+function nodeEnv(): string | undefined {
+  try {
+    const host = globalThis as unknown as Record<
+      string,
+      { env?: Record<string, unknown> } | undefined
+    >
+    const value = host['process']?.env?.['NODE_ENV']
+    return typeof value === 'string' ? value : undefined
+  } catch {
+    return undefined
+  }
+}
 
 function check(condition: boolean, option: string, expected: string): void {
   if (!condition)
@@ -136,10 +171,10 @@ export function resolveSessionOptions<T extends object>(
   options: SessionOptions<T>,
 ): ResolvedSessionOptions<T> {
   check(typeof options === 'object' && options !== null, 'options', 'an object')
+  checkSessionOptions(options as unknown as Record<string, unknown>)
   const cookieName = options.cookieName ?? 'session'
   const maxAge = options.maxAge ?? DEFAULT_MAX_AGE
   const maxSize = options.maxSize ?? 12288
-  check(isPositiveInteger(maxAge), 'maxAge', 'a positive whole number of seconds')
   check(isPositiveInteger(maxSize), 'maxSize', 'a positive whole number of bytes')
   check(
     options.maxChunks === undefined || isPositiveInteger(options.maxChunks),
@@ -222,5 +257,6 @@ export function resolveSessionOptions<T extends object>(
     random,
     now: options.now ?? Date.now,
     synchronous: format.synchronous === true,
+    production: nodeEnv() === 'production',
   })
 }

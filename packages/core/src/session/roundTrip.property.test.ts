@@ -12,10 +12,19 @@ describe.each(['sealed', 'signed'] as const)('%s sessions', (format) => {
     await fc.assert(
       fc.asyncProperty(data, async (value) => {
         // JSON has no -0; JSON.parse(JSON.stringify(value)) is what any cookie session can store.
-        const expected = JSON.parse(JSON.stringify(value)) as Record<string, unknown>
+        const json = JSON.stringify(value)
+        const expected = JSON.parse(json) as Record<string, unknown>
         const browser = new BrowserJar()
         const scope = await handler.begin('', { secure: false })
-        for (const [k, v] of Object.entries(value)) scope.session.set(k, v)
+        const setAll = () => {
+          for (const [k, v] of Object.entries(value)) scope.session.set(k, v)
+        }
+        // fast-check likes `__proto__` keys: refused at `set`, anywhere (docs/sessions.md).
+        if (json.includes('"__proto__":')) {
+          expect(setAll).toThrowError(expect.objectContaining({ code: 'UNSTORABLE_VALUE' }))
+          return
+        }
+        setAll()
         browser.apply((await finish(scope)).setCookie)
         const loaded = await handler.begin(browser.header, { secure: false })
         expect({ ...loaded.session.data }).toEqual(expected)

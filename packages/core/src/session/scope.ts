@@ -1,5 +1,5 @@
 import type { CookieJar } from '../cookie/jar.ts'
-import { SessionTooLargeError } from '../errors.ts'
+import { SessionTooLargeError, middlewareNotRun } from '../errors.ts'
 import { isPromise, type MaybePromise, toPromise } from '../maybePromise.ts'
 import type { SessionCodec } from './codec.ts'
 import { decideCommit } from './decide.ts'
@@ -123,10 +123,15 @@ export class RequestScope<T extends object = SessionData> implements SessionOwne
     const state = this.session[SESSION_STATE]
     if (!this.#finished || state.writes === this.#writesAtFinish) return false
     const { format } = this.#codec.options
-    const decision = decideCommit(state, false, (payload) =>
-      format.toJson ? format.toJson(payload) : JSON.stringify(payload),
-    )
-    return decision.action !== 'none'
+    try {
+      const decision = decideCommit(state, false, (payload) =>
+        format.toJson ? format.toJson(payload) : JSON.stringify(payload),
+      )
+      return decision.action !== 'none'
+    } catch {
+      // A value changed in place into one the format cannot store: a change, and not sent.
+      return true
+    }
   }
 
   /** Called by the session on a write after `finish`; the change is judged once the route's code has run. */
@@ -158,7 +163,7 @@ export function commitSession(session: Session<object> | undefined): Promise<voi
   const owner = session?.[SESSION_STATE]?.owner
   if (!owner) {
     return Promise.reject(
-      new TypeError('commitSession: the cookietin middleware did not run for this request'),
+      middlewareNotRun('commitSession', 'add app.use(cookietin({ secrets })) before this route'),
     )
   }
   return toPromise(() => owner.commit())

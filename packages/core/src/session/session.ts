@@ -1,3 +1,6 @@
+import { UnstorableValueError } from '../errors.ts'
+import { storableAsJson } from '../formats/native.ts'
+import { protoKey, type Unstorable } from '../formats/storable.ts'
 import type { Flash, SessionPayload } from '../formats/types.ts'
 import type { MaybePromise } from '../maybePromise.ts'
 
@@ -45,6 +48,31 @@ function emptyData(): SessionData {
   return Object.create(null) as SessionData
 }
 
+/** What the session's format can store: `find` walks one value about to be written. */
+export interface StorableCheck {
+  /** The format's name, for messages. */
+  format: string
+  find(value: unknown, path: string): Unstorable | undefined
+}
+
+const PLAIN_JSON: StorableCheck = { format: 'JSON', find: storableAsJson }
+
+/** `set` names its key in the message; `replace` names itself. Built only for an error. */
+const callOf = (method: 'set' | 'replace', key: unknown) =>
+  method === 'set' ? `session.set(${JSON.stringify(String(key))})` : 'session.replace'
+
+function refuse(call: string, problem: Unstorable, format: string): UnstorableValueError {
+  const hint = problem.hint === undefined ? '' : `: ${problem.hint}`
+  return new UnstorableValueError(
+    problem.path,
+    `${call}: ${problem.path} is ${problem.found}, which a ${format} session cannot store${hint}`,
+  )
+}
+
+function typeOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`
+}
+
 /**
  * A dict you read and write, like Flask's `session`. Nothing is stored on the server: on commit the
  * whole session goes back to the client in its cookie, sealed or signed.
@@ -52,10 +80,30 @@ function emptyData(): SessionData {
 export class Session<T extends object = SessionData> {
   readonly [SESSION_STATE]: SessionState
   readonly #newId: () => string
+  readonly #storable: StorableCheck
 
-  constructor(state: SessionState, newId: () => string) {
+  constructor(state: SessionState, newId: () => string, storable: StorableCheck = PLAIN_JSON) {
     this[SESSION_STATE] = state
     this.#newId = newId
+    this.#storable = storable
+  }
+
+  /** Throws `UnstorableValueError` unless the format can store `value` under `key`. */
+  #check(method: 'set' | 'replace', key: unknown, value: unknown): void {
+    if (typeof key !== 'string') {
+      throw new UnstorableValueError(
+        String(key),
+        `${callOf(method, key)}: session keys are strings; got ${typeOf(key)}`,
+      )
+    }
+    if (key === '__proto__') {
+      throw refuse(callOf(method, key), protoKey(key), this.#storable.format)
+    }
+    // Most values are strings and numbers: no walk, no allocation.
+    if (typeof value === 'string' || typeof value === 'boolean') return
+    if (typeof value === 'number' && Number.isFinite(value)) return
+    const problem = this.#storable.find(value, key)
+    if (problem) throw refuse(callOf(method, key), problem, this.#storable.format)
   }
 
   #read(): SessionPayload {
@@ -78,13 +126,37 @@ export class Session<T extends object = SessionData> {
     return Object.hasOwn(data, key) ? (data[key] as T[K]) : undefined
   }
 
+  /**
+   * Stores `value` under `key`; `undefined` deletes the key. Throws `UnstorableValueError` (code
+   * `UNSTORABLE_VALUE`), changing nothing, for a value the session's format cannot store: a function,
+   * a `Map`, a `BigInt` in a JSON session, a cycle, a `__proto__` key... The error's `path` names it.
+   */
   set<K extends keyof T & string>(key: K, value: T[K]): this {
     if (value === undefined) {
       this.delete(key)
       return this
     }
+    this.#check('set', key, value)
     this.#write().data[key] = value
     return this
+  }
+
+  /**
+   * Replaces all the data at once (flashes stay). Every value is checked before anything changes, so
+   * a refused one (`UnstorableValueError`) leaves the session as it was.
+   */
+  replace(data: Partial<T>): void {
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      throw new UnstorableValueError(
+        '',
+        `session.replace: the session's data is an object of keys; got ${typeOf(data)}`,
+      )
+    }
+    const entries = Object.entries(data).filter(([, value]) => value !== undefined)
+    for (const [key, value] of entries) this.#check('replace', key, value)
+    const next = emptyData()
+    for (const [key, value] of entries) next[key] = value
+    this.#write().data = next
   }
 
   has(key: keyof T & string): boolean {
@@ -149,11 +221,31 @@ export class Session<T extends object = SessionData> {
   }
 
   set permanent(value: boolean) {
+    if (typeof value !== 'boolean') {
+      throw new UnstorableValueError(
+        'permanent',
+        `session.permanent is true or false; got ${typeOf(value)}`,
+      )
+    }
     if (this[SESSION_STATE].payload.permanent !== value) this.#write().permanent = value
   }
 
-  /** Queues a message for the next request that calls `consumeFlashes()`, as Flask's `flash()`. */
+  /**
+   * Queues a message for the next request that calls `consumeFlashes()`, as Flask's `flash()`, also
+   * after `clear()` or `destroy()` (a "logged out" message reaches the next page). Both are strings.
+   */
   flash(message: string, category = 'message'): void {
+    for (const [name, text] of [
+      ['message', message],
+      ['category', category],
+    ] as const) {
+      if (typeof text !== 'string') {
+        throw new UnstorableValueError(
+          name,
+          `session.flash: the ${name} is a string; got ${typeOf(text)}`,
+        )
+      }
+    }
     this.#write().flashes.push({ category, message })
   }
 
@@ -182,12 +274,16 @@ export class Session<T extends object = SessionData> {
     state.destroyed = false
   }
 
-  /** Empties the session and deletes its cookies on commit. */
+  /**
+   * Empties the session and deletes its cookies on commit. Anything written afterwards (a flash
+   * saying "logged out") goes into a new session with a new identity.
+   */
   destroy(): void {
     const state = this[SESSION_STATE]
     const payload = this.#write()
     payload.data = emptyData()
     payload.flashes = []
+    payload.id = ''
     state.destroyed = true
     state.regenerated = false
   }

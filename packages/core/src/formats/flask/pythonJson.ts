@@ -20,7 +20,7 @@ export interface JsonObject {
 /** Nesting limit for reading and writing. Python itself fails a little under 1000 (its recursion limit). */
 export const MAX_JSON_DEPTH = 512
 /** CPython 3.11's `sys.get_int_max_str_digits()` default: longer ints make `json.loads` fail. */
-const MAX_INT_DIGITS = 4300
+export const MAX_INT_DIGITS = 4300
 
 // ---------------------------------------------------------------------------------------------
 // Writing

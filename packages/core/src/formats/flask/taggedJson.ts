@@ -28,7 +28,7 @@ import {
 import { FlaskTuple, FlaskUUID, hasHtml, isFlaskTuple, isFlaskUUID, Markup } from './values.ts'
 
 /** The keys of Flask's default tags: a one-key object with one of these keys is a tagged value. */
-const TAG_KEYS: ReadonlySet<string> = new Set([' di', ' t', ' b', ' m', ' u', ' d'])
+export const TAG_KEYS: ReadonlySet<string> = new Set([' di', ' t', ' b', ' m', ' u', ' d'])
 
 const UUID_HEX = /^[0-9a-f]{32}$/
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
