@@ -20,7 +20,9 @@ export function decideCommit(
   toJson: (payload: SessionPayload) => string,
 ): CommitDecision {
   const { payload } = state
-  if (state.destroyed) return state.loadedCookies.length > 0 ? DELETE : NONE
+  // A migrated session (`stale` until its first commit) has another library's cookies to delete.
+  const migrating = state.stale && state.legacyCookies !== undefined
+  if (state.destroyed) return state.loadedCookies.length > 0 || migrating ? DELETE : NONE
   const isEmpty = payload.flashes.length === 0 && isEmptyObject(payload.data)
   // Every read and write goes through an accessor, so an untouched session cannot have changed;
   // comparing JSON also catches nested objects changed in place.
@@ -35,7 +37,7 @@ export function decideCommit(
   }
   if (isEmpty && !state.regenerated) {
     // Flask's rule: a session emptied by the handler is deleted, not stored empty.
-    return changed && state.loadedCookies.length > 0 ? DELETE : NONE
+    return (changed && state.loadedCookies.length > 0) || migrating ? DELETE : NONE
   }
   return changed || state.regenerated || state.stale || (rolling && state.accessed)
     ? { action: 'write', json }

@@ -18,7 +18,8 @@ export interface SessionHandler<T extends object = SessionData> {
   readonly options: ResolvedSessionOptions<T>
   /**
    * Never throws: a bad cookie reads as a new empty session. A value (not a promise) when
-   * `options.synchronous` and no schema validates asynchronously.
+   * `options.synchronous`, unless the schema validates asynchronously or a `migrateFrom` reader
+   * reads another library's cookie (Web Crypto).
    */
   begin(
     cookieHeader: string | null | undefined,

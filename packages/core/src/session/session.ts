@@ -1,5 +1,6 @@
 import type { Flash, SessionPayload } from '../formats/types.ts'
 import type { MaybePromise } from '../maybePromise.ts'
+import type { LegacyCookie } from './legacy.ts'
 
 export type SessionData = Record<string, unknown>
 
@@ -21,6 +22,11 @@ export interface SessionState {
   destroyed: boolean
   /** Cookie names this session was read from (`name` or `name.0`, `name.1`, ...), to delete on shrink or destroy. */
   loadedCookies: string[]
+  /**
+   * Another library's cookies this session was migrated from (`migrateFrom`): every commit that
+   * sends lines deletes them too, since a later commit's lines replace an earlier one's.
+   */
+  legacyCookies?: readonly LegacyCookie[]
   /** Commits now, for `commitSession`: set by the request scope that owns the session. */
   commit: (() => MaybePromise<void>) | undefined
 }
