@@ -36,7 +36,7 @@ export function legacyCookies(
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
 /** Parses JSON into a plain object (not an array, not null), or `undefined`. */
-export function parseJsonObject(text: string): Record<string, unknown> | undefined {
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text)
     return typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -2,8 +2,8 @@ import { decodeBase64Url } from '../crypto/base64url.ts'
 import type { InvalidReason } from '../crypto/envelope.ts'
 
 /**
- * Opens an iron seal (`Fe26.2`, @hapi/iron and iron-webcrypto, which iron-session uses) with iron's
- * default options, on Web Crypto:
+ * Opens an iron seal (`Fe26.2`, as @hapi/iron and iron-webcrypto make it for iron-session) with
+ * iron's default options, on Web Crypto:
  *   Fe26.2*<password id>*<encryption salt>*<iv>*<ciphertext>*<expiration ms>*<hmac salt>*<hmac>
  * Keys are PBKDF2-SHA1 of the password with the salt text, 1 iteration, 256 bits; the HMAC is
  * HMAC-SHA256 over the first six fields; the data is AES-256-CBC encrypted JSON.
@@ -64,7 +64,7 @@ export function createIronUnsealer(
     const iv = decodeBase64Url(ivText)
     const encrypted = decodeBase64Url(encryptedText)
     const mac = decodeBase64Url(hmacText)
-    if (!iv || !encrypted || !mac || !/^\d*$/.test(expiration)) return MALFORMED
+    if (!iv || !encrypted || !mac || !/^([1-9]\d*)?$/.test(expiration)) return MALFORMED
     try {
       const integrity = await derive(
         password,

@@ -21,13 +21,15 @@ export interface IronSessionOptions {
 }
 
 const READER = 'iron-session'
-/** iron-session 8 and 9 append their token version (`~2`); 6 and 7 did not. */
-const VERSION = /~(\d+)$/
+/** iron-session 9 splits a large seal into `name.0` ... `name.3` when `chunk` is on. */
+const MAX_CHUNKS = 4
 
 /**
- * Reads iron-session's cookie (versions 6 to 9): an iron seal (`Fe26.2`) of the session's JSON.
- * The expiry each seal carries (iron-session's `ttl` when it was saved) is honoured, with iron's
- * 60 seconds of clock skew; a seal made with `ttl: 0` never expires, as in iron-session.
+ * Reads iron-session's cookie (8 and 9): an iron seal (`Fe26.2`) of the session's JSON, in one
+ * cookie or in iron-session 9's chunks. The expiry each seal carries (iron-session's `ttl` when it
+ * was saved) is honoured with iron's 60 seconds of clock skew; a seal made with `ttl: 0` never
+ * expires, as in iron-session. The `~2` after the seal is ignored, as iron-session 9 does: it is
+ * outside the seal's MAC (iron-session 8 read seals without it as version 6's `{ persistent }`).
  *
  * @example
  * const migrateFrom = ironSession({ cookieName: 'app', password: process.env.IRON_PASSWORD! })
@@ -39,37 +41,44 @@ export function ironSession(options: IronSessionOptions): LegacySessionReader {
   // iron-session turns one password into the map { 1: password }.
   const entries =
     typeof password === 'string' ? [['1', password] as const] : Object.entries(password ?? {})
-  if (
-    entries.length === 0 ||
-    !entries.every(([, secret]) => typeof secret === 'string' && secret.length >= 32)
-  )
-    throw invalidOption(
-      READER,
-      'password',
-      'a string of at least 32 characters, or a map of ids to them',
-    )
+  const strong = ([, secret]: readonly [string, unknown]) =>
+    typeof secret === 'string' && secret.length >= 32
+  if (entries.length === 0 || !entries.every(strong))
+    throw invalidOption(READER, 'password', 'at least 32 characters, or a map of ids to such')
   const unseal = createIronUnsealer(new Map(entries))
-  const cookies = legacyCookies([cookieName], options.cookieOptions)
+  const chunks = Array.from({ length: MAX_CHUNKS }, (_, index) => `${cookieName}.${index}`)
+  const all = legacyCookies([cookieName, ...chunks], options.cookieOptions)
 
-  async function read(value: string, now: number): Promise<LegacyReadResult> {
-    const version = VERSION.exec(value)
-    const opened = await unseal(version ? value.slice(0, version.index) : value, now)
+  async function read(
+    seal: string,
+    jar: Readonly<Record<string, string>>,
+    now: number,
+  ): Promise<LegacyReadResult> {
+    const tilde = seal.indexOf('~')
+    const opened = await unseal(tilde === -1 ? seal : seal.slice(0, tilde), now)
     if (!opened.ok) return { ok: false, reason: opened.reason, cookieName }
-    // iron-session 6 and 7 kept the data under `persistent`; 8 and 9 write version 2.
-    const data =
-      version?.[1] === '2'
-        ? opened.value
-        : (opened.value as { persistent?: unknown } | null)?.persistent
-    return typeof data === 'object' && data !== null && !Array.isArray(data)
-      ? { ok: true, data: data as Record<string, unknown>, cookies }
-      : { ok: false, reason: 'malformed', cookieName }
+    const data = opened.value
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+      return { ok: false, reason: 'malformed', cookieName }
+    // Every one of its cookies the request carries, stale chunks included.
+    const cookies = all.filter((cookie) => jar[cookie.name] !== undefined)
+    return { ok: true, data: data as Record<string, unknown>, cookies }
   }
 
   return Object.freeze({
     name: READER,
     read: (jar: Readonly<Record<string, string>>, now: number) => {
-      const value = jar[cookieName]
-      return value === undefined ? undefined : read(value, now)
+      // As iron-session: the whole cookie when it has a value, else chunks up to the first gap.
+      const whole = jar[cookieName]
+      if (whole) return read(whole, jar, now)
+      if (!jar[chunks[0] as string]) return undefined
+      let seal = ''
+      for (const chunk of chunks) {
+        const part = jar[chunk]
+        if (!part) break
+        seal += part
+      }
+      return read(seal, jar, now)
     },
   })
 }

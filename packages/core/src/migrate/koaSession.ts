@@ -36,7 +36,7 @@ export function koaSession(options: KoaSessionOptions): LegacySessionReader {
     accept: (json, now) => {
       const expire = json['_expire']
       // koa-session: `value._expire && value._expire < Date.now()`.
-      if (typeof expire === 'number' && expire > 0 && expire < now) return 'expired'
+      if (typeof expire === 'number' && expire < now) return 'expired'
       const data = Object.create(null) as Record<string, unknown>
       for (const [key, value] of Object.entries(json)) if (!INTERNAL.has(key)) data[key] = value
       return data

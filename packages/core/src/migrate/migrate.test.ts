@@ -145,10 +145,17 @@ describe('migrateFrom: a verifying legacy cookie becomes the session', () => {
     )
   })
 
-  test('iron-session 6 and 7 seals (no version suffix) hold the data in `persistent`', async () => {
+  test('iron-session: the `~2` marker (outside the MAC) is ignored; chunks are joined', async () => {
     const { request } = setup()
-    const seal = ironSeal({ persistent: { user: 'hal' } }, PASSWORD, '2').replace(/~2$/, '')
-    expect((await request(`iron=${seal}`)).session.data).toEqual({ user: 'hal' })
+    const nested = { persistent: { user: 'hal' } }
+    const bare = await request(`iron=${ironSeal(nested, PASSWORD, '2').replace(/~2$/, '')}`)
+    expect(bare.session.data).toEqual(nested)
+    const seal = ironSeal({ user: 'ida' }, PASSWORD, '2')
+    const third = Math.ceil(seal.length / 3)
+    const parts = [0, 1, 2].map((i) => `iron.${i}=${seal.slice(i * third, (i + 1) * third)}`)
+    const chunked = await request(parts.join('; '))
+    expect(chunked.session.get('user')).toBe('ida')
+    expect(names((await chunked.done()).setCookie)).toEqual(['sid', 'iron.0', 'iron.1', 'iron.2'])
   })
 
   test('the same on the Web Crypto back-end', async () => {
