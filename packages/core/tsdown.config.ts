@@ -6,6 +6,7 @@ export default defineConfig(
     {
       index: 'src/index.ts',
       flask: 'src/flask.ts',
+      migrate: 'src/migrate.ts',
       testing: 'src/testing.ts',
       'backend.node': 'src/crypto/backend.node.ts',
       'backend.web': 'src/crypto/backend.web.ts',

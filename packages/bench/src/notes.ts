@@ -35,6 +35,10 @@ const NOTES: Array<{ match: (id: string) => boolean; text: string }> = [
     text: 'The key id in the token selects the key (`keyring.find`, a Map lookup); a miss here is noise: the two figures do the same work.',
   },
   {
+    match: (id) => id === 'migrate-no-legacy',
+    text: "Without a legacy cookie, `migrateFrom` adds one lookup of each reader's cookie name in the parsed cookies (core/src/session/legacy.ts) and one closure: tens of nanoseconds on a step of several microseconds. A miss is the shared machine disturbing one of the two figures (compare the min–max columns, or time with `--clock cpu`).",
+  },
+  {
     match: (id) => id === 'seal-iron',
     text: 'iron-webcrypto spends its time in PBKDF2 key stretching through Web Crypto on every seal and unseal; cookietin seal + unseal is now within 1.1x of the AES-GCM floor, so the ratio is set by iron-webcrypto and by how long its thread-pool round trips wait on a shared machine (28x to 40x across our runs). Nothing left on our side closes it: the floor itself is only about 45x faster than iron-webcrypto here.',
   },

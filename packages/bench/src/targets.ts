@@ -139,6 +139,15 @@ function microTargets(micro: MicroResults): TargetResult[] {
     ),
     pair(
       'micro',
+      'migrate-no-legacy',
+      'No session cookie: with `migrateFrom` / without (node)',
+      'migrate/cookietin:migrateFrom',
+      'migrate/cookietin',
+      '<=',
+      1.05,
+    ),
+    pair(
+      'micro',
       'seal-floor',
       'Seal + unseal (node): cookietin / raw AES-GCM floor',
       'seal-unseal/cookietin:node',

@@ -28,6 +28,7 @@ describe('micro benchmark agreement', async () => {
       'seal-unseal',
       'signed-cookie',
       'session',
+      'migrate',
       'flask',
     ])
     const libs = new Set(cases.map((c) => c.lib))

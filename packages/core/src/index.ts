@@ -48,6 +48,11 @@ export type {
 } from './session/options.ts'
 export type { StandardSchemaV1 } from './session/standardSchema.ts'
 export type {
+  LegacyCookie,
+  LegacyReadResult,
+  LegacySessionReader,
+} from './session/legacy.ts'
+export type {
   Flash,
   SessionPayload,
   SessionFormat,

@@ -16,6 +16,7 @@ export interface SizeRow extends SizeEntry {
 export const SIZE_MD: string
 export const README: string
 export const FLASK_MARKERS: readonly string[]
+export const MIGRATE_MARKERS: readonly string[]
 export const ENTRIES: readonly SizeEntry[]
 export function measure(): Promise<SizeRow[]>
 export function renderTable(rows: readonly SizeRow[]): string

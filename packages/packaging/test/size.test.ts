@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
   FLASK_MARKERS,
+  MIGRATE_MARKERS,
   README,
   SIZE_MD,
   type SizeRow,
@@ -45,6 +46,22 @@ describe('the Flask format is not in the main entry', () => {
   })
 })
 
+describe('the migrate readers are not in the main entry', () => {
+  it.each(['main-web', 'main-node', 'session-only', 'flask'])('%s bundle has no reader', (id) => {
+    const { code, inputs } = row(id)
+    expect(inputs.filter((input) => input.includes('migrate'))).toEqual([])
+    for (const marker of MIGRATE_MARKERS)
+      expect(code.includes(marker), `"${marker}" in the ${id} bundle`).toBe(false)
+  })
+
+  it('the markers do find the readers where they are', () => {
+    for (const id of ['migrate', 'main-and-migrate']) {
+      for (const marker of MIGRATE_MARKERS)
+        expect(row(id).code.includes(marker), `"${marker}" in ${id}`).toBe(true)
+    }
+  })
+})
+
 it('stays within budget (min + gzip)', () => {
   // Room to grow, but a jump (a dependency bundled in, Flask leaking into the main entry) fails here.
   // About 4 kB of it are the errors that name a mistake where it is made (unstorable values with
@@ -52,6 +69,7 @@ it('stays within budget (min + gzip)', () => {
   expect(row('main-web').gzip).toBeLessThan(16_000)
   expect(row('main-node').gzip).toBeLessThan(16_000)
   expect(row('flask').gzip).toBeLessThan(9_000)
+  expect(row('migrate').gzip).toBeLessThan(5_000)
 })
 
 it.each([

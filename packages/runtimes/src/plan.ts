@@ -16,6 +16,7 @@ export function plannedChecks(options: { webBackendToo: boolean }): string[] {
     'session round trip with chunking: 6 KB incompressible, sealed',
     'session round trip with chunking: 6 KB incompressible, signed',
     'session round trip, flask: one cookie, 6 KB refused with SessionTooLargeError',
+    'migrateFrom: cookie-session, koa-session and iron-session cookies become sessions',
     ...FORMATS.map(
       (format) => `hono app (${format}): login, session read/write, flash, chunks, logout`,
     ),

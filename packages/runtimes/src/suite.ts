@@ -21,10 +21,12 @@ import {
   verifyValue,
 } from '@cookietin/core'
 import { createFlaskCodec, flask } from '@cookietin/core/flask'
+import { cookieSession, ironSession, koaSession } from '@cookietin/core/migrate'
 import { type CookietinEnv, commitSession, cookietin } from '@cookietin/hono'
 import { Hono } from 'hono'
 import nativeVectorsJson from '../../core/test/vectors/native.json' with { type: 'json' }
 import flaskFixturesJson from '../fixtures/flask.json' with { type: 'json' }
+import migrateFixtures from '../fixtures/migrate.json' with { type: 'json' }
 import { type FlaskFixtures, canonical, fromFixture, toFixture, unhex } from './flaskValues.ts'
 import {
   FORMATS,
@@ -607,6 +609,26 @@ async function flaskRoundTrip(): Promise<string> {
   return 'refused 6 KB; small session with a flash round-trips in one cookie'
 }
 
+/** Cookies the real libraries made, read through `migrateFrom` (Web Crypto on every runtime). */
+async function migrateRoundTrip(): Promise<string> {
+  const { keys, password, cases } = migrateFixtures
+  const handler = createSessionHandler({
+    secrets: SECRETS,
+    migrateFrom: [
+      cookieSession({ keys }),
+      koaSession({ keys }),
+      ironSession({ cookieName: 'iron', password }),
+    ],
+  })
+  for (const { library, cookie, data, deleted } of cases) {
+    const scope = await handler.begin(cookie, { secure: false })
+    expectEqual([scope.session.isNew, { ...scope.session.data }], [false, data], library)
+    const names = (await scope.finish()).setCookie.map((line) => line.slice(0, line.indexOf('=')))
+    expectEqual(names, ['session', ...deleted], `${library}: Set-Cookie names`)
+  }
+  return cases.map((c) => c.library).join(', ')
+}
+
 function interopBlob(format: FormatId): string {
   // Native formats: 6 KB of random data, so chunked. Compressing formats: text that
   // deflates well, so the writer's zlib (node:zlib or CompressionStream) is what the reader inflates.
@@ -720,6 +742,8 @@ export async function runSuite(
           chunkRoundTrip('signed'),
         'session round trip, flask: one cookie, 6 KB refused with SessionTooLargeError':
           flaskRoundTrip,
+        'migrateFrom: cookie-session, koa-session and iron-session cookies become sessions':
+          migrateRoundTrip,
       }
       if (web) {
         checks['signed vectors (web back-end, injected)'] = () => checkNativeVectors('signed', web)

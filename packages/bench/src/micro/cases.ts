@@ -25,6 +25,7 @@ import {
   verifyValue,
 } from '@cookietin/core'
 import { createFlaskCodec, flask } from '@cookietin/core/flask'
+import { cookieSession, ironSession, koaSession } from '@cookietin/core/migrate'
 import { parseCookie as cookieParse, stringifySetCookie } from 'cookie'
 import cookieSignature from 'cookie-signature'
 import {
@@ -530,6 +531,58 @@ export async function createMicroCases(): Promise<{ groups: MicroGroup[]; cases:
       strictEqual(floor.read(`lang=en-US; theme=dark; session=${tamper(token)}`), undefined)
     })
   }
+
+  // --- migrateFrom: what a request without legacy cookies pays ------------------------------
+  groups.push({
+    id: 'migrate',
+    title: 'Session load + finish without a session cookie, with and without `migrateFrom`',
+    detail:
+      'createSessionHandler on the node back-end: begin(a Cookie header with no session cookie) → get → finish(), no Set-Cookie; `migrateFrom` holds a cookie-session, a koa-session and an iron-session reader. Also, for reference, the one-off cost of migrating a cookie-session cookie (Web Crypto, awaited)',
+  })
+  const legacyKey = 'bench keygrip key'
+  const migrateFrom = [
+    cookieSession({ keys: [legacyKey] }),
+    koaSession({ keys: [legacyKey] }),
+    ironSession({ cookieName: 'iron', password: SECRETS[1] }),
+  ]
+  const visitor = 'lang=en-US; theme=dark; _ga=GA1.2.1234567890.1700000000'
+  for (const [lib, options] of [
+    ['cookietin', {}],
+    ['cookietin:migrateFrom', { migrateFrom }],
+  ] as const) {
+    const handler = createSessionHandler({ secrets: [SECRETS[0]], ...options })
+    const step = () => {
+      const scope = handler.begin(visitor, { secure: false })
+      if (scope instanceof Promise)
+        throw new Error('expected a synchronous begin on the node back-end')
+      scope.session.get('user')
+      return scope.finish()
+    }
+    add('migrate', lib, step, () => {
+      const result = step()
+      if (result instanceof Promise) throw new Error('expected a synchronous finish')
+      deepStrictEqual(result, { setCookie: [], vary: true })
+    })
+  }
+  const legacyValue = Buffer.from(JSON.stringify({ user: 'alice', n: 1 })).toString('base64')
+  const legacySig = createHmac('sha1', legacyKey)
+    .update(`session=${legacyValue}`)
+    .digest('base64url')
+  const legacyHeader = `${visitor}; session=${legacyValue}; session.sig=${legacySig}`
+  const migrating = createSessionHandler({ secrets: [SECRETS[0]], migrateFrom })
+  const migrateOne = async () => {
+    const scope = await migrating.begin(legacyHeader, { secure: false })
+    scope.session.get('user')
+    return (await scope.finish()).setCookie
+  }
+  add('migrate', 'cookietin:migrateFrom:one-cookie-session-cookie', migrateOne, async () => {
+    const setCookie = await migrateOne()
+    deepStrictEqual(
+      setCookie.map((line) => line.slice(0, line.indexOf('='))),
+      ['session', 'session.sig'],
+    )
+    ok(setCookie[0]!.startsWith('session=e1.'), 'the session is re-issued as a cookietin cookie')
+  })
 
   // --- Flask format -------------------------------------------------------------------------
   groups.push({

@@ -19,6 +19,7 @@ const SESSION_OPTIONS = [
   'maxSize',
   'compress',
   'schema',
+  'migrateFrom',
   'onInvalid',
   'warn',
   'backend',

@@ -12,6 +12,7 @@ import type {
 import { type MaybePromise, chain } from '../maybePromise.ts'
 import { findSessionCookies, joinChunks, splitIntoChunksAfter } from './chunks.ts'
 import { decideCommit } from './decide.ts'
+import { type LegacySession, deleteLegacyCookies, readLegacySession } from './legacy.ts'
 import {
   type ResolvedSessionOptions,
   type SessionOptions,
@@ -32,7 +33,8 @@ export interface SessionCodec<T extends object = SessionData> {
   readonly options: ResolvedSessionOptions<T>
   /**
    * Reads the session from the request's cookies. Never throws: a bad cookie reads as a new empty
-   * session. A value on a synchronous back-end (unless the schema validates asynchronously).
+   * session. A value on a synchronous back-end (unless the schema validates asynchronously, or a
+   * `migrateFrom` reader reads a legacy cookie).
    */
   load(cookies: CookieJar): MaybePromise<Session<T>>
   /**
@@ -60,7 +62,7 @@ export function codecFor<T extends object>(
   options: ResolvedSessionOptions<T>,
   insecureHint?: string,
 ): SessionCodec<T> {
-  const { cookieName, format, maxChunks, maxSize, schema } = options
+  const { cookieName, format, maxChunks, maxSize, schema, migrateFrom } = options
   const newId = () => newSessionId(options.random)
   const storable: StorableCheck = {
     format: format.name,
@@ -99,9 +101,14 @@ export function codecFor<T extends object>(
   }
   const suffixFor = createSetCookieSuffix(options)
 
-  const report = (reason: InvalidSessionReason) => {
+  const report = (reason: InvalidSessionReason, name = cookieName, reader?: string) => {
     try {
-      options.onInvalid?.({ reason, cookieName, kind: 'session' })
+      options.onInvalid?.({
+        reason,
+        cookieName: name,
+        kind: 'session',
+        ...(reader ? { migrateFrom: reader } : {}),
+      })
     } catch {
       // A logging hook must not turn a bad cookie into a failed request.
     }
@@ -131,6 +138,7 @@ export function codecFor<T extends object>(
   function validated(
     decoded: DecodeResult & { ok: true },
     present: string[],
+    refused = () => report('schema'),
   ): MaybePromise<Session<T>> {
     const { payload } = decoded
     if (!schema) {
@@ -140,7 +148,7 @@ export function codecFor<T extends object>(
     }
     return chain(schema['~standard'].validate(payload.data), (result) => {
       if (result.issues) {
-        report('schema')
+        refused()
         return session(present)
       }
       payload.data = Object.setPrototypeOf({ ...(result.value as object) }, null) as Record<
@@ -154,13 +162,45 @@ export function codecFor<T extends object>(
   function load(jar: CookieJar): MaybePromise<Session<T>> {
     const cookies = jar.all()
     const present = findSessionCookies(cookies, cookieName)
-    if (present.length === 0) return session(present)
-    const value = joinChunks(cookies, cookieName, maxChunks)
-    if (value === undefined) return session(present)
+    const value = present.length === 0 ? undefined : joinChunks(cookies, cookieName, maxChunks)
+    if (value === undefined) return migrateFrom ? migrate(cookies, present) : session(present)
     return chain(format.decode(value, context()), (decoded) => {
       if (decoded.ok) return validated(decoded, present)
+      if (migrateFrom) return migrate(cookies, present, decoded.reason)
       report(decoded.reason)
       return session(present)
+    })
+  }
+
+  /** No valid cookietin session: the first legacy one that verifies, re-issued on commit. */
+  function migrate(
+    cookies: Readonly<Record<string, string>>,
+    present: string[],
+    invalid?: InvalidSessionReason,
+  ): MaybePromise<Session<T>> {
+    const legacy = readLegacySession(migrateFrom ?? [], cookies, options.now(), (read, reader) =>
+      report(read.reason, read.cookieName, reader),
+    )
+    return chain(legacy, (found) => {
+      // Under our name may be the old library's cookie (both default to `session`): not ours.
+      if (invalid && !found?.cookies.some((cookie) => present.includes(cookie.name)))
+        report(invalid)
+      return found ? migrated(found, present) : session(present)
+    })
+  }
+
+  function migrated(found: LegacySession, present: string[]): MaybePromise<Session<T>> {
+    const payload = createEmptyPayload('', options.permanent)
+    payload.data = Object.setPrototypeOf({ ...found.data }, null) as Record<string, unknown>
+    const name = found.cookies[0]?.name ?? cookieName
+    const refused = () => report('schema', name, found.reader)
+    return chain(validated({ ok: true, payload, stale: true }, present, refused), (loaded) => {
+      // Stale until its first commit, which writes it and deletes the legacy cookies (data the
+      // schema refused included: it verified, but will never load).
+      const state = loaded[SESSION_STATE]
+      state.legacyCookies = found.cookies
+      state.stale = true
+      return loaded
     })
   }
 
@@ -174,13 +214,22 @@ export function codecFor<T extends object>(
     return names.map((name) => serializeCookieDeletion(name, attributes))
   }
 
+  /** A migrated session's legacy cookies, deleted beside `own` (the session's own cookies). */
+  const legacyDeletions = (state: SessionState, own: readonly string[], secure: boolean) =>
+    state.legacyCookies
+      ? deleteLegacyCookies(state.legacyCookies, { ...options.cookie, names: own }, secure)
+      : []
+
   function commit(session: Session<T>, secureRequest: boolean): MaybePromise<string[] | undefined> {
     const state = session[SESSION_STATE]
     const decision = decideCommit(state, options.rolling, toJson)
     if (decision.action === 'none') return undefined
     if (decision.action === 'delete') {
-      const lines = deletions(state.loadedCookies)
+      const lines = deletions(state.loadedCookies).concat(
+        legacyDeletions(state, state.loadedCookies, secureRequest),
+      )
       state.loadedCookies = []
+      state.stale = false
       state.loadedJson = state.destroyed ? undefined : toJson(state.payload)
       return lines
     }
@@ -226,6 +275,7 @@ export function codecFor<T extends object>(
     )
     const names = chunks.map((chunk) => chunk.name)
     lines.push(...deletions(state.loadedCookies.filter((name) => !names.includes(name))))
+    lines.push(...legacyDeletions(state, names.concat(state.loadedCookies), secure))
     state.payload.id = id
     state.loadedCookies = names
     state.loadedJson = json ?? toJson(state.payload)

@@ -21,11 +21,13 @@ export function decideCommit(
   toJson: (payload: SessionPayload) => string,
 ): CommitDecision {
   const { payload } = state
+  // A migrated session (`stale` until its first commit) has another library's cookies to delete.
+  const migrating = state.stale && state.legacyCookies !== undefined
   const isEmpty = payload.flashes.length === 0 && isEmptyObject(payload.data)
   if (state.destroyed) {
     // Written after `destroy()` (a "logged out" flash): a new session replaces the deleted one.
     if (!isEmpty) return { action: 'write', json: undefined }
-    return state.loadedCookies.length > 0 ? DELETE : NONE
+    return state.loadedCookies.length > 0 || migrating ? DELETE : NONE
   }
   // Every read and write goes through an accessor, so an untouched session cannot have changed;
   // comparing JSON also catches nested objects changed in place.
@@ -40,7 +42,7 @@ export function decideCommit(
   }
   if (isEmpty && !state.regenerated) {
     // Flask's rule: a session emptied by the handler is deleted, not stored empty.
-    return changed && state.loadedCookies.length > 0 ? DELETE : NONE
+    return (changed && state.loadedCookies.length > 0) || migrating ? DELETE : NONE
   }
   return changed || state.regenerated || state.stale || (rolling && state.accessed)
     ? { action: 'write', json }

@@ -21,8 +21,9 @@ export interface SessionHandler<
   readonly options: ResolvedSessionOptions<T>
   /**
    * Never throws: a bad cookie reads as a new empty session. A value (not a promise) when
-   * `options.synchronous` and no schema validates asynchronously. `request` says whether it came
-   * over HTTPS; the hooks get it back (an adapter may pass the framework's request object).
+   * `options.synchronous`, unless the schema validates asynchronously or a `migrateFrom` reader
+   * reads another library's cookie (Web Crypto). `request` says whether it came over HTTPS; the
+   * hooks get it back (an adapter may pass the framework's request object).
    */
   begin(cookieHeader: string | null | undefined, request: R): MaybePromise<RequestScope<T>>
 }

@@ -10,6 +10,7 @@ import type {
   SessionFormatFactory,
 } from '../formats/types.ts'
 import { checkSessionOptions } from './checkOptions.ts'
+import type { LegacySessionReader } from './legacy.ts'
 import type { StandardSchemaV1 } from './standardSchema.ts'
 
 export interface SessionCookieOptions
@@ -31,6 +32,8 @@ export interface InvalidSessionEvent {
   cookieName: string
   /** The session's cookie, or a plain cookie read with the jar's `getSigned`. */
   kind: 'session' | 'signed-cookie'
+  /** The legacy reader's library when the cookie was another library's (`migrateFrom`). */
+  migrateFrom?: string
 }
 
 export interface SessionOptions<T extends object = Record<string, unknown>> {
@@ -92,6 +95,15 @@ export interface SessionOptions<T extends object = Record<string, unknown>> {
   /** Standard Schema validator (zod, valibot, arktype...): data that fails it reads as an empty session. */
   schema?: StandardSchemaV1<unknown, T>
   /**
+   * Readers of another library's session cookies, from `@cookietin/core/migrate`. A request without
+   * a valid cookietin session whose legacy cookie verifies gets that session (through `schema`),
+   * and its response deletes the legacy cookies and writes the cookietin one. Remove the option
+   * once the old sessions have expired: until then an old cookie still logs its holder in.
+   * @default undefined (no migration)
+   * @example migrateFrom: cookieSession({ name: 'session', keys: [process.env.OLD_SESSION_KEY!] })
+   */
+  migrateFrom?: LegacySessionReader | readonly LegacySessionReader[]
+  /**
    * Called when a request's session cookie, or a signed cookie read with the jar's `getSigned`, is
    * ignored (tampered, expired, wrong key, schema). Never throws into the request.
    */
@@ -124,6 +136,8 @@ export interface ResolvedSessionOptions<T extends object = Record<string, unknow
   /** For signed jar cookies; absent only for a Flask secret too short to derive keys from. */
   readonly keyring: Keyring | undefined
   readonly schema: StandardSchemaV1<unknown, T> | undefined
+  /** Tried in order when a request has no valid cookietin session; `undefined` when none. */
+  readonly migrateFrom: readonly LegacySessionReader[] | undefined
   readonly onInvalid: ((event: InvalidSessionEvent) => void) | undefined
   /** Emits each distinct message once. */
   readonly warn: (message: string) => void
@@ -185,6 +199,12 @@ export function resolveSessionOptions<T extends object>(
     options.schema === undefined || typeof options.schema?.['~standard']?.validate === 'function',
     'schema',
     'a Standard Schema validator',
+  )
+  const migrateFrom = options.migrateFrom === undefined ? [] : [options.migrateFrom].flat()
+  check(
+    migrateFrom.every((reader: Partial<LegacySessionReader>) => typeof reader?.read === 'function'),
+    'migrateFrom',
+    'a reader from `@cookietin/core/migrate` or an array of them',
   )
   const cookie = {
     path: '/',
@@ -252,6 +272,7 @@ export function resolveSessionOptions<T extends object>(
     format,
     keyring,
     schema: options.schema,
+    migrateFrom: migrateFrom.length > 0 ? Object.freeze(migrateFrom) : undefined,
     onInvalid: options.onInvalid,
     warn,
     random,

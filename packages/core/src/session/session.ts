@@ -3,6 +3,7 @@ import { storableAsJson } from '../formats/native.ts'
 import { protoKey, type Unstorable } from '../formats/storable.ts'
 import type { Flash, SessionPayload } from '../formats/types.ts'
 import type { MaybePromise } from '../maybePromise.ts'
+import type { LegacyCookie } from './legacy.ts'
 
 export type SessionData = Record<string, unknown>
 
@@ -24,6 +25,11 @@ export interface SessionState {
   destroyed: boolean
   /** Cookie names this session was read from (`name` or `name.0`, `name.1`, ...), to delete on shrink or destroy. */
   loadedCookies: string[]
+  /**
+   * Another library's cookies this session was migrated from (`migrateFrom`): every commit that
+   * sends lines deletes them too, since a later commit's lines replace an earlier one's.
+   */
+  legacyCookies?: readonly LegacyCookie[]
   /** The request scope that owns the session: `commitSession` commits through it. */
   owner: SessionOwner | undefined
   /** The response's headers are built: a write now is a change no response carries. */
