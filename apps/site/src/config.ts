@@ -166,7 +166,7 @@ function readPort(env: Env): number | undefined {
 }
 
 /**
- * Reads and checks the apps' environment (DESIGN §5): `SESSION_SECRETS`, `SESSION_FORMAT`, `SESSION_COOKIE`,
+ * Reads and checks the apps' environment (docs/contract.md): `SESSION_SECRETS`, `SESSION_FORMAT`, `SESSION_COOKIE`,
  * `SESSION_MAX_AGE`, `COOKIE_SECURE`, `PORT`, `HOST` and `NODE_ENV`. Throws `SiteConfigError` naming the
  * variable for anything the apps cannot start with.
  */

@@ -63,15 +63,17 @@ export interface SessionOptions<T extends object = Record<string, unknown>> {
   cookie?: SessionCookieOptions
   /**
    * Most cookies one session may span (`name.0`, `name.1`, ...) when it outgrows one 4096-byte cookie.
-   * @default 4
+   * Two hold the default `maxSize`; raise both together (each cookie holds about 3.9 KB).
+   * @default 2
    */
   maxChunks?: number
   /**
    * Most bytes (names and values) of all the session's cookies together. The whole `Cookie` request
-   * header must pass every server in front: Node refuses headers over 16 KB in total, nginx's default
-   * `large_client_header_buffers` a header line over 8 KB. 12 KB leaves Node room for other headers;
-   * behind a default nginx set 6000 or raise nginx's buffers.
-   * @default 12288
+   * header must pass every hop: nginx's default `large_client_header_buffers 4 8k` refuses a `Cookie`
+   * line over 8182 bytes (400), curl's cookie jar silently leaves out the cookies past about 8100
+   * bytes, Node refuses over 16 KB of headers in total. 6 KB passes them all with 2 KB left for the
+   * site's other cookies (docs/sessions.md, "Size and chunking"). Raise it only with those limits.
+   * @default 6144
    */
   maxSize?: number
   /**
@@ -138,7 +140,7 @@ export function resolveSessionOptions<T extends object>(
   check(typeof options === 'object' && options !== null, 'options', 'an object')
   const cookieName = options.cookieName ?? 'session'
   const maxAge = options.maxAge ?? DEFAULT_MAX_AGE
-  const maxSize = options.maxSize ?? 12288
+  const maxSize = options.maxSize ?? 6144
   check(isPositiveInteger(maxAge), 'maxAge', 'a positive whole number of seconds')
   check(isPositiveInteger(maxSize), 'maxSize', 'a positive whole number of bytes')
   check(
@@ -210,7 +212,7 @@ export function resolveSessionOptions<T extends object>(
     cookieName,
     maxAge,
     maxSize,
-    maxChunks: Math.min(options.maxChunks ?? 4, format.maxChunks ?? Number.POSITIVE_INFINITY),
+    maxChunks: Math.min(options.maxChunks ?? 2, format.maxChunks ?? Number.POSITIVE_INFINITY),
     permanent: options.permanent ?? false,
     rolling: options.rolling === true,
     cookie: Object.freeze(cookie),
