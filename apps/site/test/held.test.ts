@@ -44,7 +44,7 @@ describe('what the browser holds', () => {
   }
 
   it('lists every chunk of a chunked session', async () => {
-    const { config, cookies } = await cookiesHolding('sealed', { big: 'x'.repeat(6000) })
+    const { config, cookies } = await cookiesHolding('sealed', { big: 'x'.repeat(5000) })
     const held = await inspectHeldSession(cookies, config)
     expect(held?.cookies.map((cookie) => cookie.name)).toEqual(['session.0', 'session.1'])
     expect(held?.valid).toBe(true)
