@@ -93,7 +93,10 @@ export async function createApp(config: SiteConfig, options: SiteOptions = {}): 
 
   app.get('/login', (req, res) => {
     const user = asUser(req.session.get(USER_KEY))
-    reply(res, htmlResult(200, renderLoginPage({ preferences: readPreferences(req.cookieJar), user })))
+    reply(
+      res,
+      htmlResult(200, renderLoginPage({ preferences: readPreferences(req.cookieJar), user })),
+    )
   })
 
   app.post('/login', async (req, res) => {
@@ -254,7 +257,12 @@ export async function createApp(config: SiteConfig, options: SiteOptions = {}): 
     if (res.headersSent) return next(error)
     const status = (error as { status?: unknown } | null)?.status
     // Express's own refusals are the client's fault; a body too large or not UTF-8 has its own answer.
-    if (typeof status === 'number' && status >= 400 && status < 500 && !(error instanceof BodyError))
+    if (
+      typeof status === 'number' &&
+      status >= 400 &&
+      status < 500 &&
+      !(error instanceof BodyError)
+    )
       send(res, errorResponse(status, 'BAD_REQUEST', 'Bad request'))
     else send(res, site.failure(error))
   }

@@ -85,7 +85,9 @@ export async function createApp(config: SiteConfig, options: SiteOptions = {}): 
 
   app.get('/login', (c) => {
     const user = asUser(c.get('session').get(USER_KEY))
-    return reply(htmlResult(200, renderLoginPage({ preferences: readPreferences(c.get('cookies')), user })))
+    return reply(
+      htmlResult(200, renderLoginPage({ preferences: readPreferences(c.get('cookies')), user })),
+    )
   })
 
   app.post('/login', async (c) => {
@@ -93,7 +95,8 @@ export async function createApp(config: SiteConfig, options: SiteOptions = {}): 
     const { username, password } = parseLoginForm(c.get('body'))
     const preferences = readPreferences(c.get('cookies'))
     const user = await site.users.verify(username, password)
-    if (user === null) return reply(loginFailed(username, preferences, asUser(session.get(USER_KEY))))
+    if (user === null)
+      return reply(loginFailed(username, preferences, asUser(session.get(USER_KEY))))
     session.regenerate() // a new identity on login: defeats session fixation
     session.set(USER_KEY, user)
     session.flash(`You are logged in as ${user}.`)
@@ -234,7 +237,9 @@ export async function createApp(config: SiteConfig, options: SiteOptions = {}): 
 
   app.get('/api/me', (c) => {
     const user = asUser(c.get('session').get(USER_KEY))
-    return reply(user ? jsonResult(200, { user }) : errorResult(401, 'UNAUTHORIZED', 'Not logged in'))
+    return reply(
+      user ? jsonResult(200, { user }) : errorResult(401, 'UNAUTHORIZED', 'Not logged in'),
+    )
   })
 
   app.post('/api/logout', (c) => {

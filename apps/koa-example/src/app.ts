@@ -93,7 +93,10 @@ export async function createApp(config: SiteConfig, options: SiteOptions = {}): 
 
   router.get('/login', (ctx) => {
     const user = asUser(ctx.session.get(USER_KEY))
-    reply(ctx, htmlResult(200, renderLoginPage({ preferences: readPreferences(ctx.cookieJar), user })))
+    reply(
+      ctx,
+      htmlResult(200, renderLoginPage({ preferences: readPreferences(ctx.cookieJar), user })),
+    )
   })
 
   router.post('/login', async (ctx) => {

@@ -177,8 +177,7 @@ export function loginFailed(
   preferences: Preferences,
   user: string | null,
 ): ActionResult {
-  const error =
-    username === '' ? 'Enter a username and a password.' : 'Wrong username or password.'
+  const error = username === '' ? 'Enter a username and a password.' : 'Wrong username or password.'
   return htmlResult(401, renderLoginPage({ error, username, preferences, user }))
 }
 

@@ -101,7 +101,8 @@ const time = (seconds: number | null) =>
  * key id and times from the token, and the data. The mechanism, not only the result.
  */
 function renderHeld(held: HeldSession | null | undefined): string {
-  const heading = '  <section id="held" aria-labelledby="held-title">\n  <h2 id="held-title">What your browser holds</h2>\n'
+  const heading =
+    '  <section id="held" aria-labelledby="held-title">\n  <h2 id="held-title">What your browser holds</h2>\n'
   if (!held)
     return `${heading}  <p id="held-none">No session cookie yet: log in, flash a message or store data and it appears here.</p>\n  </section>\n`
   const rows = held.cookies

@@ -93,7 +93,10 @@ export function routeResponse(result: ActionResult): HttpResponse {
 export const jsonResult = (status: number, json: unknown): ActionResult => ({ status, json })
 
 /** A redirect after a form: 303 See Other. */
-export const redirectResult = (location: string): ActionResult => ({ status: 303, redirect: location })
+export const redirectResult = (location: string): ActionResult => ({
+  status: 303,
+  redirect: location,
+})
 
 /** The JSON error response for a request refused before any action ran (404, a bad path, a bad body). */
 export function errorResponse(status: number, code: ErrorCode, message: string): HttpResponse {

@@ -99,7 +99,8 @@ export function parsePopKey(body: string): Parsed<string> {
   const parsed = parseJsonObject(body)
   if (!parsed.ok) return parsed
   const key = parsed.value['key']
-  if (typeof key !== 'string') return refuse(errorResult(400, 'BAD_REQUEST', '`key` must be a string'))
+  if (typeof key !== 'string')
+    return refuse(errorResult(400, 'BAD_REQUEST', '`key` must be a string'))
   if (isReservedKey(key)) return reservedKey(key)
   return { ok: true, value: key }
 }
@@ -246,7 +247,8 @@ const INVALID_COOKIE_CODES: ReadonlySet<string> = new Set([
 /** The 400 for an error the cookie jar threw at `set`, `setSigned`, `getSigned` or `delete`; rethrows any other. */
 export function cookieErrorResult(error: unknown): ActionResult {
   if (isCookietinError(error)) {
-    if (error.code === 'COOKIE_TOO_LARGE') return errorResult(400, 'COOKIE_TOO_LARGE', error.message)
+    if (error.code === 'COOKIE_TOO_LARGE')
+      return errorResult(400, 'COOKIE_TOO_LARGE', error.message)
     if (error.code === 'NO_SECRET')
       return errorResult(
         400,

@@ -7,7 +7,10 @@ import { renderHomePage } from '../src/html.ts'
 const SECRET = 'held-test-secret-0123456789abcdef0123'
 
 /** The cookies a browser holds after a response that stored `data` (and a flash). */
-async function cookiesHolding(format: 'sealed' | 'signed' | 'flask', data: Record<string, unknown>) {
+async function cookiesHolding(
+  format: 'sealed' | 'signed' | 'flask',
+  data: Record<string, unknown>,
+) {
   const config = loadConfig({ SESSION_SECRETS: SECRET, SESSION_FORMAT: format }, { warn: () => {} })
   const handler = createSessionHandler(await sessionOptions(config))
   const scope = await handler.begin(null, { secure: false })
@@ -35,7 +38,12 @@ describe('what the browser holds', () => {
         data: { _user: 'alice', n: 1 },
         flashes: [{ category: 'message', message: 'hello <b>' }],
       })
-      const html = renderHomePage({ user: 'alice', preferences: { theme: 'light', lang: 'en' }, flashes: [], held })
+      const html = renderHomePage({
+        user: 'alice',
+        preferences: { theme: 'light', lang: 'en' },
+        flashes: [],
+        held,
+      })
       expect(html).toContain('What your browser holds')
       expect(html).toContain(`<dd id="held-format">${format}</dd>`)
       expect(html).toContain('hello &lt;b&gt;')
@@ -57,7 +65,11 @@ describe('what the browser holds', () => {
     expect(held?.valid).toBe(false)
     expect(held?.session).toBeNull()
     expect(await inspectHeldSession({ theme: 'dark' }, config)).toBeNull()
-    const html = renderHomePage({ user: null, preferences: { theme: 'light', lang: 'en' }, flashes: [] })
+    const html = renderHomePage({
+      user: null,
+      preferences: { theme: 'light', lang: 'en' },
+      flashes: [],
+    })
     expect(html).toContain('No session cookie yet')
   })
 })

@@ -272,7 +272,9 @@ export function runBrowserTests(target: BrowserTarget): void {
         expect(await held.locator('#held-data').innerText()).toContain('"_user": "alice"')
 
         const message = unique('held-flash')
-        expect((await page.request.post(`${url}/api/flash`, { data: { message } })).status()).toBe(204)
+        expect((await page.request.post(`${url}/api/flash`, { data: { message } })).status()).toBe(
+          204,
+        )
         await page.goto(`${url}/`)
         expect(await held.locator('#held-data').innerText()).toContain(message)
 

@@ -4,7 +4,7 @@ import { extractTypeScriptBlocks, isFragment } from '../src/extract.ts'
 const markdown = [
   '# Title', //                         1
   '```ts', //                           2
-  "const a: number = 1", //             3
+  'const a: number = 1', //             3
   '```', //                             4
   '```sh', //                           5
   'pnpm add x', //                      6
