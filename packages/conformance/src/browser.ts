@@ -260,7 +260,9 @@ export function runBrowserTests(target: BrowserTarget): void {
         await page.goto(`${url}/`)
         expect(await held.innerText()).toContain('No session cookie yet')
 
-        await logIn(page, url) // lands on the home page, read with the login's cookie
+        await logIn(page, url)
+        // The landing page consumed the login's flash, which re-set the cookie: look again.
+        await page.goto(`${url}/`)
         expect(await shownCookies()).toEqual(await sessionCookies())
         expect(await held.locator('#held-format').innerText()).toBe(format)
         if (format !== 'flask')
