@@ -46,7 +46,7 @@ export const DEFAULT_MAX_AGE = 1_209_600
 export const DEFAULT_HOST = '127.0.0.1'
 /**
  * Most bytes (names and values) of one session's cookies: Node's 16 KB header limit leaves room for the
- * rest. Above the library's default (6 KB, what a default nginx and curl's jar pass): the contract
+ * rest. Above the library's default (3 KB, what a default nginx lets through): the contract
  * wants 6 KB of data to fit, and the apps run without a proxy.
  */
 export const SESSION_MAX_SIZE = 12_288

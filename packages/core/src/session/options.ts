@@ -63,17 +63,19 @@ export interface SessionOptions<T extends object = Record<string, unknown>> {
   cookie?: SessionCookieOptions
   /**
    * Most cookies one session may span (`name.0`, `name.1`, ...) when it outgrows one 4096-byte cookie.
-   * Two hold the default `maxSize`; raise both together (each cookie holds about 3.9 KB).
+   * Two hold about 7.9 KB, as much as a default nginx or curl's jar lets through in one request; the
+   * default `maxSize` fits in one. Raise it with `maxSize`, and the proxy's header buffers.
    * @default 2
    */
   maxChunks?: number
   /**
-   * Most bytes (names and values) of all the session's cookies together. The whole `Cookie` request
-   * header must pass every hop: nginx's default `large_client_header_buffers 4 8k` refuses a `Cookie`
-   * line over 8182 bytes (400), curl's cookie jar silently leaves out the cookies past about 8100
-   * bytes, Node refuses over 16 KB of headers in total. 6 KB passes them all with 2 KB left for the
-   * site's other cookies (docs/sessions.md, "Size and chunking"). Raise it only with those limits.
-   * @default 6144
+   * Most bytes (names and values) of all the session's cookies together. The session must pass every
+   * hop both ways: nginx's default `proxy_buffer_size` (4 KB) answers 502 when the app's response
+   * headers, `Set-Cookie` lines included, outgrow 4096 bytes; its `large_client_header_buffers 4 8k`
+   * refuses a `Cookie` line over 8182 bytes; curl's cookie jar silently leaves out cookies past about
+   * 8100 bytes. 3 KB passes them all with room for the response's other headers and the site's other
+   * cookies (docs/sessions.md, "Size and chunking"). Raise it only with those limits.
+   * @default 3072
    */
   maxSize?: number
   /**
@@ -140,7 +142,7 @@ export function resolveSessionOptions<T extends object>(
   check(typeof options === 'object' && options !== null, 'options', 'an object')
   const cookieName = options.cookieName ?? 'session'
   const maxAge = options.maxAge ?? DEFAULT_MAX_AGE
-  const maxSize = options.maxSize ?? 6144
+  const maxSize = options.maxSize ?? 3072
   check(isPositiveInteger(maxAge), 'maxAge', 'a positive whole number of seconds')
   check(isPositiveInteger(maxSize), 'maxSize', 'a positive whole number of bytes')
   check(
