@@ -1,6 +1,7 @@
 export {
   DEFAULT_HOST,
   DEFAULT_MAX_AGE,
+  SESSION_MAX_CHUNKS,
   SESSION_MAX_SIZE,
   SiteConfigError,
   loadConfig,

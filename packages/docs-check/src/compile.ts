@@ -16,7 +16,7 @@ import type { CodeBlock } from './extract.ts'
  * What `tsc --init` writes today, minus what only concerns emit: strict, plus the checks a careful
  * project turns on. A sample that compiles here compiles in a laxer project too.
  */
-export const SAMPLE_COMPILER_OPTIONS = {
+const SAMPLE_COMPILER_OPTIONS = {
   strict: true,
   module: 'nodenext',
   moduleResolution: 'nodenext',
@@ -33,7 +33,7 @@ export const SAMPLE_COMPILER_OPTIONS = {
 /** This package's node_modules: the packages a sample may import. */
 const MODULES = fileURLToPath(new URL('../node_modules', import.meta.url))
 
-export interface SampleDiagnostic {
+interface SampleDiagnostic {
   /** 1-based line and column in the Markdown file. */
   line: number
   column: number
