@@ -1,20 +1,19 @@
 /**
- * Every route of the contract (DESIGN §5) as a framework-free action over `{ session, cookies, body,
- * query, params, commitSession }`. The apps only route requests here and write out the answer, so the
- * three behave identically.
+ * The site every example app serves (docs/contract.md), minus the framework: its configuration, users
+ * and the helpers a route needs besides the session and the jar (cookie security, the error answer).
+ * The apps write each route themselves, with their adapter's session and cookie calls; see
+ * apps/express-example/src/app.ts.
  *
- * A refused request (any 4xx) changes nothing: each action validates everything before it writes, and
- * writes that can outgrow the session limit commit early and roll the session back when they fail.
+ * `site.handle(site.action, request)` is the older way in: every route as a framework-free action
+ * over `{ session, cookies, body, query, params, commitSession }`, the same behaviour in one place.
+ * It stays for apps built on it and as the reference the site's own tests exercise.
+ *
+ * A refused request (any 4xx) changes nothing: each route validates everything before it writes, and
+ * writes that can outgrow the session limit commit early and answer 413 when they fail.
  */
-import {
-  type CookieJar,
-  type JarCookieOptions,
-  MAX_AGE_CAP_SECONDS,
-  type Session,
-  isCookietinError,
-  isValidCookieName,
-} from '@cookietin/core'
+import { type CookieJar, type JarCookieOptions, type Session } from '@cookietin/core'
 import type { SiteConfig } from './config.ts'
+import { type HeldSession, inspectHeldSession } from './held.ts'
 import {
   DEFAULT_PREFERENCES,
   type Preferences,
@@ -28,15 +27,30 @@ import {
   type ActionResult,
   BodyError,
   type HttpResponse,
+  errorResponse,
   errorResult,
   htmlResult,
   noContent,
-  parseForm,
-  parseJsonObject,
   queryOf,
   readBody,
-  toHttpResponse,
+  routeResponse,
 } from './http.ts'
+import {
+  LANG_PATTERN,
+  THEMES,
+  commitOrRefuse,
+  cookieErrorResult,
+  isReservedKey,
+  parseCookieToDelete,
+  parseCookieToSet,
+  parseFlash,
+  parseLogin,
+  parseLoginForm,
+  parsePopKey,
+  parsePreferencesForm,
+  parseSessionPatch,
+  parseSignedQuery,
+} from './requests.ts'
 import { type UserStore, createUserStore } from './users.ts'
 
 /** What an action sees of a request. */
@@ -73,52 +87,6 @@ export interface RequestInput {
 export const USER_KEY = '_user'
 /** Preference cookies live a year. */
 export const PREFERENCE_MAX_AGE = 365 * 24 * 60 * 60
-const LANG_PATTERN = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}$/
-const THEMES: readonly string[] = ['light', 'dark']
-/** The fields `PUT /api/cookies/:name` accepts besides `value`, and their JSON types. */
-const PUT_COOKIE_FIELDS = {
-  signed: 'boolean',
-  maxAge: 'number',
-  httpOnly: 'boolean',
-  sameSite: 'string',
-  path: 'string',
-  domain: 'string',
-  secure: 'boolean',
-} as const
-/** CookieError codes that mean a bad name, value or attribute: 400 INVALID_COOKIE. */
-const INVALID_COOKIE_CODES: ReadonlySet<string> = new Set([
-  'INVALID_COOKIE_NAME',
-  'INVALID_COOKIE_VALUE',
-  'INVALID_DOMAIN',
-  'INVALID_PATH',
-  'INVALID_MAX_AGE',
-  'INVALID_EXPIRES',
-  'INVALID_SAME_SITE',
-  'INVALID_PRIORITY',
-  'INVALID_PREFIX',
-])
-
-export const isReservedKey = (key: string) => key.startsWith('_')
-
-/**
- * How deep session values may nest. Every format stores far deeper (Flask's stops at 512 levels), but a
- * limit checked before anything is written keeps a refused PATCH from touching the session.
- */
-export const MAX_VALUE_DEPTH = 100
-
-/** Nesting depth of a JSON value (a scalar is 0, `[]` is 1), without recursion. */
-export function nestingDepth(value: unknown): number {
-  let max = 0
-  const stack: [unknown, number][] = [[value, 0]]
-  while (stack.length > 0) {
-    const [item, depth] = stack.pop()!
-    if (typeof item !== 'object' || item === null) continue
-    if (depth + 1 > max) max = depth + 1
-    if (max > MAX_VALUE_DEPTH) return max
-    for (const child of Object.values(item)) stack.push([child, depth + 1])
-  }
-  return max
-}
 
 /** The data a client wrote: every key not starting with `_` (so not `_user`, `_permanent` or `_flashes`). */
 export function visibleData(session: Session): Record<string, unknown> {
@@ -129,11 +97,12 @@ export function visibleData(session: Session): Record<string, unknown> {
   return data
 }
 
+/** The username a `_user` value holds, or null (not logged in). */
+export const asUser = (value: unknown): string | null =>
+  typeof value === 'string' && value !== '' ? value : null
+
 /** The logged-in username, or null. */
-export function currentUser(session: Session): string | null {
-  const user = session.get(USER_KEY)
-  return typeof user === 'string' && user !== '' ? user : null
-}
+export const currentUser = (session: Session): string | null => asUser(session.get(USER_KEY))
 
 /** `theme` and `lang` from their cookies; a value the site would not have set reads as the default. */
 export function readPreferences(cookies: CookieJar): Preferences {
@@ -146,29 +115,6 @@ export function readPreferences(cookies: CookieJar): Preferences {
   }
 }
 
-interface SessionSnapshot {
-  data: [string, unknown][]
-  flashes: { category: string; message: string }[]
-}
-
-function snapshot(session: Session): SessionSnapshot {
-  return {
-    data: Object.entries(session.data),
-    flashes: session.peekFlashes().map((flash) => ({ ...flash })),
-  }
-}
-
-/** Puts back data and flashes as they were, in the same order, so the session serializes as before. */
-function restore(session: Session, saved: SessionSnapshot): void {
-  for (const key of session.keys) session.delete(key)
-  for (const [key, value] of saved.data) session.set(key, value)
-  session.consumeFlashes()
-  for (const flash of saved.flashes) session.flash(flash.message, flash.category)
-}
-
-const isSessionTooLarge = (error: unknown) =>
-  isCookietinError(error) && error.code === 'SESSION_TOO_LARGE'
-
 export interface SiteOptions {
   /** @default the demo users, hashed now */
   users?: UserStore
@@ -179,6 +125,26 @@ export interface SiteOptions {
 export interface Site {
   readonly config: SiteConfig
   readonly users: UserStore
+  /**
+   * `{ secure: true }` when a cookie the site sets must be Secure: COOKIE_SECURE, with `auto`
+   * following the request's scheme; `requested` (the cookies API's `secure`) wins. Left out rather
+   * than false, so SameSite=None and __Secure-/__Host- names can still force it.
+   */
+  secure(cookies: CookieJar, requested?: boolean): { secure?: boolean }
+  /** The attributes of the `theme` and `lang` cookies: a year, Path=/, SameSite=Lax. */
+  preferenceCookie(cookies: CookieJar): JarCookieOptions
+  /**
+   * After `session.destroy()`: deletes the session cookie when the request carried none, so every
+   * logout answers with a deleting Set-Cookie (destroy alone deletes only the cookies it read).
+   */
+  expireSessionCookie(cookies: CookieJar): void
+  /**
+   * The answer to an error a route threw: the body's own 413/400 for an unreadable body, else
+   * 500 `INTERNAL_ERROR` (reported to `logError`), never a detail of the error.
+   */
+  failure(error: unknown): HttpResponse
+  /** The session cookies a request carried, opened with the site's secrets, for the home page. */
+  inspectHeld(cookies: Readonly<Record<string, string>>): Promise<HeldSession | null>
   /** Reads the request's body, runs the action and returns the response to send. Never throws. */
   handle(action: Action, request: RequestInput): Promise<HttpResponse>
   // HTML pages
@@ -205,133 +171,92 @@ export interface Site {
   apiLogout: Action
 }
 
-/** The shared site: its actions, bound to one configuration and one user store. */
+/** `POST /login` with a wrong or missing username or password: 401 and the form again. */
+export function loginFailed(
+  username: string,
+  preferences: Preferences,
+  user: string | null,
+): ActionResult {
+  const error = username === '' ? 'Enter a username and a password.' : 'Wrong username or password.'
+  return htmlResult(401, renderLoginPage({ error, username, preferences, user }))
+}
+
+/** `POST /login` refused because the session would outgrow its cookies (`refused` is the 413). */
+export function loginTooLarge(refused: ActionResult, preferences: Preferences): ActionResult {
+  return htmlResult(
+    refused.status,
+    renderErrorPage(
+      'Login failed',
+      'Your session is too large to log in; log out first.',
+      preferences,
+    ),
+  )
+}
+
+/** The shared site: its helpers and actions, bound to one configuration and one user store. */
 export function createSite(config: SiteConfig, options: SiteOptions = {}): Site {
   const users = options.users ?? createUserStore()
   const logError = options.logError ?? ((error: unknown) => console.error(error))
 
-  /** Secure for cookies the site sets: COOKIE_SECURE, with `auto` following the request's scheme. */
-  function secureFor(cookies: CookieJar, requested?: boolean): { secure?: boolean } {
-    const secure = requested ?? (config.secure === 'auto' ? cookies.isSecureRequest : config.secure)
-    // Left out rather than false, so SameSite=None and __Secure-/__Host- names can still force it.
-    return secure ? { secure: true } : requested === false ? { secure: false } : {}
+  function secure(cookies: CookieJar, requested?: boolean): { secure?: boolean } {
+    const value = requested ?? (config.secure === 'auto' ? cookies.isSecureRequest : config.secure)
+    return value ? { secure: true } : requested === false ? { secure: false } : {}
   }
 
-  /**
-   * Applies `change`, then commits the session early through the adapter, so that a failure is answered
-   * here rather than failing the response:
-   * - too large: 413. Nothing was written, and the adapter's final commit fails the same way without
-   *   raising it again (core remembers the error was reported), so the client keeps its previous session.
-   * - data the format cannot store (the values were checked first, so this should not happen): the
-   *   session is put back as it was and the answer is 400.
-   */
-  async function changeSession(
-    input: ActionInput,
-    change: () => void,
-  ): Promise<ActionResult | null> {
-    const saved = snapshot(input.session)
-    try {
-      change()
-    } catch (error) {
-      // A value the session's format cannot store (a `__proto__` key in the body): refused at `set`.
-      if (!(isCookietinError(error) && error.code === 'UNSTORABLE_VALUE')) throw error
-      restore(input.session, saved)
-      return errorResult(400, 'BAD_REQUEST', `The session cannot store this data: ${error.message}`)
-    }
-    try {
-      await input.commitSession()
-      return null
-    } catch (error) {
-      if (isSessionTooLarge(error)) {
-        const detail = error instanceof Error ? error.message : ''
-        return errorResult(
-          413,
-          'SESSION_TOO_LARGE',
-          `The session would outgrow its cookies, so it was left unchanged. ${detail}`.trim(),
-        )
-      }
-      restore(input.session, saved)
-      if (isCookietinError(error)) throw error
-      return errorResult(
-        400,
-        'BAD_REQUEST',
-        `The session cannot store this data: ${error instanceof Error ? error.message : String(error)}`,
-      )
-    }
-  }
-
-  /** Destroys the session; deletes the cookie even when the request carried none, so logout always clears it. */
-  function destroySession({ session, cookies }: ActionInput): void {
+  function expireSessionCookie(cookies: CookieJar): void {
     const chunk = `${config.cookieName}.`
     const present = Object.keys(cookies.all()).some(
       (name) =>
         name === config.cookieName ||
         (name.startsWith(chunk) && /^\d{1,3}$/.test(name.slice(chunk.length))),
     )
+    if (!present) cookies.delete(config.cookieName, { path: '/', ...secure(cookies) })
+  }
+
+  function failure(error: unknown): HttpResponse {
+    if (error instanceof BodyError) return errorResponse(error.status, 'BAD_REQUEST', error.message)
+    logError(error)
+    return errorResponse(500, 'INTERNAL_ERROR', 'Internal server error')
+  }
+
+  function destroySession({ session, cookies }: ActionInput): void {
     session.destroy()
-    if (!present) cookies.delete(config.cookieName, { path: '/', ...secureFor(cookies) })
+    expireSessionCookie(cookies)
   }
-
-  function cookieErrorResult(error: unknown): ActionResult {
-    if (isCookietinError(error)) {
-      if (error.code === 'COOKIE_TOO_LARGE')
-        return errorResult(400, 'COOKIE_TOO_LARGE', error.message)
-      if (error.code === 'NO_SECRET') {
-        return errorResult(
-          400,
-          'BAD_REQUEST',
-          'Signed cookies need SESSION_SECRETS of at least 32 bytes, which this server does not have',
-        )
-      }
-      if (INVALID_COOKIE_CODES.has(error.code))
-        return errorResult(400, 'INVALID_COOKIE', error.message)
-    }
-    throw error
-  }
-
-  const invalidName = (name: string) =>
-    errorResult(
-      400,
-      'INVALID_COOKIE',
-      `Invalid cookie name ${JSON.stringify(name)}: names are letters, digits and !#$%&'*+-.^_\`|~`,
-    )
 
   const site: Site = {
     config,
     users,
+    secure,
+    preferenceCookie: (cookies) => ({
+      maxAge: PREFERENCE_MAX_AGE,
+      path: '/',
+      sameSite: 'Lax',
+      ...secure(cookies),
+    }),
+    expireSessionCookie,
+    failure,
+    inspectHeld: (cookies) => inspectHeldSession(cookies, config),
 
     async handle(action, request) {
-      let body: string
       try {
-        body = await readBody(request.body)
-      } catch (error) {
-        const status = error instanceof BodyError ? error.status : 400
-        return toHttpResponse(
-          errorResult(
-            status,
-            'BAD_REQUEST',
-            error instanceof Error ? error.message : 'Unreadable body',
-          ),
+        const body = await readBody(request.body)
+        return routeResponse(
+          await action({
+            session: request.session,
+            cookies: request.cookies,
+            body,
+            query: queryOf(request.url),
+            params: request.params ?? {},
+            commitSession: request.commitSession,
+          }),
         )
-      }
-      let result: ActionResult
-      try {
-        result = await action({
-          session: request.session,
-          cookies: request.cookies,
-          body,
-          query: queryOf(request.url),
-          params: request.params ?? {},
-          commitSession: request.commitSession,
-        })
       } catch (error) {
-        logError(error)
-        result = errorResult(500, 'INTERNAL_ERROR', 'Internal server error')
+        // Every route reads the session or the cookies.
+        const response = failure(error)
+        response.headers['Vary'] = 'Cookie'
+        return response
       }
-      const response = toHttpResponse(result)
-      // Every route reads the session or the cookies.
-      response.headers['Vary'] = 'Cookie'
-      return response
     },
 
     // ---- HTML pages ----
@@ -343,6 +268,7 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
           user: currentUser(session),
           preferences: readPreferences(cookies),
           flashes: session.consumeFlashes(),
+          held: await inspectHeldSession(cookies.all(), config),
         }),
       )
     },
@@ -356,32 +282,15 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
 
     async login(input) {
       const { session, cookies } = input
-      const form = parseForm(input.body)
-      const username = form.get('username') ?? ''
-      const user = await users.verify(username, form.get('password') ?? '')
+      const { username, password } = parseLoginForm(input.body)
+      const user = await users.verify(username, password)
       const preferences = readPreferences(cookies)
-      if (user === null) {
-        const error =
-          username === '' ? 'Enter a username and a password.' : 'Wrong username or password.'
-        return htmlResult(
-          401,
-          renderLoginPage({ error, username, preferences, user: currentUser(session) }),
-        )
-      }
-      const refused = await changeSession(input, () => {
-        session.regenerate()
-        session.set(USER_KEY, user)
-        session.flash(`You are logged in as ${user}.`)
-      })
-      if (refused)
-        return htmlResult(
-          refused.status,
-          renderErrorPage(
-            'Login failed',
-            'Your session is too large to log in; log out first.',
-            preferences,
-          ),
-        )
+      if (user === null) return loginFailed(username, preferences, currentUser(session))
+      session.regenerate()
+      session.set(USER_KEY, user)
+      session.flash(`You are logged in as ${user}.`)
+      const refused = await commitOrRefuse(input.commitSession)
+      if (refused) return loginTooLarge(refused, preferences)
       return { status: 303, redirect: '/' }
     },
 
@@ -396,32 +305,10 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
     },
 
     async preferences({ cookies, body }) {
-      const form = parseForm(body)
-      const theme = form.get('theme')?.trim().toLowerCase() || undefined
-      const lang = form.get('lang')?.trim() || undefined
-      const current = readPreferences(cookies)
-      if (theme !== undefined && !THEMES.includes(theme)) {
-        return htmlResult(
-          400,
-          renderErrorPage('Bad preferences', 'The theme must be light or dark.', current),
-        )
-      }
-      if (lang !== undefined && !LANG_PATTERN.test(lang)) {
-        return htmlResult(
-          400,
-          renderErrorPage(
-            'Bad preferences',
-            'The language must be a short tag such as en, fr or pt-BR.',
-            current,
-          ),
-        )
-      }
-      const options: JarCookieOptions = {
-        maxAge: PREFERENCE_MAX_AGE,
-        path: '/',
-        sameSite: 'Lax',
-        ...secureFor(cookies),
-      }
+      const form = parsePreferencesForm(body, readPreferences(cookies))
+      if (!form.ok) return form.result
+      const { theme, lang } = form.value
+      const options = site.preferenceCookie(cookies)
       if (theme !== undefined) cookies.set('theme', theme, options)
       if (lang !== undefined) cookies.set('lang', lang, options)
       return { status: 303, redirect: '/' }
@@ -435,46 +322,14 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
 
     async putCookie({ cookies, params, body }) {
       const name = params['name'] ?? ''
-      const parsed = parseJsonObject(body)
+      const parsed = parseCookieToSet(name, body)
       if (!parsed.ok) return parsed.result
-      const fields = parsed.value
-      if (typeof fields['value'] !== 'string')
-        return errorResult(400, 'BAD_REQUEST', '`value` must be a string')
-      const value = fields['value']
-      for (const [key, type] of Object.entries(PUT_COOKIE_FIELDS)) {
-        const field = fields[key]
-        if (field !== undefined && field !== null && typeof field !== type) {
-          return errorResult(400, 'BAD_REQUEST', `\`${key}\` must be a ${type}`)
-        }
-      }
-      // Present and of the right type, or undefined (`null` counts as absent).
-      const field = <T>(key: keyof typeof PUT_COOKIE_FIELDS) =>
-        (fields[key] ?? undefined) as T | undefined
-      const maxAge = field<number>('maxAge')
-      const sameSite = field<string>('sameSite')
-      const domain = field<string>('domain')
-
-      if (!isValidCookieName(name)) return invalidName(name)
-      if (maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge >= 0)) {
-        return errorResult(
-          400,
-          'INVALID_COOKIE',
-          '`maxAge` must be a whole number of seconds, 0 or more',
-        )
-      }
-      const options: JarCookieOptions = {
-        path: field<string>('path') ?? '/',
-        httpOnly: field<boolean>('httpOnly') ?? false,
-        ...secureFor(cookies, field<boolean>('secure')),
-      }
-      if (maxAge !== undefined) options.maxAge = Math.min(maxAge, MAX_AGE_CAP_SECONDS)
-      if (sameSite !== undefined)
-        options.sameSite = sameSite as NonNullable<JarCookieOptions['sameSite']>
-      if (domain !== undefined) options.domain = domain
+      const { value, signed, options } = parsed.value
+      const attributes = { ...options, ...secure(cookies, parsed.value.secure) }
       try {
         // Both serialize before they store anything: a refused cookie leaves the jar as it was.
-        if (field<boolean>('signed') === true) await cookies.setSigned(name, value, options)
-        else cookies.set(name, value, options)
+        if (signed) await cookies.setSigned(name, value, attributes)
+        else cookies.set(name, value, attributes)
       } catch (error) {
         return cookieErrorResult(error)
       }
@@ -483,33 +338,23 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
 
     async getCookie({ cookies, params, query }) {
       const name = params['name'] ?? ''
-      const flag = query.get('signed')
-      if (flag !== null && !['1', 'true', '0', 'false', ''].includes(flag)) {
-        return errorResult(400, 'BAD_REQUEST', '`signed` must be 1 or 0')
+      const signed = parseSignedQuery(query)
+      if (!signed.ok) return signed.result
+      let value: string | undefined
+      try {
+        value = signed.value ? await cookies.getSigned(name) : cookies.get(name)
+      } catch (error) {
+        return cookieErrorResult(error)
       }
-      if (flag === '1' || flag === 'true') {
-        let value: string | undefined
-        try {
-          value = await cookies.getSigned(name)
-        } catch (error) {
-          return cookieErrorResult(error)
-        }
-        return { status: 200, json: { value: value ?? null, valid: value !== undefined } }
-      }
-      const value = cookies.get(name)
       return { status: 200, json: { value: value ?? null, valid: value !== undefined } }
     },
 
     async deleteCookie({ cookies, params, query }) {
       const name = params['name'] ?? ''
-      if (!isValidCookieName(name)) return invalidName(name)
-      const domain = query.get('domain')
+      const parsed = parseCookieToDelete(name, query)
+      if (!parsed.ok) return parsed.result
       try {
-        cookies.delete(name, {
-          path: query.get('path') ?? '/',
-          ...(domain === null ? {} : { domain }),
-          ...secureFor(cookies),
-        })
+        cookies.delete(name, { ...parsed.value, ...secure(cookies) })
       } catch (error) {
         return cookieErrorResult(error)
       }
@@ -523,44 +368,20 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
     },
 
     async patchSession(input) {
-      const parsed = parseJsonObject(input.body)
+      const parsed = parseSessionPatch(input.body)
       if (!parsed.ok) return parsed.result
-      const entries = Object.entries(parsed.value)
-      const reserved = entries.find(([key]) => isReservedKey(key))
-      if (reserved)
-        return errorResult(
-          400,
-          'RESERVED_KEY',
-          `The key ${JSON.stringify(reserved[0])} is reserved: keys starting with _ belong to the server`,
-        )
-      const deep = entries.find(([, value]) => nestingDepth(value) > MAX_VALUE_DEPTH)
-      if (deep)
-        return errorResult(
-          400,
-          'BAD_REQUEST',
-          `The value of ${JSON.stringify(deep[0])} nests deeper than ${MAX_VALUE_DEPTH} levels`,
-        )
-      const refused = await changeSession(input, () => {
-        for (const [key, value] of entries) {
-          if (value === null) input.session.delete(key)
-          else input.session.set(key, value)
-        }
-      })
+      for (const [key, value] of parsed.value) {
+        if (value === null) input.session.delete(key)
+        else input.session.set(key, value)
+      }
+      const refused = await commitOrRefuse(input.commitSession)
       return refused ?? { status: 200, json: { data: visibleData(input.session) } }
     },
 
     async popSession({ session, body }) {
-      const parsed = parseJsonObject(body)
-      if (!parsed.ok) return parsed.result
-      const key = parsed.value['key']
-      if (typeof key !== 'string') return errorResult(400, 'BAD_REQUEST', '`key` must be a string')
-      if (isReservedKey(key))
-        return errorResult(
-          400,
-          'RESERVED_KEY',
-          `The key ${JSON.stringify(key)} is reserved: keys starting with _ belong to the server`,
-        )
-      return { status: 200, json: { value: session.pop(key) ?? null } }
+      const key = parsePopKey(body)
+      if (!key.ok) return key.result
+      return { status: 200, json: { value: session.pop(key.value) ?? null } }
     },
 
     async regenerateSession({ session }) {
@@ -576,17 +397,10 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
     // ---- JSON API: flash ----
 
     async postFlash(input) {
-      const parsed = parseJsonObject(input.body)
-      if (!parsed.ok) return parsed.result
-      const { message, category } = parsed.value
-      if (typeof message !== 'string')
-        return errorResult(400, 'BAD_REQUEST', '`message` must be a string')
-      if (category !== undefined && category !== null && typeof category !== 'string') {
-        return errorResult(400, 'BAD_REQUEST', '`category` must be a string')
-      }
-      const refused = await changeSession(input, () =>
-        input.session.flash(message, category ?? 'message'),
-      )
+      const flash = parseFlash(input.body)
+      if (!flash.ok) return flash.result
+      input.session.flash(flash.value.message, flash.value.category)
+      const refused = await commitOrRefuse(input.commitSession)
       return refused ?? noContent()
     },
 
@@ -600,18 +414,13 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
     // ---- JSON API: login ----
 
     async apiLogin(input) {
-      const parsed = parseJsonObject(input.body)
-      if (!parsed.ok) return parsed.result
-      const { username, password } = parsed.value
-      if (typeof username !== 'string' || typeof password !== 'string') {
-        return errorResult(400, 'BAD_REQUEST', '`username` and `password` must be strings')
-      }
-      const user = await users.verify(username, password)
+      const login = parseLogin(input.body)
+      if (!login.ok) return login.result
+      const user = await users.verify(login.value.username, login.value.password)
       if (user === null) return errorResult(401, 'UNAUTHORIZED', 'Wrong username or password')
-      const refused = await changeSession(input, () => {
-        input.session.regenerate()
-        input.session.set(USER_KEY, user)
-      })
+      input.session.regenerate()
+      input.session.set(USER_KEY, user)
+      const refused = await commitOrRefuse(input.commitSession)
       return refused ?? { status: 200, json: { user } }
     },
 

@@ -44,8 +44,14 @@ export class SiteConfigError extends Error {
 
 export const DEFAULT_MAX_AGE = 1_209_600
 export const DEFAULT_HOST = '127.0.0.1'
-/** Most bytes (names and values) of one session's cookies: Node's 16 KB header limit leaves room for the rest. */
+/**
+ * Most bytes (names and values) of one session's cookies: Node's 16 KB header limit leaves room for the
+ * rest. Above the library's default (3 KB, what a default nginx lets through): the contract
+ * wants 6 KB of data to fit, and the apps run without a proxy.
+ */
 export const SESSION_MAX_SIZE = 12_288
+/** Cookies one session may span: four hold 12 KB. */
+export const SESSION_MAX_CHUNKS = 4
 
 export interface LoadConfigOptions {
   /** Where warnings go (a random development secret, a short Flask secret). @default console.warn */
@@ -166,7 +172,7 @@ function readPort(env: Env): number | undefined {
 }
 
 /**
- * Reads and checks the apps' environment (DESIGN §5): `SESSION_SECRETS`, `SESSION_FORMAT`, `SESSION_COOKIE`,
+ * Reads and checks the apps' environment (docs/contract.md): `SESSION_SECRETS`, `SESSION_FORMAT`, `SESSION_COOKIE`,
  * `SESSION_MAX_AGE`, `COOKIE_SECURE`, `PORT`, `HOST` and `NODE_ENV`. Throws `SiteConfigError` naming the
  * variable for anything the apps cannot start with.
  */
@@ -229,7 +235,7 @@ export async function resolveFormat(
 
 /**
  * The core `SessionOptions` every app passes to its adapter: permanent sessions of `SESSION_MAX_AGE`,
- * not rolling, HttpOnly, SameSite=Lax, Path=/, at most 12 KB of cookies.
+ * not rolling, HttpOnly, SameSite=Lax, Path=/, at most 12 KB in 4 cookies.
  */
 export async function sessionOptions(
   config: SiteConfig,
@@ -243,6 +249,7 @@ export async function sessionOptions(
     permanent: true,
     rolling: false,
     maxSize: SESSION_MAX_SIZE,
+    maxChunks: SESSION_MAX_CHUNKS,
     cookie: { secure: config.secure, httpOnly: true, sameSite: 'Lax', path: '/' },
   }
   if (options.warn) result.warn = options.warn

@@ -3,6 +3,7 @@
  * (a username, a flashed message, a preference cookie) goes through `escapeHtml`.
  */
 import type { Flash } from '@cookietin/core'
+import type { HeldSession } from './held.ts'
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -46,6 +47,8 @@ nav form, nav button { display: inline; }
 .flash.error { border-color: #d9534f; background: rgba(217, 83, 79, .12); }
 .error { color: #d9534f; }
 label { display: block; margin: .5rem 0; }
+#held pre { background: rgba(127, 127, 127, .12); padding: .5rem; overflow-x: auto; }
+#held dt { font-weight: bold; }
 `
 
 function layout(options: LayoutOptions, body: string): string {
@@ -86,10 +89,54 @@ export interface HomePageOptions {
   user: string | null
   preferences: Preferences
   flashes: readonly Flash[]
+  /** The session cookies this request carried, opened (`inspectHeldSession`); null: none. */
+  held?: HeldSession | null | undefined
+}
+
+const time = (seconds: number | null) =>
+  seconds === null ? 'none' : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')
+
+/**
+ * The session as the browser holds it and the server reads it: each cookie and its size, the format,
+ * key id and times from the token, and the data. The mechanism, not only the result.
+ */
+function renderHeld(held: HeldSession | null | undefined): string {
+  const heading =
+    '  <section id="held" aria-labelledby="held-title">\n  <h2 id="held-title">What your browser holds</h2>\n'
+  if (!held)
+    return `${heading}  <p id="held-none">No session cookie yet: log in, flash a message or store data and it appears here.</p>\n  </section>\n`
+  const rows = held.cookies
+    .map(
+      (cookie) =>
+        `    <tr><td><code>${escapeHtml(cookie.name)}</code></td><td>${cookie.bytes} bytes</td></tr>`,
+    )
+    .join('\n')
+  const total = held.cookies.reduce((sum, cookie) => sum + cookie.bytes, 0)
+  const facts: [string, string, string][] = [
+    ['held-format', 'Format', held.kind],
+    ['held-key', 'Key id', held.keyId ?? 'none (Flask tokens carry none)'],
+    ['held-issued', 'Issued', time(held.issuedAt)],
+    ['held-expires', 'Expires', time(held.expiresAt)],
+  ]
+  const list = facts
+    .map(([id, term, value]) => `    <dt>${term}</dt><dd id="${id}">${escapeHtml(value)}</dd>`)
+    .join('\n')
+  const data = held.valid
+    ? `  <pre id="held-data">${escapeHtml(JSON.stringify(held.session, null, 2))}</pre>\n`
+    : `  <p id="held-invalid">The server ignores it: ${escapeHtml(held.reason ?? 'invalid')}.</p>\n`
+  return `${heading}  <table id="held-cookies">
+    <tr><th>Cookie</th><th>Size</th></tr>
+${rows}
+    <tr><td>${held.cookies.length} cookie${held.cookies.length === 1 ? '' : 's'}</td><td id="held-total">${total} bytes</td></tr>
+  </table>
+  <dl>
+${list}
+  </dl>
+${data}  </section>\n`
 }
 
 /** `GET /`: who is logged in, the flashed messages, the preferences form (and the logout form in the nav). */
-export function renderHomePage({ user, preferences, flashes }: HomePageOptions): string {
+export function renderHomePage({ user, preferences, flashes, held }: HomePageOptions): string {
   const option = (value: string, label: string, current: string) =>
     `<option value="${escapeHtml(value)}"${value === current ? ' selected' : ''}>${escapeHtml(label)}</option>`
   const body = `${renderFlashes(flashes)}  <h1>cookietin</h1>
@@ -100,7 +147,8 @@ export function renderHomePage({ user, preferences, flashes }: HomePageOptions):
     <label>Theme <select name="theme">${option('light', 'Light', preferences.theme)}${option('dark', 'Dark', preferences.theme)}</select></label>
     <label>Language <input name="lang" value="${escapeHtml(preferences.lang)}" pattern="[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}" maxlength="35" required></label>
     <button type="submit">Save</button>
-  </form>`
+  </form>
+${renderHeld(held)}`
   return layout({ title: 'Home', preferences, user }, body)
 }
 

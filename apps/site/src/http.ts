@@ -5,7 +5,7 @@
  */
 import { renderRedirectPage } from './html.ts'
 
-/** Error codes of the JSON API (DESIGN §5). `INTERNAL_ERROR` is a server bug, never client input. */
+/** Error codes of the JSON API (docs/contract.md). `INTERNAL_ERROR` is a server bug, never client input. */
 export type ErrorCode =
   | 'BAD_REQUEST'
   | 'INVALID_COOKIE'
@@ -81,6 +81,22 @@ export function toHttpResponse(result: ActionResult): HttpResponse {
   Object.assign(headers, result.headers)
   return { status, headers, body }
 }
+
+/** A route's response: every route reads the session or the cookies, so no cache may share it. */
+export function routeResponse(result: ActionResult): HttpResponse {
+  const response = toHttpResponse(result)
+  response.headers['Vary'] = 'Cookie'
+  return response
+}
+
+/** A JSON answer. */
+export const jsonResult = (status: number, json: unknown): ActionResult => ({ status, json })
+
+/** A redirect after a form: 303 See Other. */
+export const redirectResult = (location: string): ActionResult => ({
+  status: 303,
+  redirect: location,
+})
 
 /** The JSON error response for a request refused before any action ran (404, a bad path, a bad body). */
 export function errorResponse(status: number, code: ErrorCode, message: string): HttpResponse {

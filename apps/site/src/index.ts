@@ -1,6 +1,7 @@
 export {
   DEFAULT_HOST,
   DEFAULT_MAX_AGE,
+  SESSION_MAX_CHUNKS,
   SESSION_MAX_SIZE,
   SiteConfigError,
   loadConfig,
@@ -31,7 +32,12 @@ export {
   checkRequestTarget,
   errorResponse,
   errorResult,
+  htmlResult,
+  jsonResult,
+  noContent,
   notFoundResponse,
+  redirectResult,
+  routeResponse,
   parseForm,
   parseJsonObject,
   queryOf,
@@ -43,12 +49,29 @@ export {
 } from './http.ts'
 export {
   MAX_VALUE_DEPTH,
-  PREFERENCE_MAX_AGE,
-  USER_KEY,
-  createSite,
-  currentUser,
+  commitOrRefuse,
+  cookieErrorResult,
   isReservedKey,
   nestingDepth,
+  parseCookieToDelete,
+  parseCookieToSet,
+  parseFlash,
+  parseLogin,
+  parseLoginForm,
+  parsePopKey,
+  parsePreferencesForm,
+  parseSessionPatch,
+  parseSignedQuery,
+  type CookieToSet,
+} from './requests.ts'
+export {
+  PREFERENCE_MAX_AGE,
+  USER_KEY,
+  asUser,
+  createSite,
+  currentUser,
+  loginFailed,
+  loginTooLarge,
   readPreferences,
   visibleData,
   type Action,
@@ -59,3 +82,4 @@ export {
 } from './api.ts'
 export { listen, startSite, type RunningServer, type StartServerOptions } from './listen.ts'
 export { runMain, type MainOptions } from './cli.ts'
+export { inspectHeldSession, type HeldSession } from './held.ts'

@@ -8,7 +8,7 @@ const KEY_BYTES = 32
 /** Node's scrypt defaults (N=16384, r=8, p=1): about 50 ms per hash, 16 MB of memory. */
 const SCRYPT_OPTIONS = { N: 16384, r: 8, p: 1 } as const
 
-/** `alice` / `wonderland` and `bob` / `builder`, as DESIGN §5 lists them. */
+/** `alice` / `wonderland` and `bob` / `builder`, as docs/contract.md lists them. */
 export const DEMO_USERS: Readonly<Record<string, string>> = Object.freeze({
   alice: 'wonderland',
   bob: 'builder',

@@ -161,7 +161,7 @@ describe('loadConfig', () => {
 })
 
 describe('sessionOptions', () => {
-  it('gives permanent, non-rolling sessions of SESSION_MAX_AGE in HttpOnly, Lax, Path=/ cookies of at most 12 KB', async () => {
+  it('gives permanent, non-rolling sessions of SESSION_MAX_AGE in HttpOnly, Lax, Path=/ cookies of at most 12 KB in 4 chunks', async () => {
     const config = loadConfig(
       {
         SESSION_SECRETS: SECRET,
@@ -180,6 +180,7 @@ describe('sessionOptions', () => {
       permanent: true,
       rolling: false,
       maxSize: 12288,
+      maxChunks: 4,
       cookie: { secure: true, httpOnly: true, sameSite: 'Lax', path: '/' },
     })
   })

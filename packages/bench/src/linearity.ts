@@ -1,5 +1,5 @@
 /**
- * DESIGN §3: parsing a `Cookie` header takes time linear in its size, whatever its shape. Each shape
+ * Parsing a `Cookie` header takes time linear in its size, whatever its shape. Each shape
  * is built at 1 KiB and 1 MiB and parsed with `parseCookies`; issue 7 wants the 1 MiB parse within
  * 1000x the 1 KiB one (1024x the bytes, so per-call overhead is the only slack).
  */

@@ -8,13 +8,13 @@ import {
   chromium,
 } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { USERS, unique } from './constants.ts'
+import { USERS, incompressible, unique } from './constants.ts'
 import { formatEnv, startOn } from './servers.ts'
 import type { Env, RunningServer, SessionFormatName, StartServer } from './types.ts'
 
 export const CHROMIUM_PATH = '/usr/bin/chromium'
 
-/** The flags this machine needs (TOOLING.md): no sandbox as root, and no background traffic on a closed network. */
+/** The flags Debian's Chromium needs here: no sandbox as root, and no background traffic on a closed network. */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -235,6 +235,62 @@ export function runBrowserTests(target: BrowserTarget): void {
         expect(visible).not.toMatch(/(^|; )session(\.\d+)?=/)
         expect(visible).toMatch(/(^|; )theme=dark(;|$)/)
         expect(visible).toMatch(/(^|; )lang=en(;|$)/)
+      },
+      TEST_TIMEOUT,
+    )
+
+    test(
+      `[${name}] the home page shows what the browser holds: each session cookie and its size, the format, key id, times and data`,
+      async () => {
+        const { page, context, url } = await open()
+        const format = target.format ?? 'sealed'
+        const held = page.locator('#held')
+        /** The session cookies Chromium holds, with the bytes of name and value, in name order. */
+        const sessionCookies = async () =>
+          (await context.cookies())
+            .filter((cookie) => /^session(\.\d+)?$/.test(cookie.name))
+            .map((cookie) => `${cookie.name} ${cookie.name.length + cookie.value.length} bytes`)
+            .sort()
+        const shownCookies = async () =>
+          (await held.locator('#held-cookies tr').allInnerTexts())
+            .slice(1, -1)
+            .map((row) => row.replace(/\s+/g, ' ').trim())
+            .sort()
+
+        await page.goto(`${url}/`)
+        expect(await held.innerText()).toContain('No session cookie yet')
+
+        await logIn(page, url)
+        // The landing page consumed the login's flash, which re-set the cookie: look again.
+        await page.goto(`${url}/`)
+        expect(await shownCookies()).toEqual(await sessionCookies())
+        expect(await held.locator('#held-format').innerText()).toBe(format)
+        if (format !== 'flask')
+          expect(await held.locator('#held-key').innerText()).toMatch(/^[A-Za-z0-9_-]{8}$/)
+        const issued = Date.parse(await held.locator('#held-issued').innerText())
+        const expires = Date.parse(await held.locator('#held-expires').innerText())
+        expect(Math.abs(issued - Date.now()), 'issued just now').toBeLessThan(120_000)
+        expect(expires - issued, 'the default SESSION_MAX_AGE, 14 days').toBe(1_209_600_000)
+        expect(await held.locator('#held-data').innerText()).toContain('"_user": "alice"')
+
+        const message = unique('held-flash')
+        expect((await page.request.post(`${url}/api/flash`, { data: { message } })).status()).toBe(
+          204,
+        )
+        await page.goto(`${url}/`)
+        expect(await held.locator('#held-data').innerText()).toContain(message)
+
+        if (format !== 'flask') {
+          const big = incompressible(5000)
+          const grown = await page.request.patch(`${url}/api/session`, { data: { big } })
+          expect(grown.status()).toBe(200)
+          await page.goto(`${url}/`)
+          const chunks = await shownCookies()
+          expect(chunks.length, chunks.join(', ')).toBeGreaterThan(1)
+          expect(chunks[0]).toMatch(/^session\.0 /)
+          expect(chunks).toEqual(await sessionCookies())
+          expect(await held.locator('#held-data').innerText()).toContain(big)
+        }
       },
       TEST_TIMEOUT,
     )

@@ -64,7 +64,7 @@ export interface SessionCookieExpectation {
   secure?: boolean
 }
 
-/** The session cookie's attributes (DESIGN.md §5): HttpOnly, Path=/, SameSite=Lax, Max-Age, Secure per COOKIE_SECURE. */
+/** The session cookie's attributes (docs/contract.md): HttpOnly, Path=/, SameSite=Lax, Max-Age, Secure per COOKIE_SECURE. */
 export function expectSessionAttributes(
   cookie: Cookie,
   expected: SessionCookieExpectation = {},

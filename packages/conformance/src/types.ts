@@ -3,7 +3,7 @@ export type SessionFormatName = 'sealed' | 'signed' | 'flask'
 
 export const ALL_FORMATS: readonly SessionFormatName[] = ['sealed', 'signed', 'flask']
 
-/** The environment an app reads its configuration from (DESIGN.md §5). */
+/** The environment an app reads its configuration from (docs/contract.md). */
 export type Env = Record<string, string | undefined>
 
 export interface StartServerOptions {

@@ -109,7 +109,13 @@ describe('chunking', () => {
     })
     expect(minted.chunks.map((chunk) => chunk.name)).toEqual(['sid.0', 'sid.1', 'sid.2'])
     for (const line of minted.setCookie) expect(line.length).toBeLessThanOrEqual(4096)
-    const sessions = createSessionHandler({ secrets: [NEW], format: 'signed', cookieName: 'sid' })
+    const sessions = createSessionHandler({
+      secrets: [NEW],
+      format: 'signed',
+      cookieName: 'sid',
+      maxSize: 12288,
+      maxChunks: 3,
+    })
     const scope = await sessions.begin(minted.cookie, { secure: false })
     expect(scope.session.get('blob')).toBe(data.blob)
     expect(

@@ -1,5 +1,5 @@
 /**
- * Core is web-standard except its one node:crypto back-end (DESIGN.md §3 "Crypto on Node vs elsewhere").
+ * Core is web-standard except its one node:crypto back-end (packages/core/README.md, "Install").
  * This walks the module graph a non-Node runtime loads from the built package (the `import`/`require`
  * + `default` conditions, without `node`) and checks that nothing in it imports a Node builtin; and
  * scans the sources for the same. The build is run first when `dist` is missing.
@@ -144,7 +144,7 @@ describe('core imports nothing from Node outside its node:crypto back-end', () =
         expect(graph.files).toContain(target.backend)
         expect(graph.files.filter((file) => file.includes('backend.node'))).toEqual([])
         expect(graph.external.filter(({ specifier }) => isNodeBuiltin(specifier))).toEqual([])
-        // core has no dependencies at all (DESIGN.md §2), so nothing else leaves the package either.
+        // core has no dependencies at all, so nothing else leaves the package either.
         expect(graph.external).toEqual([])
       },
     )

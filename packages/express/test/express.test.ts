@@ -157,7 +157,8 @@ function routes(app: Express): Express {
 
 describe.each(matrix)('$title', ({ title, create, backend }) => {
   const warn = vi.fn()
-  const options: SessionOptions = { secrets: SECRET, backend, warn }
+  // 12 KB in 4 cookies, over the 3 KB default: the chunking tests store 6 KB.
+  const options: SessionOptions = { secrets: SECRET, backend, warn, maxSize: 12288, maxChunks: 4 }
   let server: Awaited<ReturnType<typeof listen>>
   let browser: Browser
   beforeAll(async () => {

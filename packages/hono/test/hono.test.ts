@@ -14,7 +14,8 @@ import { type App, type Data, SECRET, backends, transports } from './fixtures.ts
 
 function createApp(options: Partial<SessionOptions<Data>> = {}): App {
   const app: App = new Hono()
-  app.use(cookietin<Data>({ secrets: SECRET, ...options }))
+  // 12 KB in 4 cookies, over the 3 KB default: the chunking test stores 6 KB.
+  app.use(cookietin<Data>({ secrets: SECRET, maxSize: 12288, maxChunks: 4, ...options }))
   app.onError((error, c) =>
     error instanceof HTTPException ? error.getResponse() : c.text('boom', 500),
   )

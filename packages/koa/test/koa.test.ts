@@ -116,7 +116,8 @@ function createApp(
   const app = new Koa()
   app.silent = true
   if (before) app.use(before)
-  app.use(cookietin({ secrets: SECRET, ...options }))
+  // 12 KB in 4 cookies, over the 3 KB default: the chunking test stores 6 KB.
+  app.use(cookietin({ secrets: SECRET, maxSize: 12288, maxChunks: 4, ...options }))
   app.use(async (ctx) => {
     const [, first = '', param = ''] = ctx.path.split('/')
     await routes[`${ctx.method} /${first}`]?.(ctx, param)

@@ -1,7 +1,7 @@
 /**
  * The published shape of every public package, checked on the tarball `pnpm pack` makes (what
  * `pnpm publish` and `changeset publish` upload), plus publint on the package folder:
- * - the package.json conventions of DESIGN.md §6 (types first, ESM + CJS, engines, sideEffects, files,
+ * - the package.json conventions (types first, ESM + CJS, engines, sideEffects, files,
  *   license and LICENSE, repository);
  * - the workspace-only `@cookietin/source` condition is not published (publishConfig.exports/imports hold
  *   the same maps without it) and `workspace:` ranges are rewritten;

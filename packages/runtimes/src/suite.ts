@@ -367,6 +367,9 @@ function sessionOptions(format: FormatId): SessionOptions {
     cookieName: COOKIE_NAMES[format],
     maxAge: 3600,
     permanent: true,
+    // Over the 3 KB default, as the example apps: the suite chunks 6 KB sessions.
+    maxSize: 12288,
+    maxChunks: 4,
   }
   switch (format) {
     case 'sealed':
@@ -554,7 +557,13 @@ async function appScenario(format: FormatId, send: Send): Promise<string> {
 }
 
 async function chunkRoundTrip(format: 'sealed' | 'signed'): Promise<string> {
-  const handler = createSessionHandler({ secrets: SECRETS, format, cookieName: 'big' })
+  const handler = createSessionHandler({
+    secrets: SECRETS,
+    format,
+    cookieName: 'big',
+    maxSize: 12288,
+    maxChunks: 4,
+  })
   const jar = new ClientJar()
   let scope = await handler.begin(undefined, { secure: false })
   scope.session.set('blob', INCOMPRESSIBLE)

@@ -91,7 +91,7 @@ async function waitUntilServing(started: Started, url: string): Promise<void> {
   throw new Error(`the app did not serve ${url} within ${START_TIMEOUT} ms:\n${started.output()}`)
 }
 
-/** The contract's default ports (DESIGN.md §5). */
+/** The contract's default ports (docs/contract.md). */
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { express: 3001, hono: 3002, koa: 3003 }
 
 /** Runs the app until it serves `url`, checks a session and a login there, then stops it. */

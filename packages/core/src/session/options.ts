@@ -75,15 +75,19 @@ export interface SessionOptions<T extends object = Record<string, unknown>> {
   cookie?: SessionCookieOptions
   /**
    * Most cookies one session may span (`name.0`, `name.1`, ...) when it outgrows one 4096-byte cookie.
-   * @default 4
+   * Two hold about 7.9 KB, as much as a default nginx or curl's jar lets through in one request; the
+   * default `maxSize` fits in one. Raise it with `maxSize`, and the proxy's header buffers.
+   * @default 2
    */
   maxChunks?: number
   /**
-   * Most bytes (names and values) of all the session's cookies together. The whole `Cookie` request
-   * header must pass every server in front: Node refuses headers over 16 KB in total, nginx's default
-   * `large_client_header_buffers` a header line over 8 KB. 12 KB leaves Node room for other headers;
-   * behind a default nginx set 6000 or raise nginx's buffers.
-   * @default 12288
+   * Most bytes (names and values) of all the session's cookies together. The session must pass every
+   * hop both ways: nginx's default `proxy_buffer_size` (4 KB) answers 502 when the app's response
+   * headers, `Set-Cookie` lines included, outgrow 4096 bytes; its `large_client_header_buffers 4 8k`
+   * refuses a `Cookie` line over 8182 bytes; curl's cookie jar silently leaves out cookies past about
+   * 8100 bytes. 3 KB passes them all with room for the response's other headers and the site's other
+   * cookies (docs/sessions.md, "Size and chunking"). Raise it only with those limits.
+   * @default 3072
    */
   maxSize?: number
   /**
@@ -188,7 +192,7 @@ export function resolveSessionOptions<T extends object>(
   checkSessionOptions(options as unknown as Record<string, unknown>)
   const cookieName = options.cookieName ?? 'session'
   const maxAge = options.maxAge ?? DEFAULT_MAX_AGE
-  const maxSize = options.maxSize ?? 12288
+  const maxSize = options.maxSize ?? 3072
   check(isPositiveInteger(maxSize), 'maxSize', 'a positive whole number of bytes')
   check(
     options.maxChunks === undefined || isPositiveInteger(options.maxChunks),
@@ -265,7 +269,7 @@ export function resolveSessionOptions<T extends object>(
     cookieName,
     maxAge,
     maxSize,
-    maxChunks: Math.min(options.maxChunks ?? 4, format.maxChunks ?? Number.POSITIVE_INFINITY),
+    maxChunks: Math.min(options.maxChunks ?? 2, format.maxChunks ?? Number.POSITIVE_INFINITY),
     permanent: options.permanent ?? false,
     rolling: options.rolling === true,
     cookie: Object.freeze(cookie),

@@ -206,7 +206,7 @@ describe.each([
   })
 
   test('6 KB of incompressible data round-trips through chunks, and shrinking deletes stale chunks', async () => {
-    const handler = make()
+    const handler = make({ maxSize: 12288, maxChunks: 4 }) // over the 3 KB default
     const browser = new BrowserJar()
     const big = randomHex(3072) // 6144 characters that deflate cannot shrink much
     const grown = await request(handler, browser, ({ session }) => session.set('blob', big))
@@ -245,7 +245,7 @@ describe.each([
   })
 
   test('destroy deletes every chunk', async () => {
-    const handler = make()
+    const handler = make({ maxSize: 12288, maxChunks: 4 })
     const browser = new BrowserJar()
     await request(handler, browser, ({ session }) => session.set('blob', randomHex(3072)))
     const names = [...browser.cookies.keys()]
