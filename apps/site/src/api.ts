@@ -1,7 +1,7 @@
 /**
  * Every route of the contract (DESIGN §5) as a framework-free action over `{ session, cookies, body,
- * query, params, commitSession }`. The apps only route requests here and write out the answer, so the
- * three behave identically.
+ * query, params, commitSession }`. The apps only route requests here and write out the answer, so
+ * they all behave identically.
  *
  * A refused request (any 4xx) changes nothing: each action validates everything before it writes, and
  * writes that can outgrow the session limit commit early and roll the session back when they fail.
