@@ -26,6 +26,8 @@ const config: KnipConfig = {
         '@cookietin/cli',
         '@cookietin/core',
         '@cookietin/express',
+        '@cookietin/fastify',
+        '@cookietin/fetch',
         '@cookietin/hono',
         '@cookietin/koa',
       ],
