@@ -3,7 +3,7 @@
  * (vitest on Node). No imports: the matrix reads it without loading core.
  */
 
-/** Session formats the Hono app serves, each under `/<format>/...`. */
+/** Session formats the apps (Hono, and the plain fetch handler) serve, each under `/<format>/...`. */
 export const FORMATS = ['sealed', 'signed', 'sealed+deflate', 'flask'] as const
 export type FormatId = (typeof FORMATS)[number]
 
@@ -18,6 +18,9 @@ export function plannedChecks(options: { webBackendToo: boolean }): string[] {
     'session round trip, flask: one cookie, 6 KB refused with SessionTooLargeError',
     ...FORMATS.map(
       (format) => `hono app (${format}): login, session read/write, flash, chunks, logout`,
+    ),
+    ...FORMATS.map(
+      (format) => `fetch handler (${format}): login, session read/write, flash, chunks, logout`,
     ),
   ]
 }
@@ -45,7 +48,7 @@ export type SuiteLine =
       version: string
       /** `createKeyring(...).backend.name` with no backend injected: what `#crypto-backend` resolved to. */
       backend: string
-      /** Where `@cookietin/core`, `@cookietin/core/flask` and `@cookietin/hono` resolved (if the runtime can tell). */
+      /** Where `@cookietin/core`, `/flask`, `@cookietin/hono` and `/fetch` resolved (if the runtime can tell). */
       resolved: Record<string, string>
       /** How the Hono app is reached: a real server or `app.request`. */
       transport: string
