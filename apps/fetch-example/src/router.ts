@@ -3,7 +3,7 @@
  * `:param`s (percent-decoded), as Express, Hono and Koa's router match them in the other apps. HEAD is
  * answered by GET routes, as they do.
  */
-export interface Match<H> {
+interface Match<H> {
   handler: H
   params: Record<string, string>
 }

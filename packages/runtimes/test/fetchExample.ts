@@ -9,7 +9,7 @@ import { build } from 'esbuild'
 import type { StartServer } from '@cookietin/conformance'
 import { ROOT } from './runtimes.ts'
 
-export const EXAMPLE_SCRIPT = join(ROOT, 'dist', 'fetch-example.js')
+const EXAMPLE_SCRIPT = join(ROOT, 'dist', 'fetch-example.js')
 const START_TIMEOUT_MS = 30_000
 
 export async function buildFetchExample(): Promise<void> {
