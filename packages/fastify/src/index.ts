@@ -3,7 +3,9 @@ import {
   type DeclaredSessionData,
   type RequestScope,
   type ScopeResult,
-  type Session,
+  // Aliased: inside `declare module 'fastify'` below, a plain `Session` would name any `Session`
+  // another plugin declares in that module (@fastify/secure-session does).
+  type Session as CookietinSession,
   type SessionOptions,
   commitSession as commitScope,
   createSessionHandler,
@@ -38,15 +40,17 @@ export type TypedSessionData = DeclaredSessionData<SessionData>
 /** The plugin's options: core's `SessionOptions`, checked when the plugin is registered. */
 export type CookietinOptions = SessionOptions<TypedSessionData>
 
+// Not `readonly`, though both are getters: the other session plugins declare a plain `session`,
+// and differing modifiers would break any program that has both installed (during a migration).
 declare module 'fastify' {
   interface FastifyRequest {
     /** This request's cookietin session (a Flask-style dict), committed in `onSend`. */
-    readonly session: Session<TypedSessionData>
+    session: CookietinSession<TypedSessionData>
     /**
      * This request's cookies: `get`, `getSigned`, `set`, `setSigned`, `delete`, `all`. Not
      * `request.cookies`, which is @fastify/cookie's.
      */
-    readonly cookieJar: CookieJar
+    cookieJar: CookieJar
   }
 }
 
@@ -59,7 +63,9 @@ type Carrier = FastifyRequest & { [SCOPE]: RequestScope<TypedSessionData> | null
  * and answer 413 itself (nothing is then written for the session: the client keeps its previous
  * one). Changes made after this call, and cookies set on `request.cookieJar`, are still sent.
  */
-export function commitSession(request: { session?: Session<TypedSessionData> }): Promise<void> {
+export function commitSession(request: {
+  session?: CookietinSession<TypedSessionData>
+}): Promise<void> {
   return commitScope(request.session)
 }
 
@@ -99,7 +105,7 @@ const plugin: FastifyPluginCallback<CookietinOptions> = (fastify, options, done)
     fastify.decorateRequest(SCOPE, null)
     fastify.decorateRequest('session', {
       getter(this: FastifyRequest) {
-        return (this as Carrier)[SCOPE]?.session as Session<TypedSessionData>
+        return (this as Carrier)[SCOPE]?.session as CookietinSession<TypedSessionData>
       },
     })
     fastify.decorateRequest('cookieJar', {
