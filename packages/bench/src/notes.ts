@@ -50,17 +50,17 @@ const NOTES: Array<{ match: (id: string) => boolean; text: string }> = [
       '≤ 1100x (linear within cache effects) for shapes under the cap.',
   },
   {
-    match: (id) => /^load-(express|koa|hono)-(signed|sealed)-floor$/.test(id),
+    match: (id) => /^load-(express|koa|hono|fastify|fetch)-(signed|sealed)-floor$/.test(id),
     text:
-      "Each of these is now against the same framework's floor, so what that framework makes any session middleware pay (a property on Express's `req` with its per-app prototype chain, Koa's extra async step, the `Headers` objects @hono/node-server builds for `c.req.header()` and `c.res.headers`) is on both sides of the ratio. " +
-      "What remains is cookietin's own work: the session handler (a `Session` object, the codec, the key-id lookup, a MAC over more than the floor's: cookie name, key id, issued-at and expires-at) and the adapter's plumbing (in Express, the response held for one microtask and `writeHead`/`end` replayed, which the profile shows as extra socket writes). " +
+      "Each of these is now against the same framework's floor, so what that framework makes any session middleware pay (a property on Express's `req` with its per-app prototype chain, Koa's extra async step, the `Headers` objects @hono/node-server builds for `c.req.header()` and `c.res.headers`, Fastify's hooks on a request decorator, srvx's `Request` and `Response` on Node) is on both sides of the ratio. " +
+      "What remains is cookietin's own work: the session handler (a `Session` object, the codec, the key-id lookup, a MAC over more than the floor's: cookie name, key id, issued-at and expires-at) and the adapter's plumbing (in Express, the response held for one microtask and `writeHead`/`end` replayed, which the profile shows as extra socket writes; in Fastify, a third hook, `onResponse`, that warns about a change made after the headers went out). " +
       'Profile both servers of a missed pair (`pnpm --filter @cookietin/bench profile express/cookietin-signed 5`, then `express/floor-signed`) to see which part grew; the session handler and the adapters are being redesigned, so measure again after that lands.',
   },
   {
-    match: (id) => /^load-(express|koa|hono)-best-peer$/.test(id),
+    match: (id) => /^load-(express|koa|hono|fastify|fetch)-best-peer$/.test(id),
     text:
       "Read this with the best peer's own ratio to the floor (the '/ floor of the kind' column of that framework's table): a peer under 2x its floor can only be beaten 2x by a session layer under the floor itself, which the floor targets show no middleware reaches. " +
-      'express-session keeps the session in memory and signs only an id; cookie-session and koa-session sign with one SHA-1 or SHA-256 HMAC through keygrip; none of them looks keys up by id or seals, so their work per request can sit close to the floor’s.',
+      'express-session and @fastify/session keep the session in memory and sign only an id; cookie-session and koa-session sign with one SHA-1 or SHA-256 HMAC through keygrip; @fastify/secure-session seals with libsodium’s secretbox, native code with no key lookup, no expiry inside the sealed data and no chunking; none of the others looks keys up by id or seals, so their work per request can sit close to the floor’s.',
   },
 ]
 
