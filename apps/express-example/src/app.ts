@@ -1,6 +1,6 @@
 /**
  * The example site on Express: routes only. What each route does lives in `@cookietin/site`, shared
- * with the Hono and Koa apps; this file shows how `@cookietin/express` plugs in.
+ * with the other apps; this file shows how `@cookietin/express` plugs in.
  */
 import { commitSession, cookietin } from '@cookietin/express'
 import {
