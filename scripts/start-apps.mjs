@@ -1,9 +1,9 @@
 /* global process, console, URL */
-// `pnpm start`: runs the five example apps side by side (express 3001, hono 3002, koa 3003, fastify
-// 3004, fetch 3005), each as `pnpm --dir apps/<name>-example start`, with its output prefixed by its
-// name. Ctrl-C (SIGINT) or SIGTERM is passed on to every app; this script exits once they all have.
-// If one app fails to start (a bad SESSION_SECRETS, say), the others are stopped too and the exit
-// status is 1.
+// `pnpm start`: runs the five example apps side by side (express 3001, hono 3002, koa 3003,
+// fastify 3004, fetch 3005), each as `pnpm --dir apps/<name>-example start`, with its output
+// prefixed by its name. Ctrl-C (SIGINT) or SIGTERM is passed on to every app; this script exits
+// once they all have. If one app fails to start (a bad SESSION_SECRETS, say), the others are
+// stopped too and the exit status is 1.
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'

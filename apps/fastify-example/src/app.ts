@@ -25,7 +25,7 @@ function send(reply: FastifyReply, { status, headers, body }: HttpResponse): Fas
 
 const pathOf = (url: string) => url.split('?', 1)[0] ?? url
 
-/** A request's body as the site reads it: the unread stream the catch-all parser below passes on. */
+/** A request's body as the site reads it: the unread stream the catch-all parser passes on. */
 const bodyOf = (request: FastifyRequest) =>
   (request.body as AsyncIterable<Uint8Array> | undefined) ?? null
 
@@ -46,7 +46,7 @@ export async function createApp(
     },
   })
 
-  // The site reads every body itself, within its limit: hand it the unread stream, whatever its type.
+  // The site reads every body itself, within its limit: hand it the unread stream, any type.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
 

@@ -1,7 +1,8 @@
 /**
- * The example site as one web-standard fetch handler, `(request: Request) => Promise<Response>`, with
- * `@cookietin/fetch`: what Bun.serve, Deno.serve, a Worker or srvx on Node call. It uses no framework,
- * so it routes requests itself (a table, below). What each route does lives in `@cookietin/site`.
+ * The example site as one web-standard fetch handler, `(request: Request) => Promise<Response>`,
+ * with `@cookietin/fetch`: what Bun.serve, Deno.serve, a Worker or srvx on Node call. It uses no
+ * framework, so it routes requests itself (a table, below). What each route does lives in
+ * `@cookietin/site`.
  */
 import { type SessionContext, commitSession, cookietin } from '@cookietin/fetch'
 import {
@@ -21,7 +22,7 @@ export type FetchHandler = (request: Request) => Promise<Response>
 
 const respond = ({ status, headers, body }: HttpResponse) => new Response(body, { status, headers })
 
-/** The request target's path as it came, without the origin and query (the router decodes parameters). */
+/** The request target's path as it came, without origin and query (the router decodes params). */
 function pathOf(url: string): string {
   const start = url.indexOf('/', url.indexOf('//') + 2)
   if (start === -1) return '/'

@@ -1,7 +1,7 @@
 /**
  * The smallest router the example needs: exact, case-sensitive paths whose segments are literals or
- * `:param`s (percent-decoded), as Express, Hono and Koa's router match them in the other apps. HEAD is
- * answered by GET routes, as they do.
+ * `:param`s (percent-decoded), as the other apps' routers match them. HEAD is answered by GET
+ * routes, as there.
  */
 interface Match<H> {
   handler: H

@@ -96,8 +96,8 @@ export function notFoundResponse(method: string, path: string): HttpResponse {
 
 /**
  * 400 for a request target with a malformed percent escape (`/api/cookies/%zz`), else null. Frameworks
- * disagree on such paths (Express and Fastify refuse them, Hono and Koa keep them raw), so every app
- * asks this first.
+ * disagree on such paths (Express and Fastify refuse them, Hono and Koa keep them raw), so every
+ * app asks this first.
  */
 export function checkRequestTarget(url: string): HttpResponse | null {
   const queryStart = url.indexOf('?')

@@ -141,8 +141,9 @@ const plugin: FastifyPluginCallback<CookietinOptions> = (fastify, options, done)
     if (!scope) return next(null, payload)
     const failed = (error: unknown) => {
       warn(
-        `cookietin: ${routeOf(request)}: the session was not saved (${nameOf(error)}); the client keeps its previous one. ` +
-          'Call `await commitSession(request)` in the route to answer it, e.g. 413 for SessionTooLargeError.',
+        `cookietin: ${routeOf(request)}: the session was not saved (${nameOf(error)}); ` +
+          'the client keeps its previous one. Call `await commitSession(request)` in the route ' +
+          'to answer it, e.g. 413 for SessionTooLargeError.',
       )
       // Fastify's error handler answers (500); the jar's cookies still go with that answer.
       send(reply, { setCookie: scope.cookies.setCookieHeaders, vary: true })
@@ -169,7 +170,8 @@ const plugin: FastifyPluginCallback<CookietinOptions> = (fastify, options, done)
   const checkUnsent: onResponseHookHandler = (request, _reply, next) => {
     if ((request as Carrier)[SCOPE]?.hasUnsentChanges) {
       warn(
-        `cookietin: ${routeOf(request)} changed the session after the response's headers were sent; that change was not saved.`,
+        `cookietin: ${routeOf(request)} changed the session after the response's headers were ` +
+          'sent; that change was not saved.',
       )
     }
     next()

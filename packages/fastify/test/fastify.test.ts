@@ -385,6 +385,29 @@ describe.each(backends)('fastify 5, $backend crypto, plugin rules', ({ crypto })
     }
   })
 
+  it('fastify: a change made after onSend is not lost silently: onResponse warns', async () => {
+    const warn = vi.fn()
+    const app = Fastify()
+    await app.register(cookietin, { ...options, warn })
+    // An onSend hook added after the plugin's runs after its commit.
+    app.addHook('onSend', async (request, _reply, payload) => {
+      request.session.set('user', 'too late')
+      return payload
+    })
+    app.get('/', async (request) => {
+      request.session.set('user', 'in time')
+      return 'ok'
+    })
+    const response = await app.inject('/')
+    expect(cookieNames(setCookieOf(response.headers))).toEqual(['session'])
+    await vi.waitFor(() =>
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringMatching(/^cookietin: GET \/ changed the session/),
+      ),
+    )
+    await app.close()
+  })
+
   it('fastify: commitSession outside the plugin is a clear error', async () => {
     const app = Fastify()
     app.get('/', async (request) => {

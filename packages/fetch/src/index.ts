@@ -40,7 +40,8 @@ export type SessionFetchHandler<
 export interface FetchSessions<T extends object = SessionData> {
   /**
    * Wraps a handler: the result takes `(request, ...args)` as the host calls it, and its response
-   * carries the session's and the jar's `Set-Cookie` (and `Vary: Cookie` when the session was read).
+   * carries the session's and the jar's `Set-Cookie` (and `Vary: Cookie` when the session was
+   * read).
    */
   wrap<Req extends Request = Request, Args extends unknown[] = []>(
     handler: SessionFetchHandler<T, Req, Args>,
@@ -60,7 +61,8 @@ export interface FetchSessions<T extends object = SessionData> {
 /**
  * Commits the session now rather than when the response is applied, so the handler can catch
  * `SessionTooLargeError` and answer 413 itself (nothing is then written for the session: the client
- * keeps its previous one). Changes made after this call, and cookies set on the jar, are still sent.
+ * keeps its previous one). Changes made after this call, and cookies set on the jar, are still
+ * sent.
  */
 export function commitSession(context: { readonly session?: Session<object> }): Promise<void> {
   return commitScope(context.session)

@@ -99,7 +99,7 @@ function route(request: Request, context: SessionContext<Data>): Promise<Respons
     : Promise.resolve(text('', { status: 404 }))
 }
 
-/** The same app through the lower-level calls, as middleware of a framework that owns the handler. */
+/** The same app through the lower-level calls, as a framework's middleware calls them. */
 function middleware(options: SessionOptions<Data>): FetchHandler {
   const sessions = cookietin<Data>(options)
   return async (request) => {

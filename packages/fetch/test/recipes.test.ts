@@ -188,7 +188,7 @@ describe.each(backends)('recipes, $backend crypto', ({ crypto }) => {
     const login = async (event: Event) => {
       event.locals.session!.regenerate()
       event.locals.session!.set('user', 'carol')
-      // SvelteKit turns a thrown redirect(303, '/') into this response, which passes through handle.
+      // SvelteKit turns a thrown redirect(303, '/') into this response, which goes through handle.
       return new Response(null, { status: 303, headers: { location: '/' } })
     }
     const load = async (event: Event) => {

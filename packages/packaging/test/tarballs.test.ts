@@ -129,7 +129,8 @@ describe.each(packages)('$name', ({ name, folder, dir, manifest }) => {
     expect(ranges.filter((range) => range.startsWith('workspace:'))).toEqual([])
     if (name !== '@cookietin/core') {
       // Beyond core, only what each package's README justifies: the CLI's argument parser (cac),
-      // Express's per-response writeHead hook (on-headers), Fastify's plugin wrapper (fastify-plugin).
+      // Express's per-response writeHead hook (on-headers), Fastify's plugin wrapper
+      // (fastify-plugin).
       const extra = {
         '@cookietin/cli': 'cac',
         '@cookietin/express': 'on-headers',

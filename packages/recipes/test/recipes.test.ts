@@ -74,8 +74,8 @@ it('the Deno recipe passes `deno check` against the built @cookietin/fetch', () 
     'check',
     '--node-modules-dir=manual', // pnpm's node_modules, no registry access
     '--no-config',
-    // The workspace links @cookietin/* to their folders, which Deno reads as local files rather than
-    // npm packages, so it does not map their types' `.js` imports to `.d.ts` without this.
+    // The workspace links @cookietin/* to their folders, which Deno reads as local files rather
+    // than npm packages, so it does not map their types' `.js` imports to `.d.ts` without this.
     '--unstable-sloppy-imports',
     ...files,
   ]

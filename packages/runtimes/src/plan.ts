@@ -3,7 +3,7 @@
  * (vitest on Node). No imports: the matrix reads it without loading core.
  */
 
-/** Session formats the apps (Hono, and the plain fetch handler) serve, each under `/<format>/...`. */
+/** Session formats the apps (Hono, the plain fetch handler) serve, each under `/<format>/...`. */
 export const FORMATS = ['sealed', 'signed', 'sealed+deflate', 'flask'] as const
 export type FormatId = (typeof FORMATS)[number]
 
@@ -48,7 +48,7 @@ export type SuiteLine =
       version: string
       /** `createKeyring(...).backend.name` with no backend injected: what `#crypto-backend` resolved to. */
       backend: string
-      /** Where `@cookietin/core`, `/flask`, `@cookietin/hono` and `/fetch` resolved (if the runtime can tell). */
+      /** Where each `@cookietin/*` entry resolved (if the runtime can tell). */
       resolved: Record<string, string>
       /** How the Hono app is reached: a real server or `app.request`. */
       transport: string

@@ -2,8 +2,8 @@
  * The runtime matrix's one test program (issue 9). Runtime-neutral: only web standards, the built
  * `@cookietin/core`, `@cookietin/hono` and `@cookietin/fetch` (each runtime resolves them with its
  * own export conditions), and `hono`. A host (src/host.ts for Node, Bun and Deno; src/worker.ts for
- * workerd) gives it a way to serve the apps, if the runtime has a cheap one, and a sink for its JSON
- * lines.
+ * workerd) gives it a way to serve the apps, if the runtime has a cheap one, and a sink for its
+ * JSON lines.
  *
  * Phase `checks`: committed vectors (native signed and sealed, flask), a session round trip with
  * chunking, the Hono app and the same app as a plain fetch handler (src/fetchApp.ts) end to end for

@@ -1,5 +1,5 @@
-// What `future: { v8_middleware: true }` in react-router.config.ts declares through typegen: loaders
-// and actions get a RouterContextProvider as `context`.
+// What `future: { v8_middleware: true }` in react-router.config.ts declares through typegen:
+// loaders and actions get a RouterContextProvider as `context`.
 import 'react-router'
 
 declare module 'react-router' {

@@ -1,7 +1,7 @@
 /**
- * Fastify 5: bare, the floor as Fastify hooks (signed, sealed), @cookietin/fastify (signed, sealed),
- * @fastify/secure-session (the session sealed with libsodium's secretbox) and @fastify/session
- * (MemoryStore, the id in a signed cookie, with @fastify/cookie).
+ * Fastify 5: bare, the floor as Fastify hooks (signed, sealed), @cookietin/fastify (signed and
+ * sealed), @fastify/secure-session (the session sealed with libsodium's secretbox) and
+ * @fastify/session (MemoryStore, the id in a signed cookie, with @fastify/cookie).
  */
 import { createServer, type RequestListener } from 'node:http'
 import { hkdfSync } from 'node:crypto'
