@@ -10,8 +10,9 @@ const config: KnipConfig = {
     'packages/runtimes': {
       // Bundled with esbuild by test/runtimes.ts and run in each runtime.
       entry: ['src/host.ts', 'src/worker.ts', 'src/nodeWebCrypto.ts', 'src/nodeWebCryptoHooks.ts'],
-      // The runtimes' binaries, spawned by path (node_modules/bun, node_modules/deno).
-      ignoreDependencies: ['bun', 'deno'],
+      // The runtimes' binaries, spawned by path (node_modules/bun, node_modules/deno); srvx, which
+      // the fetch example's bundle (test/fetchExample.ts) leaves for each runtime to resolve.
+      ignoreDependencies: ['bun', 'deno', 'srvx'],
       // `pnpm --filter … build`, which knip reads as a binary named build.
       ignoreBinaries: ['build'],
     },
@@ -26,9 +27,18 @@ const config: KnipConfig = {
         '@cookietin/cli',
         '@cookietin/core',
         '@cookietin/express',
+        '@cookietin/fastify',
+        '@cookietin/fetch',
         '@cookietin/hono',
         '@cookietin/koa',
       ],
+    },
+    'packages/recipes': {
+      // Each recipe is a small app's files, type-checked (tsconfig.<recipe>.json, `deno check`) and
+      // shown in docs/recipes; nothing imports them.
+      entry: ['src/**/*.ts'],
+      // Deno's binary, spawned by path for `deno check`.
+      ignoreDependencies: ['deno'],
     },
     'packages/cli': {
       // The `cookietin` binary (package.json `bin` names its build output, dist/bin.js).

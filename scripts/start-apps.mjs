@@ -1,8 +1,9 @@
 /* global process, console, URL */
-// `pnpm start`: runs the three example apps side by side (express 3001, hono 3002, koa 3003), each as
-// `pnpm --dir apps/<name>-example start`, with its output prefixed by its name. Ctrl-C (SIGINT) or
-// SIGTERM is passed on to every app; this script exits once they all have. If one app fails to start
-// (a bad SESSION_SECRETS, say), the others are stopped too and the exit status is 1.
+// `pnpm start`: runs the five example apps side by side (express 3001, hono 3002, koa 3003,
+// fastify 3004, fetch 3005), each as `pnpm --dir apps/<name>-example start`, with its output
+// prefixed by its name. Ctrl-C (SIGINT) or SIGTERM is passed on to every app; this script exits
+// once they all have. If one app fails to start (a bad SESSION_SECRETS, say), the others are
+// stopped too and the exit status is 1.
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -12,6 +13,8 @@ const apps = [
   { name: 'express', port: 3001, color: 33 },
   { name: 'hono', port: 3002, color: 36 },
   { name: 'koa', port: 3003, color: 35 },
+  { name: 'fastify', port: 3004, color: 32 },
+  { name: 'fetch', port: 3005, color: 34 },
 ]
 const width = Math.max(...apps.map((app) => app.name.length))
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR
@@ -58,7 +61,7 @@ for (const app of apps) {
       if (line.includes('listening on')) {
         listening.add(app)
         if (listening.size === apps.length) {
-          console.log(`\nAll three apps are up (Ctrl-C stops them):`)
+          console.log(`\nAll five apps are up (Ctrl-C stops them):`)
           for (const each of apps) console.log(`  ${each.name.padEnd(width)}  ${urlOf(each)}`)
           console.log('')
         }

@@ -1,8 +1,10 @@
 /**
  * The framework-free edges of a request: reading its body within a limit, parsing JSON and forms
  * without ever throwing, and turning an action's result into a status, headers and a body that each
- * app writes out as it is. Doing all of it here is what makes the three apps answer byte for byte alike.
+ * app writes out as it is. Doing all of it here is what makes the apps answer byte for byte alike.
  */
+// Imported, not the global: the fetch example runs this on Deno too, which has no global Buffer.
+import { Buffer } from 'node:buffer'
 import { renderRedirectPage } from './html.ts'
 
 /** Error codes of the JSON API (docs/contract.md). `INTERNAL_ERROR` is a server bug, never client input. */
@@ -110,7 +112,8 @@ export function notFoundResponse(method: string, path: string): HttpResponse {
 
 /**
  * 400 for a request target with a malformed percent escape (`/api/cookies/%zz`), else null. Frameworks
- * disagree on such paths (Express refuses them, Hono and Koa keep them raw), so every app asks this first.
+ * disagree on such paths (Express and Fastify refuse them, Hono and Koa keep them raw), so every
+ * app asks this first.
  */
 export function checkRequestTarget(url: string): HttpResponse | null {
   const queryStart = url.indexOf('?')

@@ -16,6 +16,8 @@ const FRAMEWORK_TITLES: Record<string, string> = {
   express: 'Express',
   koa: 'Koa',
   hono: 'Hono',
+  fastify: 'Fastify',
+  fetch: 'fetch handler (srvx)',
 }
 
 const escape = (text: string) =>
@@ -31,7 +33,7 @@ export function renderChart(load: LoadResults, caption: string): string {
   const plotWidth = width - labelWidth - right
   const rows: Array<{ kind: 'header'; text: string } | { kind: 'bar'; config: LoadConfigResult }> =
     []
-  for (const framework of ['node', 'express', 'koa', 'hono']) {
+  for (const framework of ['node', 'express', 'koa', 'hono', 'fastify', 'fetch']) {
     const configs = load.configs.filter((c) => c.framework === framework && c.addedCpuUs)
     if (configs.length === 0) continue
     rows.push({ kind: 'header', text: FRAMEWORK_TITLES[framework] ?? framework })

@@ -61,7 +61,7 @@ const NOTES: Array<{ match: (id: string) => boolean; text: string }> = [
       '≤ 1100x (linear within cache effects) for shapes under the cap.',
   },
   {
-    match: (id) => /^load-(express|koa|hono)-(signed|sealed)-floor$/.test(id),
+    match: (id) => /^load-(express|koa|hono|fastify|fetch)-(signed|sealed)-floor$/.test(id),
     text:
       "Each of these is against the same framework's floor, so what the framework makes any session " +
       'middleware pay is on both sides. Since the redesign the adapters hold nothing on the node ' +
@@ -78,10 +78,10 @@ const NOTES: Array<{ match: (id: string) => boolean; text: string }> = [
       '`pnpm --filter @cookietin/bench profile express/cookietin-signed 5` and `express/floor-signed`.',
   },
   {
-    match: (id) => /^load-(express|koa|hono)-best-peer$/.test(id),
+    match: (id) => /^load-(express|koa|hono|fastify|fetch)-best-peer$/.test(id),
     text:
       "Read this with the best peer's own ratio to the floor (the '/ floor of the kind' column of that framework's table): a peer under 2x its floor can only be beaten 2x by a session layer under the floor itself, which the floor targets show no middleware reaches. " +
-      'express-session keeps the session in memory and signs only an id; cookie-session and koa-session sign with one SHA-1 or SHA-256 HMAC through keygrip; none of them looks keys up by id or seals, so their work per request can sit close to the floor’s.',
+      'express-session and @fastify/session keep the session in memory and sign only an id; cookie-session and koa-session sign with one SHA-1 or SHA-256 HMAC through keygrip; @fastify/secure-session seals with libsodium’s secretbox, native code with no key lookup, no expiry inside the sealed data and no chunking; none of the others looks keys up by id or seals, so their work per request can sit close to the floor’s.',
   },
 ]
 

@@ -24,6 +24,8 @@ const FRAMEWORK_TITLES: Record<string, string> = {
   express: 'Express',
   koa: 'Koa',
   hono: 'Hono (@hono/node-server)',
+  fastify: 'Fastify',
+  fetch: 'A fetch handler (srvx on Node)',
 }
 
 const range = (s: Spread) => (s.rounds.length > 1 ? `${fmt(s.min)}–${fmt(s.max)}` : '')
@@ -143,7 +145,7 @@ export function renderMarkdown(results: BenchResults, source: string, chartPath:
       `![Added server CPU per request, by library and framework](${chartPath})`,
       '',
     )
-    for (const framework of ['node', 'express', 'koa', 'hono']) {
+    for (const framework of ['node', 'express', 'koa', 'hono', 'fastify', 'fetch']) {
       const configs = results.load.configs.filter((c) => c.framework === framework)
       if (configs.length === 0) continue
       push(

@@ -173,7 +173,7 @@ function microTargets(micro: MicroResults): TargetResult[] {
 }
 
 /** The frameworks whose session layers have load targets (node:http has only its floor). */
-export const LOAD_TARGET_FRAMEWORKS = ['express', 'koa', 'hono'] as const
+export const LOAD_TARGET_FRAMEWORKS = ['express', 'koa', 'hono', 'fastify', 'fetch'] as const
 /** Target (a): cookietin's added CPU at most this many times its framework's floor of the same kind. */
 export const FLOOR_LIMIT = 1.5
 /** Target (b): the best peer's added CPU at least this many times cookietin's of the same kind. */

@@ -120,7 +120,7 @@ describe('report', () => {
       results.targets.filter((t) => t.id.endsWith('-floor')).every((t) => t.met === true),
     ).toBe(true)
     // Every framework's floor, signed and sealed, is a server of its own and has its target.
-    for (const framework of ['express', 'koa', 'hono']) {
+    for (const framework of ['express', 'koa', 'hono', 'fastify', 'fetch']) {
       for (const kind of ['signed', 'sealed']) {
         expect(LOAD_CONFIGS.some((c) => c.id === `${framework}/floor-${kind}`)).toBe(true)
         const t = results.targets.find((t) => t.id === `load-${framework}-${kind}-floor`)

@@ -46,7 +46,9 @@ function nodeRequest(
     const outgoing: Record<string, string> = {}
     headers.forEach((value, name) => (outgoing[name] = value))
     if (body !== undefined) outgoing['content-length'] = String(Buffer.byteLength(body))
-    const req = httpRequest(url, { method, headers: outgoing }, (res) => {
+    // No agent: a socket of its own, closed after the response, whether or not the server answers
+    // `Connection: close` (Bun's server does not echo it, and the pooled socket would be reused).
+    const req = httpRequest(url, { method, headers: outgoing, agent: false }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
       res.on('error', reject)

@@ -1,4 +1,9 @@
 import { loadWorkspaceApp, runInterop } from '../src/interop.ts'
 
-// Every app against every app (itself included), in every format: 3 formats x 3 x 3 pairs.
-runInterop(['express', 'hono', 'koa'].map((name) => ({ name, load: () => loadWorkspaceApp(name) })))
+// Every app against every app (itself included), in every format: 3 formats x 5 x 5 pairs.
+runInterop(
+  ['express', 'hono', 'koa', 'fastify', 'fetch'].map((name) => ({
+    name,
+    load: () => loadWorkspaceApp(name),
+  })),
+)

@@ -44,6 +44,16 @@ const frameworks = [
     ],
   },
   { name: 'koa', extra: versioned('koa', ['koa', '@types/koa']) },
+  // Fastify's own types need @types/node, which it does not bring along.
+  {
+    name: 'fastify',
+    extra: [...versioned('fastify', ['fastify']), `@types/node@${rootDev['@types/node']}`],
+  },
+  // srvx serves the ESM app; the CommonJS one converts node:http by hand (srvx is ESM-only).
+  {
+    name: 'fetch',
+    extra: [...versioned('fetch', ['srvx']), `@types/node@${rootDev['@types/node']}`],
+  },
 ] as const
 
 const TS_CONFIGS = ['nodenext', 'bundler', 'node10'] as const

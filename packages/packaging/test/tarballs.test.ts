@@ -55,11 +55,13 @@ function typesNotFirst(value: unknown, path: string[] = []): string[] {
   ]
 }
 
-it('finds the five public packages', () => {
+it('finds the seven public packages', () => {
   expect(packages.map((pkg) => pkg.name)).toEqual([
     '@cookietin/cli',
     '@cookietin/core',
     '@cookietin/express',
+    '@cookietin/fastify',
+    '@cookietin/fetch',
     '@cookietin/hono',
     '@cookietin/koa',
   ])
@@ -127,8 +129,13 @@ describe.each(packages)('$name', ({ name, folder, dir, manifest }) => {
     expect(ranges.filter((range) => range.startsWith('workspace:'))).toEqual([])
     if (name !== '@cookietin/core') {
       // Beyond core, only what each package's README justifies: the CLI's argument parser (cac),
-      // Express's per-response writeHead hook (on-headers).
-      const extra = { '@cookietin/cli': 'cac', '@cookietin/express': 'on-headers' }[name]
+      // Express's per-response writeHead hook (on-headers), Fastify's plugin wrapper
+      // (fastify-plugin).
+      const extra = {
+        '@cookietin/cli': 'cac',
+        '@cookietin/express': 'on-headers',
+        '@cookietin/fastify': 'fastify-plugin',
+      }[name]
       const own = manifest['dependencies'] as Record<string, string>
       const parser = extra ? { [extra]: own[extra] } : {}
       expect(packed['dependencies']).toEqual({ '@cookietin/core': `^${packed.version}`, ...parser })

@@ -89,10 +89,9 @@ async function main(): Promise<void> {
       : `node ${process.versions.node}`
   const input = JSON.parse(await readStdin()) as SuiteInput
   const resolved = Object.fromEntries(
-    ['@cookietin/core', '@cookietin/core/flask', '@cookietin/hono', 'hono'].map((s) => [
-      s,
-      resolveFromHere(s),
-    ]),
+    ['@cookietin/core', '@cookietin/core/flask', '@cookietin/hono', '@cookietin/fetch', 'hono'].map(
+      (s) => [s, resolveFromHere(s)],
+    ),
   )
   // Where the runtime resolved core's node back-end, also run the crypto checks with the web one,
   // loaded from the same dist directory (it is not exported: packages choose it by condition).

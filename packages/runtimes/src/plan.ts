@@ -3,7 +3,7 @@
  * (vitest on Node). No imports: the matrix reads it without loading core.
  */
 
-/** Session formats the Hono app serves, each under `/<format>/...`. */
+/** Session formats the apps (Hono, the plain fetch handler) serve, each under `/<format>/...`. */
 export const FORMATS = ['sealed', 'signed', 'sealed+deflate', 'flask'] as const
 export type FormatId = (typeof FORMATS)[number]
 
@@ -19,6 +19,9 @@ export function plannedChecks(options: { webBackendToo: boolean }): string[] {
     'migrateFrom: cookie-session, koa-session and iron-session cookies become sessions',
     ...FORMATS.map(
       (format) => `hono app (${format}): login, session read/write, flash, chunks, logout`,
+    ),
+    ...FORMATS.map(
+      (format) => `fetch handler (${format}): login, session read/write, flash, chunks, logout`,
     ),
   ]
 }
@@ -46,7 +49,7 @@ export type SuiteLine =
       version: string
       /** `createKeyring(...).backend.name` with no backend injected: what `#crypto-backend` resolved to. */
       backend: string
-      /** Where `@cookietin/core`, `@cookietin/core/flask` and `@cookietin/hono` resolved (if the runtime can tell). */
+      /** Where each `@cookietin/*` entry resolved (if the runtime can tell). */
       resolved: Record<string, string>
       /** How the Hono app is reached: a real server or `app.request`. */
       transport: string

@@ -1,12 +1,14 @@
 /**
  * The runtime matrix's one test program (issue 9). Runtime-neutral: only web standards, the built
- * `@cookietin/core` and `@cookietin/hono` (each runtime resolves them with its own export conditions),
- * and `hono`. A host (src/host.ts for Node, Bun and Deno; src/worker.ts for workerd) gives it a way
- * to serve the Hono app, if the runtime has a cheap one, and a sink for its JSON lines.
+ * `@cookietin/core`, `@cookietin/hono` and `@cookietin/fetch` (each runtime resolves them with its
+ * own export conditions), and `hono`. A host (src/host.ts for Node, Bun and Deno; src/worker.ts for
+ * workerd) gives it a way to serve the apps, if the runtime has a cheap one, and a sink for its
+ * JSON lines.
  *
  * Phase `checks`: committed vectors (native signed and sealed, flask), a session round trip with
- * chunking, the Hono app end to end for every format, then one session per format written for the
- * others to read. Phase `interop`: reads the sessions every runtime wrote, through this runtime's app.
+ * chunking, the Hono app and the same app as a plain fetch handler (src/fetchApp.ts) end to end for
+ * every format, then one session per format written for the others to read. Phase `interop`: reads
+ * the sessions every runtime wrote, through this runtime's Hono app.
  */
 import {
   type CryptoBackend,
@@ -27,6 +29,7 @@ import { Hono } from 'hono'
 import nativeVectorsJson from '../../core/test/vectors/native.json' with { type: 'json' }
 import flaskFixturesJson from '../fixtures/flask.json' with { type: 'json' }
 import migrateFixtures from '../fixtures/migrate.json' with { type: 'json' }
+import { createFetchApp } from './fetchApp.ts'
 import { type FlaskFixtures, canonical, fromFixture, toFixture, unhex } from './flaskValues.ts'
 import {
   FORMATS,
@@ -703,9 +706,12 @@ export async function runSuite(
   emit: (line: SuiteLine) => void,
 ): Promise<void> {
   const app = createApp()
+  const fetchApp = createFetchApp(FORMATS, (format) => sessionOptions(format as FormatId), USERS)
   let server: Server | undefined
+  let fetchServer: Server | undefined
   try {
     server = host.serve ? await host.serve(app.fetch) : undefined
+    fetchServer = host.serve ? await host.serve(fetchApp) : undefined
   } catch (error) {
     emit({ type: 'check', name: 'serve', ok: false, ms: 0, error: describeError(error) })
   }
@@ -713,6 +719,11 @@ export async function runSuite(
   const send: Send = origin
     ? (path, init) => fetch(`${origin}${path}`, { ...init, redirect: 'manual' })
     : async (path, init) => app.request(path, init)
+  // Without a server (workerd), the handler is called as the runtime calls a Worker's `fetch`.
+  const fetchOrigin = fetchServer?.origin
+  const sendFetch: Send = fetchOrigin
+    ? (path, init) => fetch(`${fetchOrigin}${path}`, { ...init, redirect: 'manual' })
+    : async (path, init) => fetchApp(new Request(new URL(path, 'http://worker.test'), init))
   emit({
     type: 'info',
     runtime: host.runtime,
@@ -762,6 +773,8 @@ export async function runSuite(
       for (const format of FORMATS) {
         checks[`hono app (${format}): login, session read/write, flash, chunks, logout`] = () =>
           appScenario(format, send)
+        checks[`fetch handler (${format}): login, session read/write, flash, chunks, logout`] =
+          () => appScenario(format, sendFetch)
       }
       for (const name of plannedChecks({ webBackendToo: web !== undefined })) {
         const check = checks[name]
@@ -805,6 +818,7 @@ export async function runSuite(
     }
   } finally {
     await server?.close().catch(() => undefined)
+    await fetchServer?.close().catch(() => undefined)
     emit({ type: 'end' })
   }
 }

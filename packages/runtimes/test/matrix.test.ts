@@ -147,10 +147,13 @@ describe.each(RUNTIMES)('$name', (runtime) => {
         '../core/dist/flask.js',
         '../core/dist/backend.web.js',
         '../hono/dist/index.js',
+        '../fetch/dist/index.js',
       ]) {
         expect(inputs).toContain(file)
       }
-      expect(inputs.filter((file) => /backend\.node|\/(core|hono)\/src\//.test(file))).toEqual([])
+      expect(
+        inputs.filter((file) => /backend\.node|\/(core|hono|fetch)\/src\//.test(file)),
+      ).toEqual([])
       expect(built?.workerScript).not.toMatch(
         /\bfrom\s*["']node:|require\(["']node:|import\(["']node:/,
       )
@@ -159,6 +162,7 @@ describe.each(RUNTIMES)('$name', (runtime) => {
         '@cookietin/core': expect.stringMatching(/\/packages\/core\/dist\/index\.js$/),
         '@cookietin/core/flask': expect.stringMatching(/\/packages\/core\/dist\/flask\.js$/),
         '@cookietin/hono': expect.stringMatching(/\/packages\/hono\/dist\/index\.js$/),
+        '@cookietin/fetch': expect.stringMatching(/\/packages\/fetch\/dist\/index\.js$/),
       })
     }
   })

@@ -26,7 +26,7 @@ function mtimes(path: string): number[] {
  * their sources.
  */
 export function ensurePackagesBuilt(): void {
-  const stale = ['core', 'hono'].filter((name) => {
+  const stale = ['core', 'hono', 'fetch'].filter((name) => {
     const pkg = join(ROOT, '..', name)
     const built = mtimes(join(pkg, 'dist'))
     const sources = [
@@ -205,14 +205,31 @@ export function nodeWebCryptoRuntime(): Runtime {
   }
 }
 
-export function bunRuntime(): Runtime {
+/** The Bun binary of this platform's package. */
+export function bunBinary(): string {
   const arch = process.arch === 'arm64' ? 'aarch64' : process.arch
   const base = `@oven/bun-${process.platform}-${arch}`
-  const bun = platformBinary(
+  return platformBinary(
     'bun',
     [base, `${base}-baseline`, `${base}-musl`, `${base}-musl-baseline`],
     'bin/bun',
   )
+}
+
+/** The Deno binary of this platform's package. */
+export function denoBinary(): string {
+  return platformBinary(
+    'deno',
+    [
+      `@deno/${process.platform}-${process.arch}-glibc`,
+      `@deno/${process.platform}-${process.arch}`,
+    ],
+    'deno',
+  )
+}
+
+export function bunRuntime(): Runtime {
+  const bun = bunBinary()
   return {
     name: 'bun',
     backend: 'node',
@@ -222,14 +239,7 @@ export function bunRuntime(): Runtime {
 }
 
 export function denoRuntime(): Runtime {
-  const deno = platformBinary(
-    'deno',
-    [
-      `@deno/${process.platform}-${process.arch}-glibc`,
-      `@deno/${process.platform}-${process.arch}`,
-    ],
-    'deno',
-  )
+  const deno = denoBinary()
   return {
     name: 'deno',
     backend: 'node',

@@ -1,5 +1,5 @@
 /** Every server the load benchmark runs, one child process each. */
-export type Framework = 'node' | 'express' | 'koa' | 'hono'
+export type Framework = 'node' | 'express' | 'koa' | 'hono' | 'fastify' | 'fetch'
 type Kind = 'bare' | 'signed' | 'sealed'
 
 export interface LoadConfig {
@@ -65,6 +65,25 @@ export const LOAD_CONFIGS: LoadConfig[] = [
   config('hono', 'cookietin-sealed', 'sealed', 'cookietin', '@cookietin/hono sealed'),
   config('hono', 'signed-cookie', 'signed', 'incumbent', 'hono/cookie signed cookie helpers'),
   config('hono', 'hono-sessions', 'sealed', 'incumbent', 'hono-sessions (iron-webcrypto)'),
+  config('fastify', 'bare', 'bare', 'bare', 'Fastify, no session'),
+  config('fastify', 'floor-signed', 'signed', 'floor', 'floor: HMAC-SHA256 cookie, Fastify hooks'),
+  config('fastify', 'floor-sealed', 'sealed', 'floor', 'floor: AES-256-GCM cookie, Fastify hooks'),
+  config('fastify', 'cookietin-signed', 'signed', 'cookietin', '@cookietin/fastify signed'),
+  config('fastify', 'cookietin-sealed', 'sealed', 'cookietin', '@cookietin/fastify sealed'),
+  config('fastify', 'secure-session', 'sealed', 'incumbent', '@fastify/secure-session (libsodium)'),
+  config('fastify', 'session', 'signed', 'incumbent', '@fastify/session (MemoryStore)'),
+  config('fetch', 'bare', 'bare', 'bare', 'fetch handler on srvx, no session'),
+  config('fetch', 'floor-signed', 'signed', 'floor', 'floor: HMAC-SHA256 cookie, handler wrapper'),
+  config('fetch', 'floor-sealed', 'sealed', 'floor', 'floor: AES-256-GCM cookie, handler wrapper'),
+  config('fetch', 'cookietin-signed', 'signed', 'cookietin', '@cookietin/fetch signed'),
+  config('fetch', 'cookietin-sealed', 'sealed', 'cookietin', '@cookietin/fetch sealed'),
+  config(
+    'fetch',
+    'hono-signed-cookie',
+    'signed',
+    'incumbent',
+    "Hono's signed cookie (hono/utils/cookie)",
+  ),
 ]
 
 /** The secret every server signs with (over 32 bytes, as cookietin and hono-sessions require). */

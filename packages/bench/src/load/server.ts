@@ -16,6 +16,8 @@ const modules = {
   express: () => import('./servers/express.ts'),
   koa: () => import('./servers/koa.ts'),
   hono: () => import('./servers/hono.ts'),
+  fastify: () => import('./servers/fastify.ts'),
+  fetch: () => import('./servers/fetch.ts'),
 }
 if (!process.send || !(framework in modules)) {
   console.error(
@@ -23,7 +25,7 @@ if (!process.send || !(framework in modules)) {
   )
   process.exit(2)
 }
-const listener = (await modules[framework]()).createListener(library)
+const listener = await (await modules[framework]()).createListener(library)
 const server = createServer(listener)
 server.listen(0, '127.0.0.1', () => {
   const address = server.address()

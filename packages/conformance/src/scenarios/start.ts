@@ -92,7 +92,13 @@ async function waitUntilServing(started: Started, url: string): Promise<void> {
 }
 
 /** The contract's default ports (docs/contract.md). */
-const DEFAULT_PORTS: Readonly<Record<string, number>> = { express: 3001, hono: 3002, koa: 3003 }
+const DEFAULT_PORTS: Readonly<Record<string, number>> = {
+  express: 3001,
+  hono: 3002,
+  koa: 3003,
+  fastify: 3004,
+  fetch: 3005,
+}
 
 /** Runs the app until it serves `url`, checks a session and a login there, then stops it. */
 async function expectServing(started: Started, url: string): Promise<void> {
@@ -128,7 +134,7 @@ export const startScenarios = defineScenarios('start', [
   },
   {
     title:
-      'pnpm --dir <app> start without PORT serves on the default port (express 3001, hono 3002, koa 3003)',
+      'pnpm --dir <app> start without PORT serves on the default port (express 3001, hono 3002, koa 3003, fastify 3004, fetch 3005)',
     timeout: 90_000,
     async run(ctx) {
       const port = DEFAULT_PORTS[ctx.target.name]

@@ -1,0 +1,4 @@
+import { runBrowserTests } from '@cookietin/conformance/browser'
+import { startServer } from '../src/server.ts'
+
+runBrowserTests({ name: 'fetch', startServer })
