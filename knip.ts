@@ -51,10 +51,11 @@ const config: KnipConfig = {
       entry: ['src/legacy/server.mjs'],
       // Imported by the TypeScript samples of docs/migrating.md that test/docs.test.ts compiles.
       ignoreDependencies: ['zod'],
+    },
     'packages/docs-check': {
       // What the documentation's samples import, resolved from this package's node_modules by the
       // projects test/samples.test.ts writes; the workspace packages are also there so that turbo
-      // builds them first (\`^build\`).
+      // builds them first (`^build`).
       ignoreDependencies: [
         '@cookietin/cli',
         '@cookietin/core',

@@ -65,7 +65,7 @@ const NOTES: Array<{ match: (id: string) => boolean; text: string }> = [
     text:
       "Each of these is against the same framework's floor, so what the framework makes any session " +
       'middleware pay is on both sides. Since the redesign the adapters hold nothing on the node ' +
-      'back-end (Express commits inside the response\'s `writeHead`), so what remains is work the floor ' +
+      "back-end (Express commits inside the response's `writeHead`), so what remains is work the floor " +
       'does not do: a `Vary: Cookie` header on every response that read the session, the whole Cookie ' +
       'header parsed and searched for chunks (`session.0`, ...), the key id looked up, a MAC or AAD ' +
       'over the cookie name, key id and both times, change detection (the payload serialized and ' +

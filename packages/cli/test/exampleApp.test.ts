@@ -25,7 +25,12 @@ afterEach(async () => {
 
 /** Logs alice in on a fresh Express example and returns the session cookie's value. */
 async function loginCookie(format: string, maxAge = '3600'): Promise<string> {
-  const env = { SESSION_SECRETS: OLD, SESSION_FORMAT: format, SESSION_MAX_AGE: maxAge, NODE_ENV: 'test' }
+  const env = {
+    SESSION_SECRETS: OLD,
+    SESSION_FORMAT: format,
+    SESSION_MAX_AGE: maxAge,
+    NODE_ENV: 'test',
+  }
   const server = await startServer({ env, port: 0 })
   stop = () => server.close()
   const response = await fetch(`${server.url}/api/login`, {
@@ -38,30 +43,33 @@ async function loginCookie(format: string, maxAge = '3600'): Promise<string> {
   return line.slice('session='.length, line.indexOf(';'))
 }
 
-describe.each(['sealed', 'signed', 'flask'])('a %s cookie from the Express example app', (format) => {
-  it('is valid with its secret, shows the login, and is due for re-issue once rotated', async () => {
-    const cookie = await loginCookie(format)
-    const valid = inspect(cookie, [OLD])
-    expect(valid.code).toBe(0)
-    expect(JSON.stringify(valid.result)).toContain('alice')
-    const rotated = inspect(cookie, [NEW, OLD])
-    expect(rotated.code).toBe(0)
-    expect(JSON.stringify(rotated.result)).toMatch(/"(reissue|stale|dueForReissue)":true/)
-  })
+describe.each(['sealed', 'signed', 'flask'])(
+  'a %s cookie from the Express example app',
+  (format) => {
+    it('is valid with its secret, shows the login, and is due for re-issue once rotated', async () => {
+      const cookie = await loginCookie(format)
+      const valid = inspect(cookie, [OLD])
+      expect(valid.code).toBe(0)
+      expect(JSON.stringify(valid.result)).toContain('alice')
+      const rotated = inspect(cookie, [NEW, OLD])
+      expect(rotated.code).toBe(0)
+      expect(JSON.stringify(rotated.result)).toMatch(/"(reissue|stale|dueForReissue)":true/)
+    })
 
-  it('is invalid when tampered with or checked against another secret', async () => {
-    const cookie = await loginCookie(format)
-    const at = cookie.length - 5
-    const tampered = cookie.slice(0, at) + (cookie[at] === 'A' ? 'B' : 'A') + cookie.slice(at + 1)
-    expect(inspect(tampered, [OLD]).code).toBe(1)
-    expect(inspect(cookie, [NEW]).code).toBe(1)
-  })
+    it('is invalid when tampered with or checked against another secret', async () => {
+      const cookie = await loginCookie(format)
+      const at = cookie.length - 5
+      const tampered = cookie.slice(0, at) + (cookie[at] === 'A' ? 'B' : 'A') + cookie.slice(at + 1)
+      expect(inspect(tampered, [OLD]).code).toBe(1)
+      expect(inspect(cookie, [NEW]).code).toBe(1)
+    })
 
-  it('is invalid once its lifetime has passed', async () => {
-    const cookie = await loginCookie(format, '1')
-    await new Promise((resolve) => setTimeout(resolve, 2200))
-    const expired = inspect(cookie, [OLD], format === 'flask' ? ['--flask-max-age', '1'] : [])
-    expect(expired.code).toBe(1)
-    expect(JSON.stringify(expired.result)).toContain('expired')
-  })
-})
+    it('is invalid once its lifetime has passed', async () => {
+      const cookie = await loginCookie(format, '1')
+      await new Promise((resolve) => setTimeout(resolve, 2200))
+      const expired = inspect(cookie, [OLD], format === 'flask' ? ['--flask-max-age', '1'] : [])
+      expect(expired.code).toBe(1)
+      expect(JSON.stringify(expired.result)).toContain('expired')
+    })
+  },
+)

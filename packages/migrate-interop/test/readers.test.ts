@@ -195,6 +195,7 @@ for (const library of LIBRARIES) {
                 {
                   reason: c.refused,
                   cookieName: LEGACY_NAMES[library][0],
+                  kind: 'session',
                   migrateFrom: library.replace(/@\d+$/, ''),
                 },
               ])
