@@ -11,7 +11,7 @@ import {
   isPromise,
   middlewareNotRun,
 } from '@cookietin/core'
-import express, { type Request, type RequestHandler, type Response } from 'express'
+import type { Request, RequestHandler, Response } from 'express'
 import onHeaders from 'on-headers'
 import { holdResponse } from './holdResponse.ts'
 
@@ -72,7 +72,7 @@ const GUARDED = Symbol.for('cookietin.express.guarded')
 /**
  * Makes `req.session` and `req.cookieJar` throw a `CookietinError` naming the missing middleware
  * instead of being `undefined` on a request it did not run for, through Express's documented way of
- * extending requests (a property on `express.request`, which every app's `req` inherits). The
+ * extending requests (a property on the app's `app.request`, the prototype of its every `req`). The
  * middleware gives each request its own properties, which hide these.
  */
 function guardRequests(base: object): void {
@@ -122,7 +122,6 @@ export function cookietin<T extends object = TypedSessionData>(
           'that change was not saved.',
       ),
   })
-  guardRequests(express.request)
   const { warn, synchronous } = handler.options
   const notSaved = (req: Request, error: unknown) =>
     warn(
@@ -156,6 +155,9 @@ export function cookietin<T extends object = TypedSessionData>(
   return (req, res, next) => {
     // Mounted twice (app and router): one session per request.
     if (Object.hasOwn(req, 'cookieJar')) return next()
+    // On this app's own request prototype (`app.request`), once: a route that runs before the
+    // middleware then gets an error naming it instead of `undefined`. Apps without cookietin keep theirs.
+    guardRequests(Object.getPrototypeOf(req) as object)
     // `req` itself is the request info core needs (`req.secure`), and what the late-change hook gets.
     const begun = handler.begin(req.headers.cookie, req)
     if (isPromise(begun)) {

@@ -19,7 +19,7 @@ function exportApp(use?: (app: Express) => void) {
   const app = express()
   use?.(app)
   app.get('/export', (req, res) => {
-    // Without the middleware `req.session` throws (MIDDLEWARE_NOT_RUN): only touch it with it.
+    // Only with the middleware: the bare app has no session.
     if (use) req.session.set('count', 1)
     function* rows() {
       for (let sent = 0; sent < EXPORT_BYTES; sent += CHUNK) {

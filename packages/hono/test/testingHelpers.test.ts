@@ -85,7 +85,13 @@ describe.each(formats)('format %s', (_format, format) => {
 })
 
 test('a session minted in chunks is read, and its growth read back from the chunks', async () => {
-  const options: SessionOptions<Data> = { secrets: SECRET, format: 'sealed' }
+  // A chunked session needs more than the default limit (one 3 KB cookie).
+  const options: SessionOptions<Data> = {
+    secrets: SECRET,
+    format: 'sealed',
+    maxSize: 12288,
+    maxChunks: 4,
+  }
   const app = createApp(options)
   const blob = 'x'.repeat(5000)
   const cookie = await createSessionCookie({ ...options, data: { user: 'erin', blob } })

@@ -9,7 +9,7 @@ import {
   createSessionHandler,
   middlewareNotRun,
 } from '@cookietin/core'
-import Koa, { type Context, type Middleware } from 'koa'
+import type { Context, Middleware } from 'koa'
 
 export { SessionTooLargeError, isCookietinError } from '@cookietin/core'
 export type { CookieJar, Session, SessionOptions } from '@cookietin/core'
@@ -85,22 +85,6 @@ const ACCESSORS: PropertyDescriptorMap = {
 /** On `app.context`: whether the accessors live there (false: another library owns those names). */
 const EXTENDED = Symbol('cookietin.extended')
 
-/**
- * Koa's own context, which every app's `app.context` inherits; Koa reaches it only through an app.
- * The accessors go there when the middleware is created, so a middleware or route that runs before
- * it (on any request, the first one too) reads a `CookietinError` naming the fix, not `undefined`.
- */
-let baseGuarded = false
-function guardBaseContext(): void {
-  if (baseGuarded) return
-  baseGuarded = true
-  try {
-    Object.defineProperties(Object.getPrototypeOf(new Koa().context) as object, ACCESSORS)
-  } catch {
-    // Another library owns `ctx.session` there: the per-app accessors below still apply.
-  }
-}
-
 /** Defines the accessors on the app's context once, or on this `ctx` when they cannot live there. */
 function extend(ctx: Context): void {
   const context = ctx.app.context as { [EXTENDED]?: boolean }
@@ -168,7 +152,6 @@ export function cookietin(options: SessionOptions<TypedSessionData>): Middleware
           'session after the response was sent; that change was not saved.',
       ),
   })
-  guardBaseContext()
   return async function cookietinSession(ctx, next) {
     // `ctx` itself is the request info core needs (`ctx.secure`), and what the late-change hook gets.
     const scope = await handler.begin(ctx.get('Cookie'), ctx)
