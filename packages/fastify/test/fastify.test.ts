@@ -24,7 +24,7 @@ function createApp(
   server: FastifyServerOptions = {},
 ): FastifyInstance {
   const app = Fastify(server)
-  void app.register(cookietin, { secrets: SECRET, ...options })
+  void app.register(cookietin, { secrets: SECRET, maxSize: 12288, maxChunks: 4, ...options })
   app.setErrorHandler((error, _request, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500
     void reply.code(status).send(status === 500 ? 'boom' : 'refused')
@@ -276,7 +276,11 @@ describe.each(cases)('fastify 5 via $transport, $backend crypto', ({ open, crypt
     const response = await b.request('/read')
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ data: {}, isNew: true })
-    expect(onInvalid).toHaveBeenCalledWith({ reason: expect.any(String), cookieName: 'session' })
+    expect(onInvalid).toHaveBeenCalledWith({
+      reason: expect.any(String),
+      cookieName: 'session',
+      kind: 'session',
+    })
   })
 
   it('fastify: secure auto follows request.protocol: X-Forwarded-Proto only with trustProxy', async () => {

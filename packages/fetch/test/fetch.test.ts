@@ -121,7 +121,9 @@ describe.each(cases)('fetch via $transport, $style, $backend crypto', ({ open, c
   let close: (() => Promise<void>) | undefined
   afterEach(async () => close?.())
   async function start(options: Partial<SessionOptions<Data>> = {}): Promise<Send> {
-    const server = await open(build({ secrets: SECRET, backend: crypto, ...options }))
+    const server = await open(
+      build({ secrets: SECRET, backend: crypto, maxSize: 12288, maxChunks: 4, ...options }),
+    )
     close = server.close
     return server.send
   }
@@ -245,7 +247,11 @@ describe.each(cases)('fetch via $transport, $style, $backend crypto', ({ open, c
     const response = await b.request('/read')
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ data: {}, isNew: true })
-    expect(onInvalid).toHaveBeenCalledWith({ reason: expect.any(String), cookieName: 'session' })
+    expect(onInvalid).toHaveBeenCalledWith({
+      reason: expect.any(String),
+      cookieName: 'session',
+      kind: 'session',
+    })
   })
 })
 

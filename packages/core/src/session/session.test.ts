@@ -338,7 +338,7 @@ describe.each([
   })
 
   test('a session written after destroy gets a new identity and replaces every old chunk', async () => {
-    const handler = make()
+    const handler = make({ maxSize: 12288, maxChunks: 4 })
     const browser = new BrowserJar()
     let oldId = ''
     await request(handler, browser, ({ session }) => {

@@ -84,7 +84,14 @@ describe.each(formats)('format %s', (_name, format) => {
 })
 
 describe.each(['sealed', 'signed'] as const)('chunked %s sessions', (format) => {
-  const app: SessionOptions = { secrets: [SECRET], format, warn: () => {} }
+  // Chunks need more than the default limit (one 3 KB cookie).
+  const app: SessionOptions = {
+    secrets: [SECRET],
+    format,
+    warn: () => {},
+    maxSize: 12288,
+    maxChunks: 4,
+  }
   // Random hex: it neither compresses nor fits one 4096-byte cookie once encoded.
   const blob = Array.from(crypto.getRandomValues(new Uint8Array(2000)), (byte) =>
     byte.toString(16).padStart(2, '0'),
