@@ -14,7 +14,9 @@ function markdownUnder(folder: string): string[] {
 
 /**
  * The documentation whose samples are checked, relative to the root and sorted: README.md, every
- * package's README.md, and every page under docs/ (getting-started pages included).
+ * package's README.md, and every page under docs/ (getting-started pages included). The recipes
+ * (docs/recipes/) are not: each of their blocks is a file of packages/recipes, type-checked there
+ * against its framework's own types, and that package's test keeps the pages and files equal.
  */
 export function documentationFiles(root = ROOT): string[] {
   const packages = join(root, 'packages')
@@ -24,5 +26,6 @@ export function documentationFiles(root = ROOT): string[] {
     .filter((path) => existsSync(path))
   return [join(root, 'README.md'), ...readmes, ...markdownUnder(join(root, 'docs'))]
     .map((path) => relative(root, path))
+    .filter((path) => !path.startsWith(join('docs', 'recipes')))
     .sort()
 }

@@ -153,6 +153,9 @@ const events: InvalidSessionEvent[] = []
 const options = (later: boolean): SessionOptions => ({
   secrets: SECRETS,
   migrateFrom: MIGRATE_FROM,
+  // iron-session 9's chunked sessions outgrow the default limit (one 3 KB cookie).
+  maxSize: 12288,
+  maxChunks: 4,
   onInvalid: (event) => events.push(event),
   ...(later ? { now: () => Date.now() + LATER_MS } : {}),
 })
