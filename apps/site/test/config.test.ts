@@ -7,7 +7,7 @@ import {
   sessionOptions,
 } from '../src/config.ts'
 
-const SECRET = 'x'.repeat(32)
+const SECRET = 'site config test secret, 32+ bytes'
 const quiet = { warn: () => {} }
 
 function refusal(env: Record<string, string | undefined>): SiteConfigError {
@@ -38,7 +38,7 @@ describe('loadConfig', () => {
   })
 
   it('splits SESSION_SECRETS on commas, trims, and ignores empty entries', () => {
-    const other = 'y'.repeat(40)
+    const other = 'site config test secret: another one, 40 bytes'
     expect(loadConfig({ SESSION_SECRETS: ` ${SECRET} ,, ${other},` }, quiet).secrets).toEqual([
       SECRET,
       other,

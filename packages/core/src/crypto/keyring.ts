@@ -2,6 +2,7 @@ import { backend as defaultBackend } from '#crypto-backend'
 import { ConfigError } from '../errors.ts'
 import { all, isPromise, type MaybePromise, chain } from '../maybePromise.ts'
 import { encodeBase64Url } from './base64url.ts'
+import { distinctBytes, hasObviouslyNoEntropy } from './secretStrength.ts'
 import type { AesGcm, CryptoBackend, Hmac } from './backend.ts'
 
 /** RFC 2104 and NIST SP 800-107 want a key at least as long as the hash output: 32 bytes for SHA-256. */
@@ -103,6 +104,12 @@ function checkSecrets(secrets: readonly Secret[] | null | undefined): Uint8Array
       throw new ConfigError(
         'WEAK_SECRET',
         `${which} is ${bytes.length} bytes; secrets must be at least ${MIN_SECRET_BYTES} bytes (generate one with \`openssl rand -base64 32\`)`,
+      )
+    }
+    if (hasObviouslyNoEntropy(bytes)) {
+      throw new ConfigError(
+        'WEAK_SECRET',
+        `${which} is made of ${distinctBytes(bytes)} distinct byte values (such as a repeated character or all zeros), so it can be guessed; generate a random one with \`openssl rand -base64 32\` or \`npx @cookietin/cli secret\``,
       )
     }
     const key = encodeBase64Url(bytes)
