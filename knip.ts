@@ -36,6 +36,10 @@ const config: KnipConfig = {
       // util-linux `script`, which gives the colour test a terminal.
       ignoreBinaries: ['script'],
     },
+    'packages/fuzz': {
+      // The soak's server process, spawned by path (src/soak/run.ts).
+      entry: ['src/soak/serve.ts'],
+    },
     'packages/conformance': {
       // Debian's Chromium is installed with apt-get when missing (src/browser.ts).
       ignoreBinaries: ['apt-get'],

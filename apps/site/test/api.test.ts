@@ -324,7 +324,7 @@ describe('session API', () => {
     const read = await send(site.getSession)
     expect(read.status).toBe(200)
     expect(read.body).toBe(
-      '{"data":{"uid":18446744073709551617,"ids":[-9223372036854775808],"s":"x"},"isNew":false}',
+      '{"data":{"ids":[-9223372036854775808],"s":"x","uid":18446744073709551617},"isNew":false}',
     )
     const patched = await send(site.patchSession, { body: { n: 1 } })
     expect(patched.status).toBe(200)

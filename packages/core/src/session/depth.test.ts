@@ -26,13 +26,13 @@ describe('nestsDeeperThan', () => {
 })
 
 describe.each([
-  ['sealed', sealValue, nodeBackend],
-  ['signed', signValue, nodeBackend],
-  ['sealed', sealValue, webBackend],
-  ['signed', signValue, webBackend],
+  ['sealed', 'node', sealValue, nodeBackend],
+  ['signed', 'node', signValue, nodeBackend],
+  ['sealed', 'web', sealValue, webBackend],
+  ['signed', 'web', signValue, webBackend],
 ] as const)(
   'a %s session nested deep, made by a key holder (%s back-end)',
-  (format, make, backend) => {
+  (format, _backendName, make, backend) => {
     const keyring = createKeyring(SECRET, { backend })
     const onInvalid = vi.fn()
     const handler = createSessionHandler({
