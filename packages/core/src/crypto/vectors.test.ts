@@ -835,6 +835,25 @@ describe.each([nodeBackend, webBackend])(
       })
     })
 
+    it('inputs docs/format.md states: a fractional now is floored, lengths count UTF-16 units', async () => {
+      const basic = vectors.valid.find((v) => v.id === 'signed-basic') as ValidVector
+      const options = { now: basic.issue.now + 0.9 }
+      expect(await make('signed', backend, ring, 'session', basic.value, options, null)).toBe(
+        basic.token,
+      )
+      expect(await openWith('signed', backend, ring, 'session', basic.token, NOW + 0.9)).toEqual({
+        ok: true,
+        ...basic.verify.expect,
+      })
+      // 2^21 + 1 units, fewer bytes than that would be in UTF-16 and more in UTF-8: malformed.
+      const long = `s1.${'é'.repeat(1 << 20)}${'A'.repeat((1 << 20) - 2)}`
+      expect(long).toHaveLength((1 << 21) + 1)
+      expect(await openWith('signed', backend, ring, 'session', long, NOW)).toEqual({
+        ok: false,
+        reason: 'malformed',
+      })
+    })
+
     it.each(vectors.invalid)('$id: rejected as $reason', async (v) => {
       expect(await openWith(v.kind, backend, ring, v.cookieName, tokenOf(v), v.now)).toEqual({
         ok: false,
