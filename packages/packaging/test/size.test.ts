@@ -47,8 +47,10 @@ describe('the Flask format is not in the main entry', () => {
 
 it('stays within budget (min + gzip)', () => {
   // Room to grow, but a jump (a dependency bundled in, Flask leaking into the main entry) fails here.
-  expect(row('main-web').gzip).toBeLessThan(12_000)
-  expect(row('main-node').gzip).toBeLessThan(12_000)
+  // The web bundle carries its own inflater (about 1.5 kB): DecompressionStream cannot refuse bytes
+  // after the stream on every runtime, nor say why it failed.
+  expect(row('main-web').gzip).toBeLessThan(14_000)
+  expect(row('main-node').gzip).toBeLessThan(13_000)
   expect(row('flask').gzip).toBeLessThan(9_000)
 })
 
