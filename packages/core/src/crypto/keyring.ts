@@ -128,7 +128,8 @@ function checkSecrets(secrets: readonly Secret[] | null | undefined): Uint8Array
 /**
  * A ring of secrets, newest first. The newest signs and seals; every one verifies, so secrets can be
  * rotated by putting a new one in front and dropping the oldest later.
- * Throws `ConfigError` at once for a missing, short or repeated secret.
+ * Throws `ConfigError` at once for a missing, short, repeated or obviously non-random secret
+ * (`WEAK_SECRET` for fewer than 32 bytes or fewer than 8 distinct byte values).
  */
 export function createKeyring(
   secrets: Secret | readonly Secret[],
