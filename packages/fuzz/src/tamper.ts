@@ -10,7 +10,7 @@ import { backend as webCrypto } from '@cookietin/core/web-crypto'
 import { Random } from './random.ts'
 
 export interface TamperOptions {
-  /** Mutations per format and per back-end. */
+  /** Changed cookies loaded per format and per back-end. */
   count: number
   seed: number
 }
@@ -182,7 +182,8 @@ export async function tamper(options: TamperOptions): Promise<TamperFigures> {
         },
       }
       const kinds = Object.keys(mutations)
-      for (let i = 0; i < options.count; i++) {
+      // Counted in changed cookies: a mutation that gives back a genuine cookie does not count.
+      while (result.mutations < options.count) {
         const kind = r.pick(kinds)
         const base = r.pick(genuine)
         const changed = (mutations[kind] as (token: string) => string)(base)

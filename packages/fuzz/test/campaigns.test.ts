@@ -20,7 +20,7 @@ describe(`campaigns, quick (seed ${seed})`, () => {
     const figures = await CAMPAIGNS.tamper('test', seed)
     expect(verdict(figures), JSON.stringify(figures.results.map((r) => r.failures))).toEqual([])
     expect(figures.results).toHaveLength(6)
-    for (const result of figures.results) expect(result.mutations).toBeGreaterThan(1_500)
+    for (const result of figures.results) expect(result.mutations).toBe(2_000)
   })
 
   it('bombs: every one refused or bounded', async () => {
