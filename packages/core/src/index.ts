@@ -3,11 +3,13 @@ export {
   ConfigError,
   CookietinError,
   SessionTooLargeError,
+  StoreUnavailableError,
   isCookietinError,
   type CookieErrorCode,
   type ConfigErrorCode,
   type CookietinErrorCode,
   type SessionErrorCode,
+  type StoreErrorCode,
 } from './errors.ts'
 export * from './cookie/index.ts'
 export { CookieJar, type CookieJarOptions, type JarCookieOptions } from './cookie/jar.ts'
@@ -49,6 +51,8 @@ export type {
   InvalidSessionReason,
 } from './formats/types.ts'
 export { createSessionCodec, type SessionCodec } from './session/codec.ts'
+export { MemoryStore, type MemoryStoreOptions } from './store/memory.ts'
+export type { SessionStore, StoreWrite, UserSessions } from './store/types.ts'
 export { resolveSessionOptions, type ResolvedSessionOptions } from './session/options.ts'
 export {
   createSessionHandler,

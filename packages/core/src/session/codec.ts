@@ -24,7 +24,9 @@ import {
   type SessionData,
   type SessionState,
 } from './session.ts'
+import { timedSessionId, withRevocations } from './revocation.ts'
 import { createSetCookieSuffix } from './setCookieSuffix.ts'
+import { storeCodecFor } from './storeCodec.ts'
 
 export interface SessionCodec<T extends object = SessionData> {
   readonly options: ResolvedSessionOptions<T>
@@ -47,13 +49,26 @@ const SESSION_BINDING = 'session:'
 export function createSessionCodec<T extends object = SessionData>(
   options: SessionOptions<T>,
 ): SessionCodec<T> {
-  return codecFor(resolveSessionOptions(options))
+  return sessionCodecFor(resolveSessionOptions(options))
+}
+
+/** Cookie sessions, revocable ones, or server-side ones, as the resolved options say. */
+export function sessionCodecFor<T extends object>(
+  resolved: ResolvedSessionOptions<T>,
+): SessionCodec<T> {
+  if (resolved.store) return storeCodecFor(resolved, resolved.store)
+  const codec = codecFor(resolved)
+  const { revocations, userKey } = resolved
+  return revocations && userKey !== undefined ? withRevocations(codec, revocations, userKey) : codec
 }
 
 /** The codec for options already resolved (the handler shares them with its cookie jars). */
 export function codecFor<T extends object>(options: ResolvedSessionOptions<T>): SessionCodec<T> {
   const { cookieName, format, maxChunks, maxSize, schema } = options
-  const newId = () => newSessionId(options.random)
+  // With revocations, an id records when it was made, to compare with its user's last revocation.
+  const newId = options.revocations
+    ? () => timedSessionId(options.random, options.now())
+    : () => newSessionId(options.random)
   const context = (): FormatContext => ({
     // Bound into the MAC under a name no cookie can have (':' is not a token character), so a
     // plain signed cookie can never be replayed as a session.

@@ -1,6 +1,6 @@
 import { CookieJar } from '../cookie/jar.ts'
 import { isPromise, type MaybePromise } from '../maybePromise.ts'
-import { codecFor } from './codec.ts'
+import { sessionCodecFor } from './codec.ts'
 import {
   type ResolvedSessionOptions,
   type SessionOptions,
@@ -31,7 +31,7 @@ export function createSessionHandler<T extends object = SessionData>(
   options: SessionOptions<T>,
 ): SessionHandler<T> {
   const resolved = resolveSessionOptions(options)
-  const codec = codecFor(resolved)
+  const codec = sessionCodecFor(resolved)
   const jarOptions = { keyring: resolved.keyring }
   const scopeFor = (session: Session<T>, cookies: CookieJar) =>
     new RequestScope(codec, session, cookies)

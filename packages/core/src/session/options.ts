@@ -9,6 +9,7 @@ import type {
   SessionFormat,
   SessionFormatFactory,
 } from '../formats/types.ts'
+import type { SessionStore, UserSessions } from '../store/types.ts'
 import type { StandardSchemaV1 } from './standardSchema.ts'
 
 export interface SessionCookieOptions
@@ -70,10 +71,35 @@ export interface SessionOptions<T extends object = Record<string, unknown>> {
    * Most bytes (names and values) of all the session's cookies together. The whole `Cookie` request
    * header must pass every server in front: Node refuses headers over 16 KB in total, nginx's default
    * `large_client_header_buffers` a header line over 8 KB. 12 KB leaves Node room for other headers;
-   * behind a default nginx set 6000 or raise nginx's buffers.
-   * @default 12288
+   * behind a default nginx set 6000 or raise nginx's buffers. With a `store`: most bytes of the
+   * session's stored JSON (keys and values).
+   * @default 12288, or 1048576 (1 MiB) with a `store`
    */
   maxSize?: number
+  /**
+   * Server-side sessions: the cookie carries only the session's id (sealed or signed like a cookie
+   * session) and the data lives in this store, such as `MemoryStore` or `@cookietin/redis`. Commits
+   * write only the keys the request changed. Reads and writes become asynchronous.
+   * @example store: new MemoryStore()
+   */
+  store?: SessionStore
+  /**
+   * The data key that names the session's user (e.g. `'userId'`). With a store, sessions are indexed
+   * by it so a user's sessions can be listed and revoked; with `revocations`, cookie sessions are
+   * checked against the user's last revocation on load.
+   */
+  userKey?: string
+  /**
+   * Cookie sessions only: where per-user revocations ("log out everywhere") are kept, e.g. a Redis
+   * store. A session with a `userKey` value created before its user's last revocation reads as new.
+   * Needs `userKey`; each load of a session with a user asks it once.
+   */
+  revocations?: UserSessions
+  /**
+   * Milliseconds a store call may take before the request fails with `STORE_UNAVAILABLE`.
+   * @default 5000
+   */
+  storeTimeout?: number
   /**
    * Deflate large native sessions. Off by default: compressing secrets alongside data an attacker
    * chooses can leak them through the cookie's length.
@@ -116,6 +142,11 @@ export interface ResolvedSessionOptions<T extends object = Record<string, unknow
   readonly now: () => number
   /** Reads and writes return values, never promises: Express commits inside `writeHead`. */
   readonly synchronous: boolean
+  readonly store: SessionStore | undefined
+  readonly userKey: string | undefined
+  readonly revocations: UserSessions | undefined
+  /** Milliseconds. */
+  readonly storeTimeout: number
 }
 
 const DEFAULT_MAX_AGE = 14 * 24 * 60 * 60
@@ -138,7 +169,30 @@ export function resolveSessionOptions<T extends object>(
   check(typeof options === 'object' && options !== null, 'options', 'an object')
   const cookieName = options.cookieName ?? 'session'
   const maxAge = options.maxAge ?? DEFAULT_MAX_AGE
-  const maxSize = options.maxSize ?? 12288
+  const { store, revocations, userKey } = options
+  const maxSize = options.maxSize ?? (store ? 1 << 20 : 12288)
+  const storeTimeout = options.storeTimeout ?? 5000
+  check(
+    store === undefined ||
+      (typeof store?.get === 'function' &&
+        typeof store.write === 'function' &&
+        typeof store.destroy === 'function'),
+    'store',
+    'a session store (get, write, destroy)',
+  )
+  check(
+    revocations === undefined || typeof revocations?.revokedBefore === 'function',
+    'revocations',
+    'a store with revokedBefore (per-user revocations)',
+  )
+  check(
+    userKey === undefined || (typeof userKey === 'string' && userKey !== ''),
+    'userKey',
+    'a non-empty string',
+  )
+  check(revocations === undefined || userKey !== undefined, 'userKey', 'set with `revocations`')
+  check(store === undefined || revocations === undefined, 'revocations', 'unset with a `store`')
+  check(isPositiveInteger(storeTimeout), 'storeTimeout', 'a positive whole number of milliseconds')
   check(isPositiveInteger(maxAge), 'maxAge', 'a positive whole number of seconds')
   check(isPositiveInteger(maxSize), 'maxSize', 'a positive whole number of bytes')
   check(
@@ -205,6 +259,12 @@ export function resolveSessionOptions<T extends object>(
       'INVALID_OPTION',
       "Option `format` must be 'sealed', 'signed' or a format such as `flask`",
     )
+  // Flask reads its session from its own cookie; an id pointing into a store means nothing to it.
+  check(
+    store === undefined || typeof formatOption !== 'function',
+    'format',
+    "'sealed' or 'signed' with a `store`",
+  )
 
   return Object.freeze({
     cookieName,
@@ -221,6 +281,10 @@ export function resolveSessionOptions<T extends object>(
     warn,
     random,
     now: options.now ?? Date.now,
-    synchronous: format.synchronous === true,
+    synchronous: format.synchronous === true && !store && !revocations,
+    store,
+    userKey,
+    revocations,
+    storeTimeout,
   })
 }
