@@ -12,6 +12,7 @@ import {
   createSite,
   errorResponse,
   notFoundResponse,
+  serverErrorResponse,
   sessionOptions,
 } from '@cookietin/site'
 import express, {
@@ -77,6 +78,7 @@ export async function createApp(config: SiteConfig, options: SiteOptions = {}): 
   app.post('/api/login', run(site.apiLogin))
   app.get('/api/me', run(site.apiMe))
   app.post('/api/logout', run(site.apiLogout))
+  app.post('/api/logout-everywhere', run(site.apiLogoutEverywhere))
 
   app.use((req, res) => send(res, notFoundResponse(req.method, req.path)))
   const onError: ErrorRequestHandler = (error: unknown, _req, res, next) => {
@@ -85,8 +87,7 @@ export async function createApp(config: SiteConfig, options: SiteOptions = {}): 
     if (typeof status === 'number' && status >= 400 && status < 500) {
       send(res, errorResponse(status, 'BAD_REQUEST', 'Bad request'))
     } else {
-      console.error(error)
-      send(res, errorResponse(500, 'INTERNAL_ERROR', 'Internal server error'))
+      send(res, serverErrorResponse(error))
     }
   }
   app.use(onError)

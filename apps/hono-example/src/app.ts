@@ -10,8 +10,8 @@ import {
   type SiteOptions,
   checkRequestTarget,
   createSite,
-  errorResponse,
   notFoundResponse,
+  serverErrorResponse,
   sessionOptions,
 } from '@cookietin/site'
 import { type Context, Hono } from 'hono'
@@ -66,11 +66,9 @@ export async function createApp(
   app.post('/api/login', run(site.apiLogin))
   app.get('/api/me', run(site.apiMe))
   app.post('/api/logout', run(site.apiLogout))
+  app.post('/api/logout-everywhere', run(site.apiLogoutEverywhere))
 
   app.notFound((c) => respond(notFoundResponse(c.req.method, c.req.path)))
-  app.onError((error) => {
-    console.error(error)
-    return respond(errorResponse(500, 'INTERNAL_ERROR', 'Internal server error'))
-  })
+  app.onError((error) => respond(serverErrorResponse(error)))
   return app
 }

@@ -10,8 +10,8 @@ import {
   type SiteOptions,
   checkRequestTarget,
   createSite,
-  errorResponse,
   notFoundResponse,
+  serverErrorResponse,
   sessionOptions,
 } from '@cookietin/site'
 import Router from '@koa/router'
@@ -33,8 +33,7 @@ export async function createApp(config: SiteConfig, options: SiteOptions = {}): 
     try {
       await next()
     } catch (error) {
-      console.error(error)
-      send(ctx, errorResponse(500, 'INTERNAL_ERROR', 'Internal server error'))
+      send(ctx, serverErrorResponse(error))
     }
   })
   app.use(async (ctx, next) => {
@@ -77,6 +76,7 @@ export async function createApp(config: SiteConfig, options: SiteOptions = {}): 
   router.post('/api/login', run(site.apiLogin))
   router.get('/api/me', run(site.apiMe))
   router.post('/api/logout', run(site.apiLogout))
+  router.post('/api/logout-everywhere', run(site.apiLogoutEverywhere))
 
   app.use(router.routes())
   app.use((ctx) => send(ctx, notFoundResponse(ctx.method, ctx.path)))

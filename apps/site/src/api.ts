@@ -30,13 +30,16 @@ import {
   type HttpResponse,
   errorResult,
   htmlResult,
+  isStoreUnavailable,
   noContent,
   parseForm,
   parseJsonObject,
   queryOf,
   readBody,
+  storeUnavailableResult,
   toHttpResponse,
 } from './http.ts'
+import { storeFor } from './store.ts'
 import { type UserStore, createUserStore } from './users.ts'
 
 /** What an action sees of a request. */
@@ -203,12 +206,15 @@ export interface Site {
   apiLogin: Action
   apiMe: Action
   apiLogout: Action
+  /** `POST /api/logout-everywhere`: revokes every session of the logged-in user (needs a store). */
+  apiLogoutEverywhere: Action
 }
 
 /** The shared site: its actions, bound to one configuration and one user store. */
 export function createSite(config: SiteConfig, options: SiteOptions = {}): Site {
   const users = options.users ?? createUserStore()
   const logError = options.logError ?? ((error: unknown) => console.error(error))
+  const store = storeFor(config)
 
   /** Secure for cookies the site sets: COOKIE_SECURE, with `auto` following the request's scheme. */
   function secureFor(cookies: CookieJar, requested?: boolean): { secure?: boolean } {
@@ -317,9 +323,14 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
           params: request.params ?? {},
           commitSession: request.commitSession,
         })
+        // A store write that fails must be answered (503) now, not after the answer went out.
+        if (store && result.status < 400) await request.commitSession()
       } catch (error) {
-        logError(error)
-        result = errorResult(500, 'INTERNAL_ERROR', 'Internal server error')
+        if (isStoreUnavailable(error)) result = storeUnavailableResult()
+        else {
+          logError(error)
+          result = errorResult(500, 'INTERNAL_ERROR', 'Internal server error')
+        }
       }
       const response = toHttpResponse(result)
       // Every route reads the session or the cookies.
@@ -616,6 +627,21 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
     },
 
     async apiLogout(input) {
+      destroySession(input)
+      return noContent()
+    },
+
+    async apiLogoutEverywhere(input) {
+      const user = currentUser(input.session)
+      if (!user) return errorResult(401, 'UNAUTHORIZED', 'Not logged in')
+      if (!store) {
+        return errorResult(
+          501,
+          'STORE_REQUIRED',
+          'Logging out everywhere needs server-side sessions: set SESSION_STORE',
+        )
+      }
+      await store.revokeSessions(user)
       destroySession(input)
       return noContent()
     },

@@ -3,6 +3,7 @@
  * without ever throwing, and turning an action's result into a status, headers and a body that each
  * app writes out as it is. Doing all of it here is what makes the three apps answer byte for byte alike.
  */
+import { isCookietinError } from '@cookietin/core'
 import { renderRedirectPage } from './html.ts'
 
 /** Error codes of the JSON API (DESIGN §5). `INTERNAL_ERROR` is a server bug, never client input. */
@@ -14,6 +15,8 @@ export type ErrorCode =
   | 'RESERVED_KEY'
   | 'UNAUTHORIZED'
   | 'NOT_FOUND'
+  | 'STORE_UNAVAILABLE'
+  | 'STORE_REQUIRED'
   | 'INTERNAL_ERROR'
 
 /** What an action answers; `toHttpResponse` turns it into headers and a body. */
@@ -86,6 +89,31 @@ export function toHttpResponse(result: ActionResult): HttpResponse {
 export function errorResponse(status: number, code: ErrorCode, message: string): HttpResponse {
   return toHttpResponse(errorResult(status, code, message))
 }
+
+/**
+ * The response for an error no action answered (the framework's error handler): 503
+ * `STORE_UNAVAILABLE` when the session store failed, else 500 after logging it.
+ */
+export function serverErrorResponse(
+  error: unknown,
+  logError: (error: unknown) => void = (e) => console.error(e),
+): HttpResponse {
+  if (isStoreUnavailable(error)) return storeUnavailableResponse()
+  logError(error)
+  return errorResponse(500, 'INTERNAL_ERROR', 'Internal server error')
+}
+
+export const isStoreUnavailable = (error: unknown): boolean =>
+  isCookietinError(error) && error.code === 'STORE_UNAVAILABLE'
+
+export const storeUnavailableResult = (): ActionResult =>
+  errorResult(
+    503,
+    'STORE_UNAVAILABLE',
+    'The session store is unavailable; your session was left unchanged. Try again shortly.',
+  )
+
+const storeUnavailableResponse = (): HttpResponse => toHttpResponse(storeUnavailableResult())
 
 /** 404 `NOT_FOUND`, for every route the apps do not serve (any method). */
 export function notFoundResponse(method: string, path: string): HttpResponse {

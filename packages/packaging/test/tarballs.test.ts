@@ -55,13 +55,14 @@ function typesNotFirst(value: unknown, path: string[] = []): string[] {
   ]
 }
 
-it('finds the five public packages', () => {
+it('finds the six public packages', () => {
   expect(packages.map((pkg) => pkg.name)).toEqual([
     '@cookietin/cli',
     '@cookietin/core',
     '@cookietin/express',
     '@cookietin/hono',
     '@cookietin/koa',
+    '@cookietin/redis',
   ])
   expect(Object.keys(tarballs).sort()).toEqual(packages.map((pkg) => pkg.name))
 })
