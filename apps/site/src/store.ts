@@ -1,10 +1,10 @@
 /**
  * `SESSION_STORE`: which server-side store the apps use, made once per configuration and closed with
- * the server. `memory` is core's `MemoryStore`; `redis://...` a node-redis client on `RedisStore`.
+ * the server. `memory` is core's `MemoryStore`; `redis://...` an ioredis client on `RedisStore`.
  */
 import { MemoryStore, type SessionStore, type UserSessions } from '@cookietin/core'
 import { RedisStore } from '@cookietin/redis'
-import { createClient } from 'redis'
+import { Redis } from 'ioredis'
 import type { SiteConfig } from './config.ts'
 
 export type SiteStore = SessionStore & UserSessions
@@ -29,13 +29,11 @@ function open(config: SiteConfig): Opened | undefined {
   }
   // Fail fast while disconnected (no offline queue: a write must never land after its request gave
   // up) and keep reconnecting, so requests recover by themselves when Redis is back.
-  const client = createClient({
-    url: setting,
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: STORE_TIMEOUT,
-      reconnectStrategy: (retries) => Math.min(retries * 100, 1000),
-    },
+  const client = new Redis(setting, {
+    enableOfflineQueue: false,
+    connectTimeout: STORE_TIMEOUT,
+    maxRetriesPerRequest: 0,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
   })
   let lastError = ''
   client.on('error', (error: unknown) => {
@@ -49,20 +47,15 @@ function open(config: SiteConfig): Opened | undefined {
   // Waited for at most STORE_TIMEOUT: an app whose Redis is down starts anyway and answers 503
   // until it is back (the client keeps reconnecting).
   let timer: ReturnType<typeof setTimeout> | undefined
-  const ready = Promise.race([
-    client.connect().then(
-      () => undefined,
-      () => undefined,
-    ),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, STORE_TIMEOUT)
-    }),
-  ]).finally(() => clearTimeout(timer))
+  const ready = new Promise<void>((resolve) => {
+    client.once('ready', () => resolve())
+    timer = setTimeout(resolve, STORE_TIMEOUT)
+  }).finally(() => clearTimeout(timer))
   return {
     store: new RedisStore(client),
     ready,
     close: async () => {
-      client.destroy()
+      client.disconnect()
     },
   }
 }

@@ -4,23 +4,18 @@ import { INDEX_SESSION, LIST_INDEX, REVOKE_USER, WRITE_SESSION } from './scripts
 
 export type { SessionStore, UserSessions } from '@cookietin/core'
 
-interface ScriptOptions {
-  keys: string[]
-  arguments: string[]
-}
-
 /**
- * The node-redis commands the store uses: a client from `createClient()` or a cluster from
- * `createCluster()` (node-redis 5 or 6) fits as it is. Declared here, rather than imported, so the
- * store never depends on which build of node-redis an app has.
+ * The ioredis commands the store uses: an `ioredis` (5 or 6) or `iovalkey` client, or their
+ * `Cluster`, fits as it is. Declared here, rather than imported, so the store never depends on
+ * which of them, or which build, an app has.
  */
 export interface RedisClientLike {
-  eval(script: string, options: ScriptOptions): Promise<unknown>
-  evalSha(sha1: string, options: ScriptOptions): Promise<unknown>
-  hGetAll(key: string): Promise<unknown>
-  get(key: string): Promise<unknown>
-  del(key: string): Promise<unknown>
-  exists(key: string): Promise<unknown>
+  evalsha(sha1: string, numkeys: number, ...args: string[]): Promise<unknown>
+  eval(script: string, numkeys: number, ...args: string[]): Promise<unknown>
+  hgetall(key: string): Promise<Record<string, string>>
+  get(key: string): Promise<string | null>
+  del(...keys: string[]): Promise<number>
+  exists(...keys: string[]): Promise<number>
 }
 
 export interface RedisStoreOptions {
@@ -41,12 +36,12 @@ export interface RedisStoreOptions {
 /** One Lua script, run by its SHA1 and loaded with EVAL the first time a server does not know it. */
 function script(source: string) {
   const sha = createHash('sha1').update(source).digest('hex')
-  return async (client: RedisClientLike, options: ScriptOptions): Promise<unknown> => {
+  return async (client: RedisClientLike, keys: string[], args: string[]): Promise<unknown> => {
     try {
-      return await client.evalSha(sha, options)
+      return await client.evalsha(sha, keys.length, ...keys, ...args)
     } catch (error) {
       if (!String((error as Error | undefined)?.message).startsWith('NOSCRIPT')) throw error
-      return client.eval(source, options)
+      return client.eval(source, keys.length, ...keys, ...args)
     }
   }
 }
@@ -72,14 +67,13 @@ export function redisKeys(prefix: string): RedisKeys {
 }
 
 /**
- * Server-side sessions on Redis or Valkey, through the app's own node-redis client (connections,
- * TLS, auth and reconnection stay the app's). One hash per session, one field per data key, written
+ * Server-side sessions on Redis or Valkey, through the app's own ioredis (or iovalkey) client or
+ * cluster (connections, TLS, auth and reconnection stay the app's). One hash per session, one field per data key, written
  * by a Lua script so a commit's changes apply atomically and only the changed fields are touched.
  *
  * @example
- * const client = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true })
+ * const client = new Redis(process.env.REDIS_URL!, { enableOfflineQueue: false })
  * client.on('error', (error) => console.error('redis', error))
- * await client.connect()
  * app.use(cookietin({ secrets, store: new RedisStore(client), userKey: 'userId' }))
  */
 export class RedisStore implements SessionStore, UserSessions {
@@ -89,10 +83,8 @@ export class RedisStore implements SessionStore, UserSessions {
   readonly #now: () => number
 
   constructor(client: RedisClientLike, options: RedisStoreOptions = {}) {
-    if (typeof client?.evalSha !== 'function' || typeof client.hGetAll !== 'function') {
-      throw new TypeError(
-        'RedisStore: pass a node-redis client or cluster (createClient() / createCluster())',
-      )
+    if (typeof client?.evalsha !== 'function' || typeof client.hgetall !== 'function') {
+      throw new TypeError('RedisStore: pass an ioredis or iovalkey client, or their Cluster')
     }
     const revocationTtl = options.revocationTtl ?? 400 * 24 * 60 * 60
     if (!Number.isInteger(revocationTtl) || revocationTtl <= 0) {
@@ -105,7 +97,7 @@ export class RedisStore implements SessionStore, UserSessions {
   }
 
   async get(id: string): Promise<Record<string, string> | undefined> {
-    const record = (await this.#client.hGetAll(this.keys.session(id))) as Record<string, string>
+    const record = await this.#client.hgetall(this.keys.session(id))
     for (const _ in record) return record
     return undefined
   }
@@ -118,9 +110,8 @@ export class RedisStore implements SessionStore, UserSessions {
       ...change.remove,
     ]
     for (const [field, value] of Object.entries(change.set)) args.push(field, value)
-    const keys = [this.keys.session(id)]
     // PTTL: -2 no such key, -1 no expiry (never written so here), else milliseconds left.
-    const remaining = Number(await writeSession(this.#client, { keys, arguments: args }))
+    const remaining = Number(await writeSession(this.#client, [this.keys.session(id)], args))
     if (remaining === 0 || remaining === -2) return false
     if (change.user) {
       // The user's index lives in the user's slot, so it is a second call, after the session's.
@@ -138,12 +129,13 @@ export class RedisStore implements SessionStore, UserSessions {
   }
 
   async listSessions(user: string): Promise<string[]> {
-    const ids = (await listIndex(this.#client, {
-      keys: [this.keys.userIndex(user)],
-      arguments: [String(this.#now())],
-    })) as string[]
+    const ids = (await listIndex(
+      this.#client,
+      [this.keys.userIndex(user)],
+      [String(this.#now())],
+    )) as string[]
     const live = await Promise.all(
-      ids.map(async (id) => Number(await this.#client.exists(this.keys.session(id))) === 1),
+      ids.map(async (id) => (await this.#client.exists(this.keys.session(id))) === 1),
     )
     return ids.filter((_, i) => live[i])
   }
@@ -154,33 +146,24 @@ export class RedisStore implements SessionStore, UserSessions {
         ? { time: this.#now() }
         : { time: this.#now(), except: options.except },
     )
-    const ids = (await revokeUser(this.#client, {
-      keys: [this.keys.userIndex(user), this.keys.userRevocation(user)],
-      arguments: [
-        String(this.#now()),
-        revocation,
-        String(this.#revocationTtl),
-        options.except ?? '',
-      ],
-    })) as string[]
+    const ids = (await revokeUser(
+      this.#client,
+      [this.keys.userIndex(user), this.keys.userRevocation(user)],
+      [String(this.#now()), revocation, String(this.#revocationTtl), options.except ?? ''],
+    )) as string[]
     // Each session is in its own slot: one DEL each.
-    const deleted = await Promise.all(
-      ids.map((id) => this.#client.del(this.keys.session(id)).then(Number)),
-    )
+    const deleted = await Promise.all(ids.map((id) => this.#client.del(this.keys.session(id))))
     return deleted.reduce((sum, count) => sum + count, 0)
   }
 
   async revokedBefore(user: string): Promise<{ time: number; except?: string } | undefined> {
     const json = await this.#client.get(this.keys.userRevocation(user))
-    if (typeof json !== 'string') return undefined
+    if (json === null) return undefined
     const parsed = JSON.parse(json) as { time: number; except?: string }
     return typeof parsed.time === 'number' ? parsed : undefined
   }
 
   async #index(user: string, id: string, expiry: string): Promise<void> {
-    await indexSession(this.#client, {
-      keys: [this.keys.userIndex(user)],
-      arguments: [String(this.#now()), id, expiry],
-    })
+    await indexSession(this.#client, [this.keys.userIndex(user)], [String(this.#now()), id, expiry])
   }
 }

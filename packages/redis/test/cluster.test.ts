@@ -1,23 +1,26 @@
 import { type RedisCluster, hasRedisServer, startRedisCluster } from '@cookietin/testkit'
-import { type RedisClusterType, createCluster } from 'redis'
+import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { RedisStore } from '../src/index.ts'
 import { secrets, visit } from './helpers.ts'
 
 describe.skipIf(!hasRedisServer())('RedisStore on a three-node Redis Cluster', () => {
   let cluster: RedisCluster
-  let client: RedisClusterType
+  let client: Cluster
   let store: RedisStore
 
   beforeAll(async () => {
     cluster = await startRedisCluster()
-    client = createCluster({ rootNodes: cluster.rootNodes })
+    client = new Cluster(
+      cluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port })),
+      { lazyConnect: true },
+    )
     client.on('error', () => undefined)
     await client.connect()
     store = new RedisStore(client)
   }, 30_000)
   afterAll(async () => {
-    client.destroy()
+    client.disconnect()
     await cluster.close()
   })
 
@@ -31,11 +34,9 @@ describe.skipIf(!hasRedisServer())('RedisStore on a three-node Redis Cluster', (
     // Every node holds some of the 30 sessions: the keys really are spread over the cluster.
     const perNode = await Promise.all(
       cluster.nodes.map(async (node) => {
-        const { createClient } = await import('redis')
-        const direct = createClient({ url: node.url })
-        await direct.connect()
+        const direct = new Redis(node.port, '127.0.0.1')
         const keys = await direct.keys('cookietin:s:*')
-        direct.destroy()
+        direct.disconnect()
         return keys.length
       }),
     )

@@ -1,15 +1,16 @@
 import { type RedisServer, hasRedisServer, startRedisServer } from '@cookietin/testkit'
-import { type RedisClientType, createClient } from 'redis'
+import { Redis } from 'ioredis'
 import { afterEach, describe, expect, test } from 'vitest'
 import { RedisStore } from '../src/index.ts'
 import { secrets, visit } from './helpers.ts'
 
 /** A client as the README advises: fail fast while disconnected, reconnect quickly, log errors. */
-async function connect(server: RedisServer): Promise<RedisClientType> {
-  const client: RedisClientType = createClient({
-    url: server.url,
-    disableOfflineQueue: true,
-    socket: { reconnectStrategy: () => 100, connectTimeout: 1000 },
+async function connect(server: RedisServer): Promise<Redis> {
+  const client = new Redis(server.port, '127.0.0.1', {
+    enableOfflineQueue: false,
+    lazyConnect: true,
+    retryStrategy: () => 100,
+    connectTimeout: 1000,
   })
   client.on('error', () => undefined)
   await client.connect()
@@ -34,7 +35,7 @@ describe.skipIf(!hasRedisServer())('faults: Redis down, slow, restarted', () => 
     const server = await startRedisServer({ appendOnly })
     cleanup.push(() => server.close())
     const client = await connect(server)
-    cleanup.push(() => client.destroy())
+    cleanup.push(() => client.disconnect())
     const options = { secrets, store: new RedisStore(client), storeTimeout: 500 }
     return { server, client, options }
   }

@@ -1,23 +1,23 @@
 import { type RedisServer, hasRedisServer, startRedisServer } from '@cookietin/testkit'
-import { type RedisClientType, createClient } from 'redis'
+import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { RedisStore } from '../src/index.ts'
 import { secrets, visit } from './helpers.ts'
 
 describe.skipIf(!hasRedisServer())('RedisStore on a real redis-server', () => {
   let server: RedisServer
-  let client: RedisClientType
+  let client: Redis
   let store: RedisStore
 
   beforeAll(async () => {
     server = await startRedisServer()
-    client = createClient({ url: server.url, disableOfflineQueue: true })
+    client = new Redis(server.port, '127.0.0.1', { enableOfflineQueue: false, lazyConnect: true })
     client.on('error', () => undefined)
     await client.connect()
     store = new RedisStore(client, { prefix: 'test:' })
   })
   afterAll(async () => {
-    client.destroy()
+    client.disconnect()
     await server.close()
   })
 
@@ -28,7 +28,7 @@ describe.skipIf(!hasRedisServer())('RedisStore on a real redis-server', () => {
       s.session.set('cart', [1, 2])
     })
     const key = `test:s:{${scope.session.id}}`
-    expect(await client.hGetAll(key)).toEqual({ v: '1', 'd:user': '"alice"', 'd:cart': '[1,2]' })
+    expect(await client.hgetall(key)).toEqual({ v: '1', 'd:user': '"alice"', 'd:cart': '[1,2]' })
     const ttl = await client.ttl(key)
     expect(ttl).toBeGreaterThan(3590)
     expect(ttl).toBeLessThanOrEqual(3600)
@@ -103,7 +103,7 @@ describe.skipIf(!hasRedisServer())('RedisStore on a real redis-server', () => {
     expect(await store.revokeSessions('carol')).toBe(1)
     await visit(options, devices[0]?.cookie, (s) => expect(s.session.isNew).toBe(true))
     // The index lives in the user's slot and expires with the user's last session.
-    expect(await client.zCard('test:u:{carol}:sessions')).toBe(0)
+    expect(await client.zcard('test:u:{carol}:sessions')).toBe(0)
   })
 
   test('a write racing a revocation does not bring the session back', async () => {
