@@ -23,7 +23,8 @@ type Library = (typeof ALL_LIBRARIES)[number]
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
 const LIBRARIES = ALL_LIBRARIES.filter((library) => !only || only.split(',').includes(library))
 const quick = process.argv.includes('--quick')
-const DURATION = quick ? 3 : 10
+const DURATION = quick ? 3 : 5
+const ROUNDS = quick ? 1 : 5
 const CONNECTIONS = 10
 const SESSIONS = 50
 const LOADER = fileURLToPath(new URL('../../loader/register.mjs', import.meta.url))
@@ -105,7 +106,35 @@ interface Measured {
   errors: number
 }
 
-async function measure(server: Server, library: Library, path: string, redis: Redis) {
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? 0
+}
+
+/** Each figure's median over the rounds. */
+function medianRow(rows: Measured[]): Measured {
+  const first = rows[0] as Measured
+  const of = (pick: (row: Measured) => number) => median(rows.map(pick))
+  return {
+    library: first.library,
+    path: first.path,
+    requests: of((row) => row.requests),
+    cpuPerRequestUs: of((row) => row.cpuPerRequestUs),
+    p50: of((row) => row.p50),
+    p99: of((row) => row.p99),
+    redisCommandsPerRequest: of((row) => row.redisCommandsPerRequest),
+    redisCpuPerRequestUs: of((row) => row.redisCpuPerRequestUs),
+    errors: rows.reduce((sum, row) => sum + row.errors, 0),
+  }
+}
+
+async function measure(
+  server: Server,
+  library: Library,
+  path: string,
+  redis: Redis,
+  warm: boolean,
+): Promise<Measured> {
   const cookies: string[] = []
   for (let i = 0; i < SESSIONS; i++) {
     if (library === 'bare') break
@@ -121,13 +150,8 @@ async function measure(server: Server, library: Library, path: string, redis: Re
       }),
     },
   ]
-  // Warm-up: JIT, connections, the script cache.
-  await autocannon({
-    url: server.base,
-    connections: CONNECTIONS,
-    duration: quick ? 2 : 5,
-    requests,
-  })
+  // Warm-up, the first time: JIT, connections, the script cache.
+  if (warm) await autocannon({ url: server.base, connections: CONNECTIONS, duration: 3, requests })
   const cpuBefore = await cpuOf(server)
   const redisBefore = await redisCounters(redis)
   const result = await autocannon({
@@ -149,7 +173,7 @@ async function measure(server: Server, library: Library, path: string, redis: Re
     redisCommandsPerRequest: (redisAfter.commands - redisBefore.commands - 2) / total,
     redisCpuPerRequestUs: ((redisAfter.cpu - redisBefore.cpu) * 1e6) / total,
     errors: result.errors + result.non2xx,
-  } satisfies Measured
+  }
 }
 
 /** GET on a connection of its own, so concurrent requests really overlap in the server. */
@@ -187,21 +211,32 @@ const redis = createClient({ url: redisServer.url })
 await redis.connect()
 const measured: Measured[] = []
 const merged: Record<string, number> = {}
+const servers = new Map<Library, Server>()
 try {
-  for (const library of LIBRARIES) {
-    const server = await start(library, redisServer.url)
-    try {
-      for (const path of library === 'bare' ? ['/'] : ['/', '/read']) {
-        const row = await measure(server, library, path, redis)
-        measured.push(row)
-        console.log(JSON.stringify(row))
-      }
-      if (library !== 'bare') merged[library] = await mergedWrites(server)
-    } finally {
-      await stop(server)
+  for (const library of LIBRARIES) servers.set(library, await start(library, redisServer.url))
+  const cases = LIBRARIES.flatMap((library) =>
+    (library === 'bare' ? ['/'] : ['/', '/read']).map((path) => ({ library, path })),
+  )
+  const samples = new Map<string, Measured[]>()
+  // Rounds interleave the libraries, so a burst of load on the shared machine hits them alike.
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = [...cases.slice(round % cases.length), ...cases.slice(0, round % cases.length)]
+    for (const { library, path } of order) {
+      const server = servers.get(library) as Server
+      const row = await measure(server, library, path, redis, round === 0)
+      console.log(JSON.stringify({ round, ...row }))
+      const key = `${library} ${path}`
+      samples.set(key, [...(samples.get(key) ?? []), row])
     }
   }
+  for (const { library, path } of cases) {
+    measured.push(medianRow(samples.get(`${library} ${path}`) ?? []))
+  }
+  for (const library of LIBRARIES) {
+    if (library !== 'bare') merged[library] = await mergedWrites(servers.get(library) as Server)
+  }
 } finally {
+  for (const server of servers.values()) await stop(server)
   redis.destroy()
   await redisServer.close()
 }
@@ -235,5 +270,5 @@ console.log(
 )
 writeFileSync(
   OUT,
-  `${JSON.stringify({ date: startedAt, duration: DURATION, loadAverage, measured, merged }, null, 2)}\n`,
+  `${JSON.stringify({ date: startedAt, duration: DURATION, rounds: ROUNDS, loadAverage, measured, merged }, null, 2)}\n`,
 )
