@@ -28,6 +28,7 @@ const config: KnipConfig = {
         '@cookietin/express',
         '@cookietin/hono',
         '@cookietin/koa',
+        '@cookietin/redis',
       ],
     },
     'packages/cli': {
@@ -35,6 +36,10 @@ const config: KnipConfig = {
       entry: ['src/bin.ts'],
       // util-linux `script`, which gives the colour test a terminal.
       ignoreBinaries: ['script'],
+    },
+    'packages/testkit': {
+      // Debian's redis-server and redis-cli, which tests start and stop (src/redis.ts).
+      ignoreBinaries: ['redis-server', 'redis-cli'],
     },
     'packages/conformance': {
       // Debian's Chromium is installed with apt-get when missing (src/browser.ts).

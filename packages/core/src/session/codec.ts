@@ -63,7 +63,7 @@ export function sessionCodecFor<T extends object>(
 }
 
 /** The codec for options already resolved (the handler shares them with its cookie jars). */
-export function codecFor<T extends object>(options: ResolvedSessionOptions<T>): SessionCodec<T> {
+function codecFor<T extends object>(options: ResolvedSessionOptions<T>): SessionCodec<T> {
   const { cookieName, format, maxChunks, maxSize, schema } = options
   // With revocations, an id records when it was made, to compare with its user's last revocation.
   const newId = options.revocations

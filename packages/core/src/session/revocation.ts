@@ -14,7 +14,7 @@ export function timedSessionId(random: (buffer: Uint8Array) => Uint8Array, now: 
 }
 
 /** When a `timedSessionId` was made; `undefined` for any other id (older than revocations). */
-export function sessionCreatedAt(id: string): number | undefined {
+function sessionCreatedAt(id: string): number | undefined {
   const match = /^([0-9a-z]{1,11})-[0-9a-f]{32}$/.exec(id)
   return match ? Number.parseInt(match[1] as string, 36) : undefined
 }
