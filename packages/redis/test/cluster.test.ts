@@ -11,10 +11,7 @@ describe.skipIf(!hasRedisServer())('RedisStore on a three-node Redis Cluster', (
 
   beforeAll(async () => {
     cluster = await startRedisCluster()
-    client = new Cluster(
-      cluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port })),
-      { lazyConnect: true },
-    )
+    client = new Cluster(cluster.startupNodes, { lazyConnect: true })
     client.on('error', () => undefined)
     await client.connect()
     store = new RedisStore(client)

@@ -128,8 +128,8 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 
 export interface RedisCluster {
   readonly nodes: readonly RedisServer[]
-  /** `[{ url }]` for node-redis `createCluster({ rootNodes })`. */
-  readonly rootNodes: { url: string }[]
+  /** `[{ host, port }]`, for ioredis's `new Cluster(startupNodes)`. */
+  readonly startupNodes: { host: string; port: number }[]
   close(): Promise<void>
 }
 
@@ -169,7 +169,7 @@ export async function startRedisCluster(): Promise<RedisCluster> {
   }
   return {
     nodes,
-    rootNodes: nodes.map((node) => ({ url: node.url })),
+    startupNodes: nodes.map((node) => ({ host: '127.0.0.1', port: node.port })),
     close: async () => {
       await Promise.all(nodes.map((node) => node.close()))
     },
