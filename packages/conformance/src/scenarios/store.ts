@@ -47,6 +47,24 @@ export const storeScenarios = defineScenarios('store', [
     },
   },
   {
+    title: 'with SESSION_STORE, 50 concurrent PATCHes each setting its own key all persist',
+    modes: STORE_MODES,
+    async run(ctx) {
+      const c = await ctx.client()
+      await patchSession(c, { start: 0 })
+      const cookie = await c.cookieHeader()
+      const replies = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          c.patch('/api/session', { json: { [`k${i}`]: i }, cookie, store: false }),
+        ),
+      )
+      for (const reply of replies) expectStatus(reply, 200)
+      const { data } = await readSession(c)
+      expect(Object.keys(data)).toHaveLength(51)
+      for (let i = 0; i < 50; i++) expect(data[`k${i}`]).toBe(i)
+    },
+  },
+  {
     title: 'POST /api/logout-everywhere revokes every session of the user, this one included',
     modes: STORE_MODES,
     async run(ctx) {
