@@ -188,7 +188,13 @@ describe.each(['sealed', 'signed', 'flask'] as const)('mint and inspect, %s', (f
 
 describe('cookies from core', () => {
   it('reads a chunked sealed session written by the session handler, from a whole Cookie header', async () => {
-    const sessions = createSessionHandler({ secrets: [NEW], cookieName: 'app' })
+    // Chunks need more than the default limit (one 3 KB cookie).
+    const sessions = createSessionHandler({
+      secrets: [NEW],
+      cookieName: 'app',
+      maxSize: 12288,
+      maxChunks: 4,
+    })
     const scope = await sessions.begin(undefined, { secure: true })
     const big = Array.from({ length: 600 }, (_, index) => `item-${index}`)
     scope.session.set('items', big)
@@ -218,7 +224,7 @@ describe('cookies from core', () => {
     const minted = json(run)
     expect(minted['chunks'].length).toBe(4)
     for (const line of minted['setCookie']) expect(line.length).toBeLessThanOrEqual(4096)
-    const sessions = createSessionHandler({ secrets: [NEW], format: 'signed' })
+    const sessions = createSessionHandler({ secrets: [NEW], format: 'signed', maxChunks: 4 })
     const scope = await sessions.begin(minted['cookie'], { secure: false })
     expect(scope.session.get('blob')).toBe(JSON.parse(data).blob)
   })
