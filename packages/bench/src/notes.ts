@@ -36,7 +36,14 @@ const NOTES: Array<{ match: (id: string) => boolean; text: string }> = [
   },
   {
     match: (id) => id === 'migrate-no-legacy',
-    text: "Without a legacy cookie, `migrateFrom` adds one lookup of each reader's cookie name in the parsed cookies (core/src/session/legacy.ts) and one closure: tens of nanoseconds on a step of several microseconds. A miss is the shared machine disturbing one of the two figures (compare the min–max columns, or time with `--clock cpu`).",
+    text:
+      'Measured: begin + get + finish on a request with three unrelated cookies and no session, ' +
+      'with and without three readers (cookie-session, koa-session, iron-session); the gap is about ' +
+      '0.06 to 0.1 µs. Readers name their cookies (`cookieNames`), so a request without any pays one ' +
+      "property lookup per name (four here) in the request's parsed cookies and nothing else: no " +
+      'clock read, no reader call, no promise. That is under 0.5% of the session work a request pays ' +
+      "in the load runs (the 'added CPU' columns), which no load figure resolves. Closing the micro " +
+      'ratio itself would need the names checked inside the parse, which every app would pay for.',
   },
   {
     match: (id) => id === 'seal-iron',

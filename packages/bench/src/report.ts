@@ -6,6 +6,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { renderChart } from './chart.ts'
+import { memorySection } from './memory/report.ts'
 import { missNotes } from './notes.ts'
 import { BENCHMARKS_MD, CHART_SVG, RESULTS_DIR, ROOT } from './paths.ts'
 import type { BenchResults, TargetResult } from './results.ts'
@@ -167,6 +168,7 @@ export function renderMarkdown(results: BenchResults, source: string, chartPath:
     }
   }
 
+  push(...memorySection())
   push('## Versions', '', '| package | version |', '|---|---|', `| node | ${results.node} |`)
   for (const [name, version] of Object.entries(results.versions)) push(`| ${name} | ${version} |`)
   push(

@@ -75,8 +75,9 @@ export {
   RequestScope,
   commitSession,
   type RequestInfo,
-  type ScopeHooks,
   type ScopeResult,
 } from './session/scope.ts'
+export { guardUntilAttached } from './session/missingMiddleware.ts'
+export { assignSession } from './session/assign.ts'
 export { isPromise, type MaybePromise } from './maybePromise.ts'
 export { varyWithCookie } from './vary.ts'

@@ -7,9 +7,8 @@ import {
   type SessionOptions,
   commitSession as commitScope,
   createSessionHandler,
-  isCookietinError,
+  guardUntilAttached,
   isPromise,
-  middlewareNotRun,
 } from '@cookietin/core'
 import type { Request, RequestHandler, Response } from 'express'
 import onHeaders from 'on-headers'
@@ -55,10 +54,6 @@ function send(res: Response, { setCookie, vary }: ScopeResult): void {
   if (vary) res.vary('Cookie')
 }
 
-/** A warning is logged once per distinct text: name the failure by its code, not its varying message. */
-const nameOf = (error: unknown) =>
-  isCookietinError(error) ? error.code : error instanceof Error ? error.name : typeof error
-
 /** Names the route in warnings by its pattern, so a warning is logged once per route, never per URL. */
 const routeOf = (req: Request) =>
   `${req.method} ${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`
@@ -67,41 +62,7 @@ const INSECURE_HINT =
   "set `app.set('trust proxy', 1)` (one proxy in front) so `req.secure` follows its X-Forwarded-Proto"
 const NOT_RUN_FIX =
   'add `app.use(cookietin({ secrets }))` before the routes that use it, on the app or router that serves them'
-const GUARDED = Symbol.for('cookietin.express.guarded')
-
-/**
- * Makes `req.session` and `req.cookieJar` throw a `CookietinError` naming the missing middleware
- * instead of being `undefined` on a request it did not run for, through Express's documented way of
- * extending requests (a property on the app's `app.request`, the prototype of its every `req`). The
- * middleware gives each request its own properties, which hide these.
- */
-function guardRequests(base: object): void {
-  if (Object.hasOwn(base, GUARDED)) return
-  const guard = (name: 'session' | 'cookieJar'): PropertyDescriptor => ({
-    configurable: true,
-    get() {
-      throw middlewareNotRun(`req.${name}`, NOT_RUN_FIX)
-    },
-    // Another library (or a test) assigning it: a plain property of that request.
-    set(this: object, value: unknown) {
-      Object.defineProperty(this, name, {
-        value,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      })
-    },
-  })
-  try {
-    Object.defineProperties(base, {
-      session: guard('session'),
-      cookieJar: guard('cookieJar'),
-      [GUARDED]: { value: true },
-    })
-  } catch {
-    // Another library owns `req.session` for good: it keeps its own behaviour.
-  }
-}
+const GUARDED = ['session', 'cookieJar']
 
 /**
  * Cookie sessions for Express 4 and 5: `req.session` and `req.cookieJar`. Options are core's
@@ -116,19 +77,9 @@ export function cookietin<T extends object = TypedSessionData>(
 ): RequestHandler {
   const handler = createSessionHandler<T, Request>(options, {
     insecureHint: INSECURE_HINT,
-    onLateChange: (req) =>
-      warn(
-        `cookietin: ${routeOf(req)} changed the session after the response's headers were sent; ` +
-          'that change was not saved.',
-      ),
+    routeOf,
   })
-  const { warn, synchronous } = handler.options
-  const notSaved = (req: Request, error: unknown) =>
-    warn(
-      `cookietin: ${routeOf(req)}: the session was not saved (${nameOf(error)}); the client keeps ` +
-        'its previous one. Call `await commitSession(req)` in the route to answer it, e.g. 413 for ' +
-        'SessionTooLargeError.',
-    )
+  const { synchronous } = handler.options
 
   function attach(req: Request, res: Response, scope: RequestScope<object>): void {
     req.session = scope.session as Session<TypedSessionData>
@@ -140,7 +91,7 @@ export function cookietin<T extends object = TypedSessionData>(
       try {
         send(res, finished ?? (scope.finish() as ScopeResult))
       } catch (error) {
-        notSaved(req, error)
+        scope.reportNotSaved(error)
         send(res, { setCookie: scope.cookies.setCookieHeaders, vary: true })
       }
     })
@@ -148,7 +99,7 @@ export function cookietin<T extends object = TypedSessionData>(
       const commit = async () => {
         finished = await scope.finish()
       }
-      holdResponse(res, commit, (error) => notSaved(req, error))
+      holdResponse(res, commit, (error) => scope.reportNotSaved(error))
     }
   }
 
@@ -157,7 +108,12 @@ export function cookietin<T extends object = TypedSessionData>(
     if (Object.hasOwn(req, 'cookieJar')) return next()
     // On this app's own request prototype (`app.request`), once: a route that runs before the
     // middleware then gets an error naming it instead of `undefined`. Apps without cookietin keep theirs.
-    guardRequests(Object.getPrototypeOf(req) as object)
+    guardUntilAttached(
+      Object.getPrototypeOf(req) as object,
+      GUARDED,
+      (name) => `req.${name}`,
+      NOT_RUN_FIX,
+    )
     // `req` itself is the request info core needs (`req.secure`), and what the late-change hook gets.
     const begun = handler.begin(req.headers.cookie, req)
     if (isPromise(begun)) {

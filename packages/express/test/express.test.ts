@@ -227,7 +227,7 @@ describe.each(matrix)('$title', ({ title, create, backend }) => {
       expect(response.setCookie).toEqual([])
       await vi.waitFor(() =>
         expect(warn).toHaveBeenCalledWith(
-          "cookietin: POST /redirect-then-set changed the session after the response's headers were sent; that change was not saved.",
+          "cookietin: POST /redirect-then-set changed the session after the response's headers were set; that change was not saved.",
         ),
       )
     } else {

@@ -6,10 +6,10 @@ import {
   // Aliased: inside `declare module 'fastify'` below, a plain `Session` would name any `Session`
   // another plugin declares in that module (@fastify/secure-session does).
   type Session as CookietinSession,
+  type SessionHandler,
   type SessionOptions,
   commitSession as commitScope,
   createSessionHandler,
-  isCookietinError,
   isPromise,
   varyWithCookie,
 } from '@cookietin/core'
@@ -19,7 +19,6 @@ import type {
   FastifyReply,
   FastifyRequest,
   onRequestHookHandler,
-  onResponseHookHandler,
   onSendHookHandler,
 } from 'fastify'
 import fp from 'fastify-plugin'
@@ -80,23 +79,25 @@ function send(reply: FastifyReply, { setCookie, vary }: ScopeResult): void {
   if (varied) reply.header('vary', varied)
 }
 
-/** A warning is logged once per distinct text: name the failure by its code, not its message. */
-const nameOf = (error: unknown) =>
-  isCookietinError(error) ? error.code : error instanceof Error ? error.name : typeof error
+/** What core gets back in its hooks: whether the request came over HTTPS, and the request. */
+type RequestOf = { secure: boolean; request: FastifyRequest }
 
 /** Names the route in warnings by its pattern, so a warning is logged once per route. */
-const routeOf = (request: FastifyRequest) =>
+const routeOf = ({ request }: RequestOf) =>
   `${request.method} ${request.routeOptions.url ?? '(no route)'}`
 
 const plugin: FastifyPluginCallback<CookietinOptions> = (fastify, options, done) => {
-  let handler: ReturnType<typeof createSessionHandler<TypedSessionData>>
+  let handler: SessionHandler<TypedSessionData, RequestOf>
   try {
-    handler = createSessionHandler(options)
+    handler = createSessionHandler<TypedSessionData, RequestOf>(options, {
+      insecureHint:
+        'pass `trustProxy: true` to Fastify() so `request.protocol` follows X-Forwarded-Proto',
+      routeOf,
+    })
   } catch (error) {
     done(error as Error)
     return
   }
-  const { warn } = handler.options
 
   // Declared once, before any request, so every request object has the same shape: one field for
   // the request's scope, and getters on the context's request prototype that read it. Registered
@@ -124,7 +125,10 @@ const plugin: FastifyPluginCallback<CookietinOptions> = (fastify, options, done)
 
   const begin: onRequestHookHandler = (request, _reply, next) => {
     // `protocol` is https for TLS, or per X-Forwarded-Proto when `trustProxy` is set.
-    const begun = handler.begin(request.headers.cookie, { secure: request.protocol === 'https' })
+    const begun = handler.begin(request.headers.cookie, {
+      secure: request.protocol === 'https',
+      request,
+    })
     if (isPromise(begun)) {
       begun.then((scope) => {
         attach(request, scope)
@@ -140,11 +144,7 @@ const plugin: FastifyPluginCallback<CookietinOptions> = (fastify, options, done)
     const scope = (request as Carrier)[SCOPE]
     if (!scope) return next(null, payload)
     const failed = (error: unknown) => {
-      warn(
-        `cookietin: ${routeOf(request)}: the session was not saved (${nameOf(error)}); ` +
-          'the client keeps its previous one. Call `await commitSession(request)` in the route ' +
-          'to answer it, e.g. 413 for SessionTooLargeError.',
-      )
+      scope.reportNotSaved(error)
       // Fastify's error handler answers (500); the jar's cookies still go with that answer.
       send(reply, { setCookie: scope.cookies.setCookieHeaders, vary: true })
       next(error as FastifyError)
@@ -167,19 +167,8 @@ const plugin: FastifyPluginCallback<CookietinOptions> = (fastify, options, done)
     next(null, payload)
   }
 
-  const checkUnsent: onResponseHookHandler = (request, _reply, next) => {
-    if ((request as Carrier)[SCOPE]?.hasUnsentChanges) {
-      warn(
-        `cookietin: ${routeOf(request)} changed the session after the response's headers were ` +
-          'sent; that change was not saved.',
-      )
-    }
-    next()
-  }
-
   fastify.addHook('onRequest', begin)
   fastify.addHook('onSend', finish)
-  fastify.addHook('onResponse', checkUnsent)
   done()
 }
 

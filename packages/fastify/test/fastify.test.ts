@@ -389,7 +389,7 @@ describe.each(backends)('fastify 5, $backend crypto, plugin rules', ({ crypto })
     }
   })
 
-  it('fastify: a change made after onSend is not lost silently: onResponse warns', async () => {
+  it('fastify: a change made after onSend is not lost silently: it is warned about', async () => {
     const warn = vi.fn()
     const app = Fastify()
     await app.register(cookietin, { ...options, warn })

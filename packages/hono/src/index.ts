@@ -105,12 +105,8 @@ export function cookietin<T extends object = SessionData>(
     insecureHint:
       "pass `trustProxy: true` to cookietin(...) so it follows the proxy's X-Forwarded-Proto " +
       '(Hono has no setting of its own)',
-    // Named by the matched route pattern, never the raw path: one warning per route.
-    onLateChange: ({ c }) =>
-      handler.options.warn(
-        `cookietin: ${c.req.method} ${c.req.routePath} changed the session after the response ` +
-          'was made; that change was not saved.',
-      ),
+    // The matched route pattern, never the raw path: one warning per route.
+    routeOf: ({ c }) => `${c.req.method} ${c.req.routePath}`,
   })
   // A request's URL is always serialized with a lower-case scheme: no need to parse it.
   const secure =

@@ -305,7 +305,7 @@ describe.each(backends)('hono 4, $backend crypto, without a server', ({ crypto }
     await late
     await new Promise((resolve) => setTimeout(resolve, 1))
     expect(warn).toHaveBeenCalledWith(
-      'cookietin: GET /items/:id changed the session after the response was made; that change was not saved.',
+      "cookietin: GET /items/:id changed the session after the response's headers were set; that change was not saved.",
     )
   })
 

@@ -5,6 +5,7 @@ import {
   type ScopeResult,
   type Session,
   type SessionOptions,
+  assignSession,
   commitSession as commitScope,
   createSessionHandler,
   middlewareNotRun,
@@ -68,7 +69,7 @@ const ACCESSORS: PropertyDescriptorMap = {
     set(this: Carrier, value: unknown) {
       const scope = this[SCOPE]
       // Before the middleware ran: a plain property, as if the accessors were not there.
-      if (scope) assign(scope.session, value)
+      if (scope) assignSession(scope.session, value, 'ctx.session')
       else Object.defineProperty(this, 'session', { value, writable: true, configurable: true })
     },
   },
@@ -100,16 +101,6 @@ function extend(ctx: Context): void {
   if (!context[EXTENDED] || Object.hasOwn(ctx, 'session') || Object.hasOwn(ctx, 'cookieJar')) {
     Object.defineProperties(ctx, ACCESSORS)
   }
-}
-
-function assign(session: Session, value: unknown): void {
-  if (value === session) return
-  if (value === null) return session.destroy()
-  if (typeof value !== 'object') {
-    throw new TypeError('ctx.session can only be set to null (destroy) or an object (new data)')
-  }
-  // Checks every value first (UnstorableValueError), so a refused object changes nothing.
-  session.replace(value)
 }
 
 /** Koa's `ctx.onerror` removes every response header, then sets `err.headers`: put ours there too. */
@@ -145,12 +136,8 @@ function send(ctx: Context, { setCookie, vary }: ScopeResult): void {
 export function cookietin(options: SessionOptions<TypedSessionData>): Middleware {
   const handler = createSessionHandler<TypedSessionData, Context>(options, {
     insecureHint: "set `app.proxy = true` so `ctx.secure` follows the proxy's X-Forwarded-Proto",
-    // Named by the matched route (@koa/router sets it), never the raw path: one warning per route.
-    onLateChange: (ctx) =>
-      handler.options.warn(
-        `cookietin: ${[ctx.method, ctx['_matchedRoute']].filter(Boolean).join(' ')} changed the ` +
-          'session after the response was sent; that change was not saved.',
-      ),
+    // The matched route (@koa/router sets it), never the raw path: one warning per route.
+    routeOf: (ctx) => [ctx.method, ctx['_matchedRoute']].filter(Boolean).join(' '),
   })
   return async function cookietinSession(ctx, next) {
     // `ctx` itself is the request info core needs (`ctx.secure`), and what the late-change hook gets.

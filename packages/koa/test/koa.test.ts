@@ -341,7 +341,7 @@ describe.each(backends)('koa, $backend crypto, configuration', ({ crypto }) => {
     await late
     await new Promise((resolve) => setTimeout(resolve, 1))
     expect(warn).toHaveBeenCalledWith(
-      'cookietin: GET changed the session after the response was sent; that change was not saved.',
+      "cookietin: GET changed the session after the response's headers were set; that change was not saved.",
     )
     await server.close()
   })

@@ -10,7 +10,7 @@ import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { RESULTS_DIR } from '../paths.ts'
 
-const VARIANTS = ['bare', 'cookietin', 'cookie-session'] as const
+const VARIANTS = ['bare', 'cookietin', 'cookietin-web-crypto', 'cookie-session'] as const
 const CLIENTS = 5
 
 async function measure(variant: string): Promise<number> {
@@ -52,7 +52,7 @@ console.log(`RSS growth, ${CLIENTS} clients not reading a 100 MB export (Express
 for (const variant of VARIANTS) {
   const bytes = growth[variant] ?? 0
   console.log(
-    `  ${variant.padEnd(16)} ${mb(bytes).padStart(9)}   ${(bytes / bare).toFixed(2)}x bare`,
+    `  ${variant.padEnd(22)} ${mb(bytes).padStart(9)}   ${(bytes / bare).toFixed(2)}x bare`,
   )
 }
 const file = join(RESULTS_DIR, `memory-${new Date().toISOString().slice(0, 10)}.json`)

@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http'
 import { Readable } from 'node:stream'
+import { backend as webCrypto } from '@cookietin/core/web-crypto'
 import { cookietin } from '@cookietin/express'
 import cookieSession from 'cookie-session'
 import express from 'express'
@@ -13,8 +14,12 @@ export const EXPORT_BYTES = 100 * 1024 * 1024
 const CHUNK = 64 * 1024
 const variant = process.argv[2] ?? 'bare'
 const app = express()
-if (variant === 'cookietin') app.use(cookietin({ secrets: ['m'.repeat(40)] }))
-if (variant === 'cookie-session') app.use(cookieSession({ keys: ['m'.repeat(40)] }))
+const secret = 'Nq4vT8xLk2Zr6Wm9Hp3Ys7Bd5Fg1Jc0Ae'
+if (variant === 'cookietin') app.use(cookietin({ secrets: [secret] }))
+// Web Crypto is asynchronous: the one case where the middleware holds the response.
+if (variant === 'cookietin-web-crypto')
+  app.use(cookietin({ secrets: [secret], backend: webCrypto }))
+if (variant === 'cookie-session') app.use(cookieSession({ keys: [secret] }))
 app.get('/export', (req, res) => {
   const session = (
     req as { session?: { set?(key: string, value: unknown): void; exported?: boolean } }

@@ -67,6 +67,7 @@ export function ironSession(options: IronSessionOptions): LegacySessionReader {
 
   return Object.freeze({
     name: READER,
+    cookieNames: [cookieName, chunks[0] as string],
     read: (jar: Readonly<Record<string, string>>, now: number) => {
       // As iron-session: the whole cookie when it has a value, else chunks up to the first gap.
       const whole = jar[cookieName]

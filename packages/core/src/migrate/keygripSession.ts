@@ -49,6 +49,7 @@ export function createKeygripSessionReader(setup: KeygripSessionSetup): LegacySe
 
   return Object.freeze({
     name: reader,
+    cookieNames: [name],
     read: (jar: Readonly<Record<string, string>>, now: number) => {
       const value = jar[name]
       // `value` is undefined for a request without the cookie: no promise, no work.

@@ -12,7 +12,12 @@ import type {
 import { type MaybePromise, chain } from '../maybePromise.ts'
 import { findSessionCookies, joinChunks, splitIntoChunksAfter } from './chunks.ts'
 import { decideCommit } from './decide.ts'
-import { type LegacySession, deleteLegacyCookies, readLegacySession } from './legacy.ts'
+import {
+  type LegacySession,
+  deleteLegacyCookies,
+  legacyCookiesPresent,
+  readLegacySession,
+} from './legacy.ts'
 import {
   type ResolvedSessionOptions,
   type SessionOptions,
@@ -159,11 +164,14 @@ export function codecFor<T extends object>(
     })
   }
 
+  const mayMigrate = migrateFrom ? legacyCookiesPresent(migrateFrom) : () => false
+
   function load(jar: CookieJar): MaybePromise<Session<T>> {
     const cookies = jar.all()
     const present = findSessionCookies(cookies, cookieName)
     const value = present.length === 0 ? undefined : joinChunks(cookies, cookieName, maxChunks)
-    if (value === undefined) return migrateFrom ? migrate(cookies, present) : session(present)
+    if (value === undefined)
+      return mayMigrate(cookies) ? migrate(cookies, present) : session(present)
     return chain(format.decode(value, context()), (decoded) => {
       if (decoded.ok) return validated(decoded, present)
       if (migrateFrom) return migrate(cookies, present, decoded.reason)

@@ -8,6 +8,7 @@ import {
 } from './options.ts'
 import { type RequestInfo, RequestScope, type ScopeHooks } from './scope.ts'
 import type { SessionData } from './session.ts'
+import { lateChangeWarning, notSavedWarning } from './warnings.ts'
 
 /**
  * What every framework adapter needs and nothing framework-specific: `begin` turns a request's
@@ -29,13 +30,19 @@ export interface SessionHandler<
 }
 
 /** What an adapter tells core about its framework, once per middleware. */
-export interface AdapterInfo<R extends RequestInfo = RequestInfo> extends ScopeHooks<R> {
+export interface AdapterInfo<R extends RequestInfo = RequestInfo> {
   /**
    * The framework's fix for a TLS-terminating proxy it does not trust, for the production warning
    * about a session cookie sent without Secure under `secure: 'auto'`, e.g.
    * "set `app.set('trust proxy', 1)` so Express reads X-Forwarded-Proto".
    */
   insecureHint?: string
+  /**
+   * Names the request's route by its pattern (`POST /items/:id`, never the raw URL, so a warning is
+   * logged once per route) in the warnings about a session that could not be sent. With it, a
+   * change made after the response's headers is warned about instead of lost silently.
+   */
+  routeOf?(request: R): string
 }
 
 /** Validates the options and derives the keys now: a bad secret throws at start-up. */
@@ -45,8 +52,12 @@ export function createSessionHandler<
 >(options: SessionOptions<T>, adapter: AdapterInfo<R> = {}): SessionHandler<T, R> {
   const resolved = resolveSessionOptions(options)
   const codec = codecFor(resolved, adapter.insecureHint)
-  const { keyring, onInvalid } = resolved
-  const scopeHooks = adapter as ScopeHooks<never>
+  const { keyring, onInvalid, warn } = resolved
+  const routeOf = adapter.routeOf as ((request: RequestInfo) => string) | undefined
+  const scopeHooks: ScopeHooks = {
+    ...(routeOf && { lateChange: (request) => warn(lateChangeWarning(routeOf(request))) }),
+    notSaved: (request, error) => warn(notSavedWarning(routeOf?.(request) ?? 'a request', error)),
+  }
   return {
     options: resolved,
     begin(cookieHeader, request) {

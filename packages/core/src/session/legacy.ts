@@ -30,6 +30,12 @@ export interface LegacySessionReader {
   /** The library, e.g. `'koa-session'`: named in `onInvalid` events as `migrateFrom`. */
   readonly name: string
   /**
+   * The cookies any of which means there may be a session to read. With them, a request that
+   * carries none skips the reader without calling `read`: a request without legacy cookies pays
+   * one property lookup per name.
+   */
+  readonly cookieNames?: readonly string[]
+  /**
    * `undefined` when the request carries none of its cookies. That answer must stay a property
    * lookup: it runs on every request without a valid cookietin session. Never throws.
    * @param now Unix milliseconds (the session's clock)
@@ -38,6 +44,21 @@ export interface LegacySessionReader {
     cookies: Readonly<Record<string, string>>,
     now: number,
   ): MaybePromise<LegacyReadResult | undefined>
+}
+
+/**
+ * Whether `cookies` may hold a legacy session: false only when every reader names its cookies and
+ * none of them is present.
+ */
+export function legacyCookiesPresent(
+  readers: readonly LegacySessionReader[],
+): (cookies: Readonly<Record<string, string>>) => boolean {
+  if (readers.some((reader) => !reader.cookieNames)) return () => true
+  const names = readers.flatMap((reader) => reader.cookieNames ?? [])
+  return (cookies) => {
+    for (const name of names) if (cookies[name] !== undefined) return true
+    return false
+  }
 }
 
 /** A legacy session that verified, and the reader's library. */

@@ -17,13 +17,14 @@ export interface RequestInfo {
   readonly secure: boolean
 }
 
-/** Adapter hooks, given once per middleware (`createSessionHandler(options, hooks)`). */
-export interface ScopeHooks<R extends RequestInfo = RequestInfo> {
+/** What the handler does for the scope when a session cannot be sent (it warns, naming the route). */
+export interface ScopeHooks {
   /**
    * The session changed after `finish` (the response's headers were built), so no response carries
    * the change. Called at most once per request, with what the adapter passed to `begin`.
    */
-  onLateChange?(request: R): void
+  lateChange?(request: RequestInfo): void
+  notSaved(request: RequestInfo, error: unknown): void
 }
 
 /**
@@ -36,7 +37,7 @@ export class RequestScope<T extends object = SessionData> implements SessionOwne
   readonly cookies: CookieJar
   readonly #codec: SessionCodec<T>
   readonly #request: RequestInfo
-  readonly #hooks: ScopeHooks<never> | undefined
+  readonly #hooks: ScopeHooks
   #sessionLines: string[] = []
   #finished = false
   /** The session's write count when `finish` ran: a later write is a change no response carries. */
@@ -52,7 +53,7 @@ export class RequestScope<T extends object = SessionData> implements SessionOwne
     session: Session<T>,
     cookies: CookieJar,
     request: RequestInfo,
-    hooks?: ScopeHooks<never>,
+    hooks: ScopeHooks,
   ) {
     this.#codec = codec
     this.session = session
@@ -136,13 +137,21 @@ export class RequestScope<T extends object = SessionData> implements SessionOwne
 
   /** Called by the session on a write after `finish`; the change is judged once the route's code has run. */
   noteLateWrite(): void {
-    if (this.#lateWriteNoted || !this.#hooks?.onLateChange) return
+    if (this.#lateWriteNoted || !this.#hooks.lateChange) return
     this.#lateWriteNoted = true
     queueMicrotask(() => {
       // An unchanged write is nothing to report; a later one is judged again.
       if (!this.hasUnsentChanges) this.#lateWriteNoted = false
-      else this.#hooks?.onLateChange?.(this.#request as never)
+      else this.#hooks.lateChange?.(this.#request)
     })
+  }
+
+  /**
+   * For an adapter whose `finish` failed where nothing can answer the route any more (the headers
+   * are being written): warns once per route that the client keeps its previous session.
+   */
+  reportNotSaved(error: unknown): void {
+    this.#hooks.notSaved(this.#request, error)
   }
 
   #keep(lines: string[] | undefined): void {
