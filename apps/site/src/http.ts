@@ -64,6 +64,28 @@ const HTML_HEADERS: Readonly<Record<string, string>> = {
   'Referrer-Policy': 'same-origin',
 }
 
+// Stands in for a bigint during `JSON.stringify`; random per process, so no string a client
+// stored can look like one.
+const BIGINT_MARK = `\u0000bigint-${crypto.randomUUID()}:`
+const BIGINT_STRING = new RegExp(
+  `"${JSON.stringify(BIGINT_MARK).slice(1, -1).replaceAll('\\', '\\\\')}(-?\\d+)"`,
+  'g',
+)
+
+/**
+ * `JSON.stringify` that writes a `bigint` as the exact JSON number it is. A Flask session holds
+ * Python ints past 2^53 (64-bit ids), which read as bigints: plain `JSON.stringify` throws on them.
+ */
+export function stringifyJson(value: unknown): string {
+  let sawBigint = false
+  const json = JSON.stringify(value, (_key, item: unknown) => {
+    if (typeof item !== 'bigint') return item
+    sawBigint = true
+    return `${BIGINT_MARK}${item.toString()}`
+  })
+  return sawBigint ? json.replace(BIGINT_STRING, '$1') : json
+}
+
 /** Status, headers and body of an action's result. */
 export function toHttpResponse(result: ActionResult): HttpResponse {
   const headers: Record<string, string> = { ...BASE_HEADERS }
@@ -78,7 +100,7 @@ export function toHttpResponse(result: ActionResult): HttpResponse {
     body = result.html
   } else if (result.json !== undefined) {
     headers['Content-Type'] = 'application/json; charset=utf-8'
-    body = JSON.stringify(result.json)
+    body = stringifyJson(result.json)
   }
   Object.assign(headers, result.headers)
   return { status, headers, body }

@@ -13,8 +13,10 @@ export const EXPORT_BYTES = 100 * 1024 * 1024
 const CHUNK = 64 * 1024
 const variant = process.argv[2] ?? 'bare'
 const app = express()
-if (variant === 'cookietin') app.use(cookietin({ secrets: ['m'.repeat(40)] }))
-if (variant === 'cookie-session') app.use(cookieSession({ keys: ['m'.repeat(40)] }))
+if (variant === 'cookietin')
+  app.use(cookietin({ secrets: ['memory bench secret: 40 bytes, varied 0123456'] }))
+if (variant === 'cookie-session')
+  app.use(cookieSession({ keys: ['memory bench secret: 40 bytes, varied 0123456'] }))
 app.get('/export', (req, res) => {
   const session = (
     req as { session?: { set?(key: string, value: unknown): void; exported?: boolean } }
