@@ -8,7 +8,7 @@ import { soak } from './soak/run.ts'
 import { tamper } from './tamper.ts'
 
 export type Mode = 'quick' | 'long' | 'test'
-export const SOAK_APPS = ['express', 'hono', 'koa'] as const
+export const SOAK_APPS = ['express', 'hono', 'koa', 'fastify', 'fetch'] as const
 
 const SIZES = {
   test: { headers: 20_000, tamper: 2_000, bombs: 2, soakSeconds: 6, clients: 6 },

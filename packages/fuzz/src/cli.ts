@@ -1,6 +1,6 @@
 /**
- * `pnpm --filter @cookietin/fuzz fuzz [--long] [--seed N] [--app express|hono|koa] [--seconds N]
- *   [--out report.json] [headers|tamper|bombs|soak ...]`
+ * `pnpm --filter @cookietin/fuzz fuzz [--long] [--seed N] [--seconds N] [--out report.json]
+ *   [--app express|hono|koa|fastify|fetch] [headers|tamper|bombs|soak ...]`
  *
  * Runs the campaigns one after another (all by default), prints each one's figures as JSON as it
  * ends, and exits 1 if any found a throw, an accepted tampering, an unsafe bomb outcome, a 5xx or

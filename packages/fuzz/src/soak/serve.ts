@@ -11,6 +11,8 @@ const APPS: Record<string, () => Promise<{ startServer: StartServer }>> = {
   express: () => import('@cookietin/express-example/server'),
   hono: () => import('@cookietin/hono-example/server'),
   koa: () => import('@cookietin/koa-example/server'),
+  fastify: () => import('@cookietin/fastify-example/server'),
+  fetch: () => import('@cookietin/fetch-example/server'),
 }
 
 export interface ServeRequest {
