@@ -6,6 +6,7 @@
 // Imported, not the global: the fetch example runs this on Deno too, which has no global Buffer.
 import { Buffer } from 'node:buffer'
 import { renderRedirectPage } from './html.ts'
+import { stringifyJson } from './json.ts'
 
 /** Error codes of the JSON API (docs/contract.md). `INTERNAL_ERROR` is a server bug, never client input. */
 export type ErrorCode =
@@ -62,28 +63,6 @@ const HTML_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy':
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'Referrer-Policy': 'same-origin',
-}
-
-// Stands in for a bigint during `JSON.stringify`; random per process, so no string a client
-// stored can look like one.
-const BIGINT_MARK = `\u0000bigint-${crypto.randomUUID()}:`
-const BIGINT_STRING = new RegExp(
-  `"${JSON.stringify(BIGINT_MARK).slice(1, -1).replaceAll('\\', '\\\\')}(-?\\d+)"`,
-  'g',
-)
-
-/**
- * `JSON.stringify` that writes a `bigint` as the exact JSON number it is. A Flask session holds
- * Python ints past 2^53 (64-bit ids), which read as bigints: plain `JSON.stringify` throws on them.
- */
-export function stringifyJson(value: unknown): string {
-  let sawBigint = false
-  const json = JSON.stringify(value, (_key, item: unknown) => {
-    if (typeof item !== 'bigint') return item
-    sawBigint = true
-    return `${BIGINT_MARK}${item.toString()}`
-  })
-  return sawBigint ? json.replace(BIGINT_STRING, '$1') : json
 }
 
 /** Status, headers and body of an action's result. */

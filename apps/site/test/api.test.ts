@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { createFlaskCodec } from '@cookietin/core/flask'
-import { checkRequestTarget, readBody, stringifyJson } from '../src/http.ts'
+import { checkRequestTarget, readBody } from '../src/http.ts'
+import { stringifyJson } from '../src/json.ts'
 import { createClient } from './harness.ts'
 
 /** Random base64url text of `length` characters: nothing for zlib (the flask format) to squeeze. */
