@@ -77,6 +77,10 @@ const config: KnipConfig = {
         'zod',
       ],
     },
+    'packages/fuzz': {
+      // The soak's server process, spawned by path (src/soak/run.ts).
+      entry: ['src/soak/serve.ts'],
+    },
     'packages/conformance': {
       // Debian's Chromium is installed with apt-get when missing (src/browser.ts).
       ignoreBinaries: ['apt-get'],

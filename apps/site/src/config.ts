@@ -4,7 +4,13 @@
  * at its first request.
  */
 import { randomBytes } from 'node:crypto'
-import { MIN_SECRET_BYTES, isValidCookieName, type SessionOptions } from '@cookietin/core'
+import {
+  MIN_SECRET_BYTES,
+  createKeyring,
+  isCookietinError,
+  isValidCookieName,
+  type SessionOptions,
+} from '@cookietin/core'
 
 export type Env = Readonly<Record<string, string | undefined>>
 
@@ -109,6 +115,14 @@ function checkSecretLengths(
       `SESSION_SECRETS: ${problem}; the flask format accepts it as Flask does, but signed plain cookies are unavailable.`,
     )
   })
+  if (format === 'flask') return
+  // The library refuses secrets of obviously no entropy too; say which variable holds them.
+  try {
+    createKeyring(secrets)
+  } catch (error) {
+    if (isCookietinError(error)) throw new SiteConfigError('SESSION_SECRETS', error.message)
+    throw error
+  }
 }
 
 function readFormat(env: Env): FormatName {

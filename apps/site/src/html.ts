@@ -4,6 +4,7 @@
  */
 import type { Flash } from '@cookietin/core'
 import type { HeldSession } from './held.ts'
+import { stringifyJson } from './json.ts'
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -122,7 +123,7 @@ function renderHeld(held: HeldSession | null | undefined): string {
     .map(([id, term, value]) => `    <dt>${term}</dt><dd id="${id}">${escapeHtml(value)}</dd>`)
     .join('\n')
   const data = held.valid
-    ? `  <pre id="held-data">${escapeHtml(JSON.stringify(held.session, null, 2))}</pre>\n`
+    ? `  <pre id="held-data">${escapeHtml(stringifyJson(held.session, 2))}</pre>\n`
     : `  <p id="held-invalid">The server ignores it: ${escapeHtml(held.reason ?? 'invalid')}.</p>\n`
   return `${heading}  <table id="held-cookies">
     <tr><th>Cookie</th><th>Size</th></tr>

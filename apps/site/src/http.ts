@@ -6,6 +6,7 @@
 // Imported, not the global: the fetch example runs this on Deno too, which has no global Buffer.
 import { Buffer } from 'node:buffer'
 import { renderRedirectPage } from './html.ts'
+import { stringifyJson } from './json.ts'
 
 /** Error codes of the JSON API (docs/contract.md). `INTERNAL_ERROR` is a server bug, never client input. */
 export type ErrorCode =
@@ -78,7 +79,7 @@ export function toHttpResponse(result: ActionResult): HttpResponse {
     body = result.html
   } else if (result.json !== undefined) {
     headers['Content-Type'] = 'application/json; charset=utf-8'
-    body = JSON.stringify(result.json)
+    body = stringifyJson(result.json)
   }
   Object.assign(headers, result.headers)
   return { status, headers, body }

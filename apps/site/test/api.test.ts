@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { createFlaskCodec } from '@cookietin/core/flask'
 import { checkRequestTarget, readBody } from '../src/http.ts'
+import { stringifyJson } from '../src/json.ts'
 import { createClient } from './harness.ts'
 
 /** Random base64url text of `length` characters: nothing for zlib (the flask format) to squeeze. */
@@ -314,6 +316,28 @@ describe('session API', () => {
     expect(answer.setCookie).toEqual([])
     expect(jar).toEqual(before)
     expect((await send(site.getSession)).json).toEqual({ data: { blob }, isNew: false })
+  })
+
+  it('answers a Flask session holding ints past 2^53 with exact JSON numbers, never a 500', async () => {
+    const { site, send, jar } = await createClient({ SESSION_FORMAT: 'flask' })
+    const codec = createFlaskCodec({ secrets: ['test-secret-0123456789abcdef0123456789'] })
+    jar.set('session', await codec.dumps({ uid: 2n ** 64n + 1n, ids: [-(2n ** 63n)], s: 'x' }))
+    const read = await send(site.getSession)
+    expect(read.status).toBe(200)
+    expect(read.body).toBe(
+      '{"data":{"ids":[-9223372036854775808],"s":"x","uid":18446744073709551617},"isNew":false}',
+    )
+    const patched = await send(site.patchSession, { body: { n: 1 } })
+    expect(patched.status).toBe(200)
+    expect(patched.body).toContain('"uid":18446744073709551617')
+    expect((await send(site.deleteSession)).status).toBe(204)
+    expect(jar.has('session')).toBe(false)
+  })
+
+  it('writes bigints as exact numbers and leaves strings that look like the stand-in alone', () => {
+    expect(stringifyJson({ a: 1n, b: [-(2n ** 70n)], c: '\u0000bigint-x:5' })).toBe(
+      `{"a":1,"b":[-1180591620717411303424],"c":${JSON.stringify('\u0000bigint-x:5')}}`,
+    )
   })
 
   it('keeps a new session new when its first PATCH is too large', async () => {

@@ -7,7 +7,7 @@ import {
   sessionOptions,
 } from '../src/config.ts'
 
-const SECRET = 'x'.repeat(32)
+const SECRET = 'site config test secret: 32+ bytes'
 const quiet = { warn: () => {} }
 
 function refusal(env: Record<string, string | undefined>): SiteConfigError {
@@ -38,7 +38,7 @@ describe('loadConfig', () => {
   })
 
   it('splits SESSION_SECRETS on commas, trims, and ignores empty entries', () => {
-    const other = 'y'.repeat(40)
+    const other = 'site config test secret: another one of 40 bytes'
     expect(loadConfig({ SESSION_SECRETS: ` ${SECRET} ,, ${other},` }, quiet).secrets).toEqual([
       SECRET,
       other,
@@ -75,7 +75,13 @@ describe('loadConfig', () => {
     )
     // 31 bytes of ASCII is short; 11 three-byte characters are 33 bytes.
     refusal({ SESSION_SECRETS: 'x'.repeat(31) })
-    expect(loadConfig({ SESSION_SECRETS: '€'.repeat(11) }, quiet).secrets).toHaveLength(1)
+    expect(loadConfig({ SESSION_SECRETS: '€₩₹₽₺₴₸₵₲₱₮' }, quiet).secrets).toHaveLength(1)
+  })
+
+  it('refuses a secret of one repeated character, naming SESSION_SECRETS', () => {
+    const error = refusal({ SESSION_SECRETS: `${SECRET},${'x'.repeat(32)}` })
+    expect(error.variable).toBe('SESSION_SECRETS')
+    expect(error.message).toContain('openssl rand -base64 32')
   })
 
   it('only warns about a short secret with the flask format', () => {

@@ -58,6 +58,19 @@ describe('what the browser holds', () => {
     expect(held?.valid).toBe(true)
   })
 
+  it('shows a Flask session holding ints past 2^53 as exact numbers, never a 500', async () => {
+    const { config, cookies } = await cookiesHolding('flask', { uid: 2n ** 64n + 1n })
+    const held = await inspectHeldSession(cookies, config)
+    expect(held?.valid).toBe(true)
+    const html = renderHomePage({
+      user: null,
+      preferences: { theme: 'light', lang: 'en' },
+      flashes: [],
+      held,
+    })
+    expect(html).toContain('&quot;uid&quot;: 18446744073709551617')
+  })
+
   it('says why the server ignores a session it cannot open, and shows nothing without one', async () => {
     const { config, cookies } = await cookiesHolding('sealed', { n: 1 })
     const other = loadConfig({ SESSION_SECRETS: `${SECRET}-other` }, { warn: () => {} })

@@ -65,10 +65,12 @@ describe('the migrate readers are not in the main entry', () => {
 it('stays within budget (min + gzip)', () => {
   // Room to grow, but a jump (a dependency bundled in, Flask leaking into the main entry) fails here.
   // About 4 kB of it are the errors that name a mistake where it is made (unstorable values with
-  // their path, option names with a suggestion): text, on purpose.
-  expect(row('main-web').gzip).toBeLessThan(16_000)
-  expect(row('main-node').gzip).toBeLessThan(16_000)
-  expect(row('flask').gzip).toBeLessThan(9_000)
+  // their path, option names with a suggestion): text, on purpose. The Web Crypto back-end (in the
+  // web and Flask rows) also carries its own inflater (about 1.4 kB): DecompressionStream cannot
+  // refuse bytes after the stream on every runtime, nor say why it failed.
+  expect(row('main-web').gzip).toBeLessThan(18_000)
+  expect(row('main-node').gzip).toBeLessThan(17_000)
+  expect(row('flask').gzip).toBeLessThan(10_000)
   expect(row('migrate').gzip).toBeLessThan(5_000)
 })
 

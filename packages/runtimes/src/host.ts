@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   // loaded from the same dist directory (it is not exported: packages choose it by condition).
   const { createKeyring } = await import('@cookietin/core')
   let webBackend: CryptoBackend | undefined
-  if (createKeyring('x'.repeat(32)).backend.name === 'node') {
+  if (createKeyring('runtimes-host-secret-3b9f1c7e5a2d8046').backend.name === 'node') {
     const url = new URL('./backend.web.js', resolved['@cookietin/core'])
     webBackend = ((await import(url.href)) as { backend: CryptoBackend }).backend
   }

@@ -142,6 +142,7 @@ interface NativeVectors {
     kind: Kind
     cookieName: string
     token: string
+    padTo?: number
     now: number
     reason: string
   }[]
@@ -206,7 +207,9 @@ async function checkNativeVectors(kind: Kind, backend: CryptoBackend | undefined
   for (const v of invalid) {
     const verifier = createKeyring(ring, keyringOptions(backend))
     const open = kind === 'signed' ? verifyValue : unsealValue
-    const opened = await open(verifier, v.cookieName, v.token, { now: v.now })
+    // `padTo`: the token is too long to commit, so the file says how to lengthen it.
+    const token = v.padTo ? v.token.padEnd(v.padTo, 'A') : v.token
+    const opened = await open(verifier, v.cookieName, token, { now: v.now })
     if (opened.ok || opened.reason !== v.reason) {
       failures.push(`${v.id}: ${canonical(opened)}, expected reason ${v.reason}`)
     }

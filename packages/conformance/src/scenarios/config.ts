@@ -51,7 +51,7 @@ export const configScenarios = defineScenarios(
   [
     {
       title:
-        'a SESSION_SECRETS entry under 32 bytes refuses start-up, naming SESSION_SECRETS; 32 bytes start',
+        'a SESSION_SECRETS entry under 32 bytes, or of one repeated character, refuses start-up, naming SESSION_SECRETS; 32 varied bytes start',
       formats: ['sealed', 'signed'],
       async run(ctx) {
         for (const secrets of [
@@ -59,10 +59,12 @@ export const configScenarios = defineScenarios(
           'x'.repeat(31),
           `${SECRET_A},${SHORT_SECRET}`,
           `${'é'.repeat(15)}x`,
+          'x'.repeat(32),
+          'é'.repeat(16),
         ]) {
           await expectRefusal(ctx, ctx.env({ SESSION_SECRETS: secrets }), 'SESSION_SECRETS')
         }
-        for (const secrets of ['x'.repeat(32), 'é'.repeat(16)]) {
+        for (const secrets of ['abcdefghijklmnopqrstuvwxyz012345', 'éèêëàâäôöûüùçîïñ']) {
           await expectWorking(
             (await expectStart(ctx, ctx.env({ SESSION_SECRETS: secrets }))).client,
           )

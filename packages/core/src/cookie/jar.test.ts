@@ -6,8 +6,8 @@ import { ConfigError } from '../errors.ts'
 import { createSessionHandler } from '../session/handler.ts'
 import { CookieJar } from './jar.ts'
 
-const OLD = 'o'.repeat(32)
-const NEW = 'n'.repeat(32)
+const OLD = 'jar test secret: the older one, 32+ bytes'
+const NEW = 'jar test secret: the newer one, 32+ bytes'
 
 describe.each([
   ['node', nodeBackend],

@@ -154,8 +154,17 @@ function readValue(header: string, start: number, end: number, mayEscape: boolea
   return mayEscape && value.indexOf('%') !== -1 ? decode(value) : value
 }
 
+const isHexDigit = (code: number) =>
+  (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66)
+
 // Kept apart so the try/catch stays off the common path of values without '%'.
 function decode(value: string): string {
+  // A '%' without two hex digits after it makes decodeURIComponent throw, and a thrown exception
+  // costs microseconds: a header of thousands of `a=%` pairs would pay one each. Answer those
+  // without throwing; only escapes that are not UTF-8 (`%FF`) still reach the catch.
+  for (let at = value.indexOf('%'); at !== -1; at = value.indexOf('%', at + 3)) {
+    if (!isHexDigit(value.charCodeAt(at + 1)) || !isHexDigit(value.charCodeAt(at + 2))) return value
+  }
   try {
     return decodeURIComponent(value)
   } catch {

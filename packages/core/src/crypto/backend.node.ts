@@ -7,7 +7,14 @@ import {
   timingSafeEqual,
 } from 'node:crypto'
 import { deflateRawSync, deflateSync, inflateRawSync, inflateSync } from 'node:zlib'
-import type { AesGcm, CompressionFormat, CryptoBackend, HashAlgorithm, Hmac } from './backend.ts'
+import type {
+  AesGcm,
+  CompressionFormat,
+  CryptoBackend,
+  DecompressFailure,
+  HashAlgorithm,
+  Hmac,
+} from './backend.ts'
 
 const NODE_HASH: Record<HashAlgorithm, string> = { 'SHA-256': 'sha256', 'SHA-1': 'sha1' }
 const EMPTY = new Uint8Array(0)
@@ -120,16 +127,28 @@ function compress(data: Uint8Array, format: CompressionFormat): Uint8Array {
   return format === 'deflate' ? deflateSync(data) : deflateRawSync(data)
 }
 
+interface Inflated {
+  buffer: Buffer
+  /** `bytesWritten` is the input the inflater consumed, up to the end of the stream. */
+  engine: { bytesWritten: number }
+}
+
 function decompress(
   data: Uint8Array,
   format: CompressionFormat,
   maxLength: number,
-): Uint8Array | null {
+): Uint8Array | DecompressFailure {
   try {
-    const options = { maxOutputLength: maxLength }
-    return format === 'deflate' ? inflateSync(data, options) : inflateRawSync(data, options)
-  } catch {
-    return null
+    // zlib stops at the end of the stream and ignores what follows; `info` reports how much it
+    // read, so bytes after the stream (authentic, but never written by any writer) are refused.
+    const options = { maxOutputLength: maxLength, info: true }
+    const { buffer, engine } = (format === 'deflate'
+      ? inflateSync(data, options)
+      : inflateRawSync(data, options)) as unknown as Inflated
+    return engine.bytesWritten === data.length ? buffer : null
+  } catch (error) {
+    // One inflate tells the two failures apart: zlib stops at the limit with this code.
+    return (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE' ? 'too_large' : null
   }
 }
 

@@ -13,6 +13,8 @@ import type { MaybePromise } from '../maybePromise.ts'
 
 export type HashAlgorithm = 'SHA-256' | 'SHA-1'
 export type CompressionFormat = 'deflate' | 'deflate-raw'
+/** `decompress` gave no bytes: `null` for data that is not one valid stream, or over the limit. */
+export type DecompressFailure = null | 'too_large'
 
 export interface Hmac {
   sign(data: Uint8Array): MaybePromise<Uint8Array>
@@ -66,12 +68,16 @@ export interface CryptoBackend {
   /** Imports an AES-256-GCM key once (32 bytes). */
   importAesGcm(key: Uint8Array): MaybePromise<AesGcm>
   compress(data: Uint8Array, format: CompressionFormat): MaybePromise<Uint8Array>
-  /** Returns `null` when the input is not valid compressed data or inflates past `maxLength` bytes. */
+  /**
+   * Inflates `data`, which must be exactly one compressed stream: `null` when it is not (corrupt,
+   * truncated, or followed by any byte after the stream's end), `'too_large'` when the output
+   * would pass `maxLength` bytes. Inflating stops at the limit: it never allocates past it.
+   */
   decompress(
     data: Uint8Array,
     format: CompressionFormat,
     maxLength: number,
-  ): MaybePromise<Uint8Array | null>
+  ): MaybePromise<Uint8Array | DecompressFailure>
   /** Optional native base64url (unpadded) of the UTF-8 encoding of `text`. */
   readonly encodeTextBase64Url?: (text: string) => string
   /** Optional native strict base64url decoding: same results as the core's `decodeBase64Url`. */

@@ -2,9 +2,11 @@
  * The Web Crypto back-end, also published as `@cookietin/core/web-crypto` for apps that want it on
  * Node too (to check both agree, or where `node:crypto` is not allowed):
  * `cookietin({ secrets, backend: webCrypto })` with `import { backend as webCrypto } from '@cookietin/core/web-crypto'`.
- * Every call returns a promise, so Express then holds each response for its commit (with backpressure).
+ * Its crypto calls return promises, so Express then holds each response for its commit (with
+ * backpressure).
  */
 import type { AesGcm, CompressionFormat, CryptoBackend, HashAlgorithm, Hmac } from './backend.ts'
+import { inflate } from './inflate.ts'
 
 const encoder = new TextEncoder()
 const EMPTY = new Uint8Array(0)
@@ -65,10 +67,7 @@ async function importAesGcm(raw: Uint8Array): Promise<AesGcm> {
   }
 }
 
-async function readAll(
-  stream: ReadableStream<Uint8Array>,
-  maxLength: number,
-): Promise<Uint8Array | null> {
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   const reader = stream.getReader()
   const chunks: Uint8Array[] = []
   let total = 0
@@ -76,10 +75,6 @@ async function readAll(
     const { done, value } = await reader.read()
     if (done) break
     total += value.length
-    if (total > maxLength) {
-      await reader.cancel().catch(() => undefined)
-      return null
-    }
     chunks.push(value)
   }
   const out = new Uint8Array(total)
@@ -91,7 +86,7 @@ async function readAll(
   return out
 }
 
-function pipe(data: Uint8Array, transform: CompressionStream | DecompressionStream) {
+function pipe(data: Uint8Array, transform: CompressionStream) {
   const writer = transform.writable.getWriter()
   // Errors surface on the readable side; swallow them here so they are not unhandled.
   writer.write(bytes(data)).catch(() => undefined)
@@ -99,21 +94,8 @@ function pipe(data: Uint8Array, transform: CompressionStream | DecompressionStre
   return transform.readable as ReadableStream<Uint8Array>
 }
 
-async function compress(data: Uint8Array, format: CompressionFormat): Promise<Uint8Array> {
-  const out = await readAll(pipe(data, new CompressionStream(format)), Number.POSITIVE_INFINITY)
-  return out ?? EMPTY
-}
-
-async function decompress(
-  data: Uint8Array,
-  format: CompressionFormat,
-  maxLength: number,
-): Promise<Uint8Array | null> {
-  try {
-    return await readAll(pipe(data, new DecompressionStream(format)), maxLength)
-  } catch {
-    return null
-  }
+function compress(data: Uint8Array, format: CompressionFormat): Promise<Uint8Array> {
+  return readAll(pipe(data, new CompressionStream(format)))
 }
 
 export const backend: CryptoBackend = {
@@ -122,5 +104,7 @@ export const backend: CryptoBackend = {
   importHmac,
   importAesGcm,
   compress,
-  decompress,
+  // Not DecompressionStream: some runtimes' (Node 20's) ignore bytes after the end of the stream,
+  // and it cannot say why it failed. inflate.ts refuses them and stops at the limit, in one pass.
+  decompress: inflate,
 }

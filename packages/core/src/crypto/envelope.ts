@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.ts'
+import { ConfigError, CookieError } from '../errors.ts'
 import { type MaybePromise, chain } from '../maybePromise.ts'
 import type { CryptoBackend } from './backend.ts'
 
@@ -88,6 +88,31 @@ export function resolveNow(now: number | undefined): number {
   return Math.floor(now)
 }
 
+// With the `u` flag a surrogate pair is one code point outside the class: only lone halves match.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u
+
+/**
+ * A value to sign or seal must have a UTF-8 form: a lone surrogate has none, and encoding would
+ * silently turn it into U+FFFD, so the reader would get another string than the one written.
+ * Throws `CookieError` `INVALID_COOKIE_VALUE`, as `serializeCookie` does for the same value.
+ */
+export function checkValue(name: string, value: string): void {
+  if (typeof value !== 'string') {
+    throw new CookieError(
+      'INVALID_COOKIE_VALUE',
+      `The value to sign or seal for "${name}" must be a string; got ${typeof value}`,
+    )
+  }
+  const match = LONE_SURROGATE.exec(value)
+  if (match) {
+    const unit = value.charCodeAt(match.index).toString(16).toUpperCase()
+    throw new CookieError(
+      'INVALID_COOKIE_VALUE',
+      `The value to sign or seal for "${name}" has a lone surrogate U+${unit} at position ${match.index}, which has no UTF-8 encoding`,
+    )
+  }
+}
+
 export function expiryFor(now: number, maxAge: number | undefined): number {
   if (maxAge === undefined) return 0
   if (typeof maxAge !== 'number' || !Number.isFinite(maxAge)) {
@@ -145,7 +170,10 @@ export function unpackEnvelope(
   }
   const data = envelope.subarray(HEADER_BYTES)
   if (!(flags & FLAG_DEFLATE)) return opened(data)
-  return chain(backend.decompress(data, 'deflate-raw', MAX_DATA_BYTES), opened)
+  // Over the limit is `malformed` too: the format has one reason for every bad envelope.
+  return chain(backend.decompress(data, 'deflate-raw', MAX_DATA_BYTES), (inflated) =>
+    opened(inflated instanceof Uint8Array ? inflated : null),
+  )
 }
 
 const readUint32 = (bytes: Uint8Array, at: number) =>
@@ -164,6 +192,22 @@ export function envelopeHeader(issuedAt: number, expiresAt: number): Uint8Array 
   out[7] = expiresAt >>> 8
   out[8] = expiresAt
   return out
+}
+
+/** A token is never longer: checked before anything else, so no decoding work scales past it. */
+const MAX_TOKEN_LENGTH = 1 << 21
+/** Key ids are base64url of 6 bytes. */
+export const KEY_ID_LENGTH = 8
+export const DOT = 0x2e
+
+/**
+ * docs/format.md §7 step 1, the same for both kinds: over-long is `malformed` whatever its prefix,
+ * then the other kind's prefix is `wrong_kind` and any other prefix `malformed`.
+ */
+export function tokenKind(token: unknown, prefix: 's1.' | 'e1.'): 'ok' | InvalidReason {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return 'malformed'
+  if (token.startsWith(prefix)) return 'ok'
+  return token.startsWith(prefix === 's1.' ? 'e1.' : 's1.') ? 'wrong_kind' : 'malformed'
 }
 
 /** `bindName` as a string, for back-ends that take text. */

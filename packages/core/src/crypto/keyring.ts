@@ -2,6 +2,7 @@ import { backend as defaultBackend } from '#crypto-backend'
 import { ConfigError } from '../errors.ts'
 import { all, isPromise, type MaybePromise, chain } from '../maybePromise.ts'
 import { encodeBase64Url } from './base64url.ts'
+import { distinctBytes, hasObviouslyNoEntropy } from './secretStrength.ts'
 import type { AesGcm, CryptoBackend, Hmac } from './backend.ts'
 
 /** RFC 2104 and NIST SP 800-107 want a key at least as long as the hash output: 32 bytes for SHA-256. */
@@ -105,6 +106,12 @@ function checkSecrets(secrets: readonly Secret[] | null | undefined): Uint8Array
         `${which} is ${bytes.length} bytes; secrets must be at least ${MIN_SECRET_BYTES} bytes (generate one with \`openssl rand -base64 32\`)`,
       )
     }
+    if (hasObviouslyNoEntropy(bytes)) {
+      throw new ConfigError(
+        'WEAK_SECRET',
+        `${which} is made of ${distinctBytes(bytes)} distinct byte values (such as a repeated character or all zeros), so it can be guessed; generate a random one with \`openssl rand -base64 32\` or \`npx @cookietin/cli secret\``,
+      )
+    }
     const key = encodeBase64Url(bytes)
     const earlier = seen.get(key)
     if (earlier !== undefined) {
@@ -121,7 +128,8 @@ function checkSecrets(secrets: readonly Secret[] | null | undefined): Uint8Array
 /**
  * A ring of secrets, newest first. The newest signs and seals; every one verifies, so secrets can be
  * rotated by putting a new one in front and dropping the oldest later.
- * Throws `ConfigError` at once for a missing, short or repeated secret.
+ * Throws `ConfigError` at once for a missing, short, repeated or obviously non-random secret
+ * (`WEAK_SECRET` for fewer than 32 bytes or fewer than 8 distinct byte values).
  */
 export function createKeyring(
   secrets: Secret | readonly Secret[],

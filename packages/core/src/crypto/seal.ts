@@ -3,11 +3,15 @@ import { decodeBase64Url, encodeBase64Url } from './base64url.ts'
 import {
   bindName,
   bindNameText,
+  checkValue,
+  DOT,
+  KEY_ID_LENGTH,
   envelopeHeader,
   expiryFor,
   type OpenResult,
   packEnvelope,
   resolveNow,
+  tokenKind,
   type SealOptions,
   unpackEnvelope,
   type VerifyOptions,
@@ -19,11 +23,13 @@ import { type MaybePromise, chain, toPromise } from '../maybePromise.ts'
 const SEALED_PREFIX = 'e1.'
 const NONCE_BYTES = 12
 const TAG_BYTES = 16
-const MAX_TOKEN_LENGTH = 1 << 21
+const MIN_BLOB_TEXT_LENGTH = 50
 
 /**
  * Encrypts and authenticates `value` for the cookie `name` with AES-256-GCM and a random 96-bit nonce.
  * The times live inside the ciphertext; the cookie name and key id are additional authenticated data.
+ * Rejects with `CookieError` `INVALID_COOKIE_VALUE` for a value with a lone surrogate (it has no
+ * UTF-8 form; `serializeCookie` refuses the same value), and `ConfigError` for invalid options.
  */
 export function sealValue(
   keyring: Keyring,
@@ -52,6 +58,7 @@ export function sealValueMaybe(
   value: string,
   options: SealOptions = {},
 ): MaybePromise<string> {
+  checkValue(name, value)
   return chain(keyring.keys(), ({ newest: key }) => {
     const prefix = `${SEALED_PREFIX}${key.id}`
     if (key.sealer.sealText && typeof value === 'string' && !options.compress) {
@@ -94,18 +101,18 @@ export function unsealValueMaybe(
 ): MaybePromise<OpenResult> {
   // Checked first so that a bad `now` throws whatever the token, never only for authentic ones.
   const now = resolveNow(options.now)
+  const kind = tokenKind(token, SEALED_PREFIX)
+  if (kind !== 'ok') return { ok: false, reason: kind }
+  // The shape of docs/format.md §1 by lengths, before any key is looked up: an 8-character key id
+  // and a blob of at least 50 characters (nonce, envelope header and tag: 37 bytes).
+  const idEnd = SEALED_PREFIX.length + KEY_ID_LENGTH
   if (
-    typeof token !== 'string' ||
-    token.length > MAX_TOKEN_LENGTH ||
-    !token.startsWith(SEALED_PREFIX)
+    token.charCodeAt(idEnd) !== DOT ||
+    token.indexOf('.', SEALED_PREFIX.length) !== idEnd ||
+    token.length - idEnd - 1 < MIN_BLOB_TEXT_LENGTH
   ) {
-    return {
-      ok: false,
-      reason: typeof token === 'string' && token.startsWith('s1.') ? 'wrong_kind' : 'malformed',
-    }
+    return { ok: false, reason: 'malformed' }
   }
-  const idEnd = token.indexOf('.', SEALED_PREFIX.length)
-  if (idEnd < 0) return { ok: false, reason: 'malformed' }
   const prefix = token.slice(0, idEnd)
   return chain(keyring.keys(), (loaded): MaybePromise<OpenResult> => {
     const key = loaded.byId.get(prefix.slice(SEALED_PREFIX.length))

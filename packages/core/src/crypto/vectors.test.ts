@@ -67,9 +67,13 @@ interface InvalidVector {
   kind: Kind
   cookieName: string
   token: string
+  /** The token is `token` followed by `A`s up to this many characters (too long to commit). */
+  padTo?: number
   now: number
   reason: InvalidReason
 }
+
+const tokenOf = (v: InvalidVector) => (v.padTo ? v.token.padEnd(v.padTo, 'A') : v.token)
 interface VectorFile {
   $comment: string
   format: 'cookietin-native-v1'
@@ -137,7 +141,13 @@ const reference = (() => {
     let data = envelope.subarray(9)
     if (flags & 1) {
       try {
-        data = inflateRawSync(data, { maxOutputLength: 1 << 20 })
+        // `info` exposes how much input the inflater read: anything after the stream is refused.
+        const inflated = inflateRawSync(data, {
+          maxOutputLength: 1 << 20,
+          info: true,
+        }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } }
+        if (inflated.engine.bytesWritten !== data.length) return { ok: false, reason: 'malformed' }
+        data = inflated.buffer
       } catch {
         return { ok: false, reason: 'malformed' }
       }
@@ -155,6 +165,20 @@ const reference = (() => {
     }
   }
 
+  function signEnvelope(secret: string, name: string, envelope: Uint8Array) {
+    const keys = keysOf(secret)
+    const prefix = `s1.${keys.id}.${b64encode(envelope)}`
+    return `${prefix}.${b64encode(createHmac('sha256', keys.hmac).update(bind(name, prefix)).digest())}`
+  }
+
+  function sealEnvelope(secret: string, name: string, envelope: Uint8Array, nonce: Uint8Array) {
+    const keys = keysOf(secret)
+    const prefix = `e1.${keys.id}`
+    const cipher = createCipheriv('aes-256-gcm', keys.aes, nonce).setAAD(bind(name, prefix))
+    const body = Buffer.concat([cipher.update(envelope), cipher.final(), cipher.getAuthTag()])
+    return `${prefix}.${b64encode(Buffer.concat([nonce, body]))}`
+  }
+
   function sign(
     secret: string,
     name: string,
@@ -163,9 +187,7 @@ const reference = (() => {
     maxAge: number | null,
     compress: boolean,
   ) {
-    const keys = keysOf(secret)
-    const prefix = `s1.${keys.id}.${b64encode(pack(value, now, maxAge, compress))}`
-    return `${prefix}.${b64encode(createHmac('sha256', keys.hmac).update(bind(name, prefix)).digest())}`
+    return signEnvelope(secret, name, pack(value, now, maxAge, compress))
   }
 
   function seal(
@@ -177,26 +199,24 @@ const reference = (() => {
     compress: boolean,
     nonce: Uint8Array,
   ) {
-    const keys = keysOf(secret)
-    const prefix = `e1.${keys.id}`
-    const cipher = createCipheriv('aes-256-gcm', keys.aes, nonce).setAAD(bind(name, prefix))
-    const body = Buffer.concat([
-      cipher.update(pack(value, now, maxAge, compress)),
-      cipher.final(),
-      cipher.getAuthTag(),
-    ])
-    return `${prefix}.${b64encode(Buffer.concat([nonce, body]))}`
+    return sealEnvelope(secret, name, pack(value, now, maxAge, compress), nonce)
   }
 
   function open(kind: Kind, ring: string[], name: string, token: string, now: number): OpenResult {
     const own = kind === 'signed' ? 's1.' : 'e1.'
     const other = kind === 'signed' ? 'e1.' : 's1.'
-    if (token.length > 1 << 21 || !token.startsWith(own)) {
+    if (token.length > 1 << 21) return { ok: false, reason: 'malformed' }
+    if (!token.startsWith(own)) {
       return { ok: false, reason: token.startsWith(other) ? 'wrong_kind' : 'malformed' }
     }
     const idEnd = token.indexOf('.', 3)
     const macStart = kind === 'signed' ? token.lastIndexOf('.') : token.length
-    if (idEnd < 0 || macStart <= idEnd) return { ok: false, reason: 'malformed' }
+    if (idEnd !== 11) return { ok: false, reason: 'malformed' }
+    if (kind === 'signed' && (macStart - idEnd - 1 < 12 || token.length - macStart - 1 !== 43)) {
+      return { ok: false, reason: 'malformed' }
+    }
+    if (kind === 'sealed' && token.length - idEnd - 1 < 50)
+      return { ok: false, reason: 'malformed' }
     const index = ring.findIndex((secret) => keysOf(secret).id === token.slice(3, idEnd))
     if (index < 0) return { ok: false, reason: 'unknown_key' }
     const keys = keysOf(ring[index] as string)
@@ -252,7 +272,7 @@ const reference = (() => {
     }
   }
 
-  return { keysOf, sign, seal, open, inside }
+  return { keysOf, sign, seal, signEnvelope, sealEnvelope, open, inside }
 })()
 
 // ---------------------------------------------------------------------------------------------
@@ -441,12 +461,17 @@ async function generate(): Promise<VectorFile> {
     return encodeBase64Url(bytes)
   }
   const invalid: InvalidVector[] = []
-  const add = (v: Omit<InvalidVector, 'reason'>) => invalid.push({ ...v, reason: 'malformed' })
+  const add = (v: InvalidVector) => invalid.push(v)
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  /** The same text with its last character's unused low bits set: one lax decoders accept. */
+  const nonCanonical = (text: string) =>
+    `${text.slice(0, -1)}${alphabet[alphabet.indexOf(text.at(-1) as string) | 1] as string}`
   for (const kind of ['signed', 'sealed'] as const) {
     const basic = find(`${kind}-basic`)
     const maxAge = find(`${kind}-max-age`)
     const parts = basic.token.split('.')
     const base = { kind, cookieName: 'session', now: NOW }
+    const swappedId = reference.keysOf(SECRETS[1] as string).id
     if (kind === 'signed') {
       const envelope = unhex(basic.envelope)
       envelope[9 + 10] = (envelope[9 + 10] as number) ^ 1 // one bit of the value: "alice" -> "amice"
@@ -455,28 +480,43 @@ async function generate(): Promise<VectorFile> {
         id: 'signed-tampered-value',
         description: 'one bit of the value changed, MAC kept',
         token: [parts[0], parts[1], encodeBase64Url(envelope), parts[3]].join('.'),
+        reason: 'bad_signature',
       })
       add({
         ...base,
         id: 'signed-tampered-mac',
         description: 'one bit of the MAC flipped',
         token: [parts[0], parts[1], parts[2], flipBit(parts[3] as string, 0)].join('.'),
+        reason: 'bad_signature',
       })
-      const mac = parts[3] as string
-      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
-      const last = alphabet[alphabet.indexOf(mac.at(-1) as string) | 1] as string
       add({
         ...base,
         id: 'signed-non-canonical',
         description:
           'last MAC character with non-zero unused bits (decodes to the same bytes in a lax decoder)',
-        token: `${basic.token.slice(0, -1)}${last}`,
+        token: nonCanonical(basic.token),
+        reason: 'malformed',
       })
       add({
         ...base,
         id: 'signed-padded',
         description: 'base64 padding appended',
         token: `${basic.token}=`,
+        reason: 'malformed',
+      })
+      add({
+        ...base,
+        id: 'signed-swapped-key-id',
+        description: 'key id replaced by another key of the ring (the key id is in the MAC input)',
+        token: [parts[0], swappedId, parts[2], parts[3]].join('.'),
+        reason: 'bad_signature',
+      })
+      add({
+        ...base,
+        id: 'signed-short-envelope',
+        description: 'an envelope of 8 characters (6 bytes), under the 12 of the grammar',
+        token: [parts[0], parts[1], (parts[2] as string).slice(0, 8), parts[3]].join('.'),
+        reason: 'malformed',
       })
     } else {
       const blob = parts[2] as string
@@ -485,32 +525,67 @@ async function generate(): Promise<VectorFile> {
         id: 'sealed-tampered-ciphertext',
         description: 'one bit of the ciphertext flipped',
         token: [parts[0], parts[1], flipBit(blob, 12 + 3)].join('.'),
+        reason: 'bad_signature',
       })
       add({
         ...base,
         id: 'sealed-tampered-nonce',
         description: 'one bit of the nonce flipped',
         token: [parts[0], parts[1], flipBit(blob, 0)].join('.'),
+        reason: 'bad_signature',
       })
       add({
         ...base,
         id: 'sealed-swapped-key-id',
         description: 'key id replaced by another key of the ring (the key id is in the AAD)',
-        token: [parts[0], reference.keysOf(SECRETS[1] as string).id, blob].join('.'),
+        token: [parts[0], swappedId, blob].join('.'),
+        reason: 'bad_signature',
       })
       add({
         ...base,
         id: 'sealed-truncated',
-        description: 'fewer than 28 bytes (nonce + tag) after decoding',
+        description: 'a blob of 36 characters: fewer than 28 bytes (nonce + tag) after decoding',
         token: [parts[0], parts[1], blob.slice(0, 36)].join('.'),
+        reason: 'malformed',
+      })
+      add({
+        ...base,
+        id: 'sealed-short-blob',
+        description:
+          'a blob of 48 characters (36 bytes): nonce and tag fit, but under the 50 of the grammar',
+        token: [parts[0], parts[1], blob.slice(0, 48)].join('.'),
+        reason: 'malformed',
+      })
+      add({
+        ...base,
+        id: 'sealed-non-canonical',
+        description:
+          'last blob character with non-zero unused bits (decodes to the same bytes in a lax decoder)',
+        token: nonCanonical(basic.token),
+        reason: 'malformed',
+      })
+      add({
+        ...base,
+        id: 'sealed-padded',
+        description: 'base64 padding appended (a lax decoder reads the same bytes)',
+        token: `${basic.token}=`,
+        reason: 'malformed',
       })
     }
+    add({
+      ...base,
+      id: `${kind}-short-key-id`,
+      description: 'a key id of 7 characters: malformed by the grammar, before any key lookup',
+      token: basic.token.slice(0, 3) + basic.token.slice(4),
+      reason: 'malformed',
+    })
     add({
       ...base,
       id: `${kind}-wrong-name`,
       description: `${kind}-basic presented under another cookie name`,
       cookieName: 'other',
       token: basic.token,
+      reason: 'bad_signature',
     })
     add({
       ...base,
@@ -518,6 +593,7 @@ async function generate(): Promise<VectorFile> {
       description: `${kind}-max-age checked at exactly its expires-at`,
       token: maxAge.token,
       now: maxAge.verify.expect.expiresAt,
+      reason: 'expired',
     })
     add({
       ...base,
@@ -525,6 +601,7 @@ async function generate(): Promise<VectorFile> {
       description: `${kind}-basic checked 61 s before its issued-at (skew is 60 s)`,
       token: basic.token,
       now: NOW - 61,
+      reason: 'not_yet_valid',
     })
     const outsider = await make(
       kind,
@@ -540,6 +617,7 @@ async function generate(): Promise<VectorFile> {
       id: `${kind}-unknown-key`,
       description: 'made by a secret not in the ring',
       token: outsider,
+      reason: 'unknown_key',
     })
     const otherKind = kind === 'signed' ? 'sealed' : 'signed'
     add({
@@ -547,12 +625,52 @@ async function generate(): Promise<VectorFile> {
       id: `${kind}-given-${otherKind}`,
       description: `a ${otherKind} token opened as ${kind}`,
       token: find(`${otherKind}-basic`).token,
+      reason: 'wrong_kind',
+    })
+    add({
+      ...base,
+      id: `${kind}-too-long-${otherKind}`,
+      description: `a ${otherKind} token padded to 2^21 + 1 characters: over-long is malformed whatever the prefix`,
+      token: find(`${otherKind}-basic`).token,
+      padTo: (1 << 21) + 1,
+      reason: 'malformed',
+    })
+    // Authentic, compressed, and followed by one byte after the end of the DEFLATE stream.
+    const value = find(`${kind}-compressed`).value
+    const header = Buffer.alloc(9)
+    header.writeUInt8(1, 0)
+    header.writeUInt32BE(NOW, 1)
+    const trailing = Buffer.concat([header, deflateRawSync(Buffer.from(value)), Buffer.of(0)])
+    add({
+      ...base,
+      id: `${kind}-deflate-trailing-bytes`,
+      description:
+        'authentic compressed envelope with one byte after the end of the DEFLATE stream',
+      token:
+        kind === 'signed'
+          ? reference.signEnvelope(SECRETS[0] as string, 'session', trailing)
+          : reference.sealEnvelope(
+              SECRETS[0] as string,
+              'session',
+              trailing,
+              nonceFor(`${kind}-deflate-trailing-bytes`),
+            ),
+      reason: 'malformed',
     })
   }
   for (const v of invalid) {
-    const result = await openWith(v.kind, backend, SECRETS, v.cookieName, v.token, v.now)
-    if (result.ok) throw new Error(`${v.id} opens`)
-    v.reason = result.reason
+    for (const [name, open] of [
+      ['library', openWith.bind(null, v.kind, backend)],
+      [
+        'reference',
+        (...args: [string[], string, string, number]) => reference.open(v.kind, ...args),
+      ],
+    ] as const) {
+      const result = await open(SECRETS, v.cookieName, tokenOf(v), v.now)
+      if (result.ok || result.reason !== v.reason) {
+        throw new Error(`${v.id}: the ${name} gives ${JSON.stringify(result)}, not ${v.reason}`)
+      }
+    }
   }
 
   return {
@@ -604,6 +722,25 @@ describe('native.json test vectors', () => {
     expect(vectors.secrets).toHaveLength(3)
   })
 
+  it('cover what a second implementation can get wrong: lax base64, grammar, trailing bytes', () => {
+    const ids = new Set(vectors.invalid.map((v) => v.id))
+    for (const kind of ['signed', 'sealed']) {
+      for (const id of [
+        'padded',
+        'non-canonical',
+        'swapped-key-id',
+        'short-key-id',
+        'deflate-trailing-bytes',
+      ]) {
+        expect(ids).toContain(`${kind}-${id}`)
+      }
+    }
+    expect(ids).toContain('signed-short-envelope')
+    expect(ids).toContain('sealed-short-blob')
+    expect(ids).toContain('signed-too-long-sealed')
+    expect(ids).toContain('sealed-too-long-signed')
+  })
+
   describe('the independent reference implementation (docs/format.md, node:crypto only)', () => {
     it('derives the committed key ids and sub-keys', () => {
       for (const key of [...vectors.secrets, vectors.outsider]) {
@@ -650,7 +787,7 @@ describe('native.json test vectors', () => {
     })
 
     it.each(vectors.invalid)('$id: rejected as $reason', (v) => {
-      expect(reference.open(v.kind, ring, v.cookieName, v.token, v.now)).toEqual({
+      expect(reference.open(v.kind, ring, v.cookieName, tokenOf(v), v.now)).toEqual({
         ok: false,
         reason: v.reason,
       })
@@ -698,8 +835,27 @@ describe.each([nodeBackend, webBackend])(
       })
     })
 
+    it('inputs docs/format.md states: a fractional now is floored, lengths count UTF-16 units', async () => {
+      const basic = vectors.valid.find((v) => v.id === 'signed-basic') as ValidVector
+      const options = { now: basic.issue.now + 0.9 }
+      expect(await make('signed', backend, ring, 'session', basic.value, options, null)).toBe(
+        basic.token,
+      )
+      expect(await openWith('signed', backend, ring, 'session', basic.token, NOW + 0.9)).toEqual({
+        ok: true,
+        ...basic.verify.expect,
+      })
+      // 2^21 + 1 units, fewer bytes than that would be in UTF-16 and more in UTF-8: malformed.
+      const long = `s1.${'é'.repeat(1 << 20)}${'A'.repeat((1 << 20) - 2)}`
+      expect(long).toHaveLength((1 << 21) + 1)
+      expect(await openWith('signed', backend, ring, 'session', long, NOW)).toEqual({
+        ok: false,
+        reason: 'malformed',
+      })
+    })
+
     it.each(vectors.invalid)('$id: rejected as $reason', async (v) => {
-      expect(await openWith(v.kind, backend, ring, v.cookieName, v.token, v.now)).toEqual({
+      expect(await openWith(v.kind, backend, ring, v.cookieName, tokenOf(v), v.now)).toEqual({
         ok: false,
         reason: v.reason,
       })

@@ -3,6 +3,7 @@ import { createKeyring, type Keyring } from '../crypto/keyring.ts'
 import { sealValueMaybe, unsealValueMaybe } from '../crypto/seal.ts'
 import { signValueMaybe, verifyValueMaybe } from '../crypto/sign.ts'
 import { type MaybePromise, chain } from '../maybePromise.ts'
+import { MAX_SESSION_DEPTH, nestsDeeperThan } from './jsonDepth.ts'
 import { findUnstorable, plainJsonRules } from './storable.ts'
 import type {
   DecodeResult,
@@ -24,17 +25,28 @@ interface WirePayload {
   p?: 1
 }
 
+/**
+ * Throws `RangeError` for data nested deeper than `MAX_SESSION_DEPTH` (the reader would refuse it)
+ * and whatever `JSON.stringify` throws (a cycle, a `bigint`).
+ */
 function payloadToJson(payload: SessionPayload): string {
   const wire: WirePayload = { i: payload.id, d: payload.data }
   if (payload.flashes.length > 0) wire.f = payload.flashes.map((f) => [f.category, f.message])
   if (payload.permanent) wire.p = 1
-  return JSON.stringify(wire)
+  const json = JSON.stringify(wire)
+  if (nestsDeeperThan(json, MAX_SESSION_DEPTH)) {
+    throw new RangeError(
+      `Session data nests deeper than ${MAX_SESSION_DEPTH - 1} levels, which no session can read back`,
+    )
+  }
+  return json
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
 function jsonToPayload(json: string): SessionPayload | undefined {
+  if (nestsDeeperThan(json, MAX_SESSION_DEPTH)) return undefined
   let wire: unknown
   try {
     wire = JSON.parse(json)

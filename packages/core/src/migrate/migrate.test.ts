@@ -11,7 +11,7 @@ import { createSessionHandler } from '../session/handler.ts'
 import type { InvalidSessionEvent, SessionOptions } from '../session/options.ts'
 import { commit, finish } from '../../test/scope.ts'
 
-const secrets = ['m'.repeat(32)]
+const secrets = ['migrate test secret: cookietin side, 32+ bytes']
 const NOW = 1_780_000_000_000
 const OLD_KEYS = ['new keygrip key', 'old keygrip key']
 const PASSWORD = 'p'.repeat(32)

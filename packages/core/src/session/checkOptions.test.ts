@@ -4,7 +4,7 @@ import { flask } from '../flask.ts'
 import { createSessionHandler } from './handler.ts'
 import type { SessionOptions } from './options.ts'
 
-const secret = 'k'.repeat(32)
+const secret = 'check-options test secret, 32+ bytes'
 
 /** Options as plain JavaScript would pass them: TypeScript would have refused most of these. */
 function start(options: Record<string, unknown>) {

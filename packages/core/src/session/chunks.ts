@@ -3,32 +3,43 @@ import { MAX_COOKIE_SIZE } from '../cookie/serialize.ts'
 /** `name.0`, `name.1`, ...: the cookies a session spans once it outgrows one. */
 const chunkName = (name: string, index: number) => `${name}.${index}`
 
-/** The session's cookies present in a request: `name` and any `name.<n>`, so stale ones can be deleted. */
+/**
+ * The session's cookies present in a request: `name`, and `name.0` up to `name.<maxChunks - 1>`
+ * (only these exact spellings: not `name.00`, `name.007` or `name.999`), so stale ones can be
+ * deleted. Bounding the names bounds the deletions: cookies planted by a sibling subdomain cannot
+ * make one response carry a thousand `Set-Cookie` lines. With `maxChunks` 1 a session is never
+ * chunked, so only `name` counts (Flask reads only `session`).
+ */
 export function findSessionCookies(
   cookies: Readonly<Record<string, string>>,
   name: string,
+  maxChunks: number,
 ): string[] {
   const found: string[] = []
-  const prefix = `${name}.`
-  for (const key of Object.keys(cookies)) {
-    if (key === name || (key.startsWith(prefix) && /^\d{1,3}$/.test(key.slice(prefix.length))))
-      found.push(key)
+  if (Object.hasOwn(cookies, name)) found.push(name)
+  if (maxChunks <= 1) return found
+  for (let index = 0; index < maxChunks; index++) {
+    if (Object.hasOwn(cookies, chunkName(name, index))) found.push(chunkName(name, index))
   }
   return found
 }
 
-/** The session's value from one cookie, or from `name.0`, `name.1`, ... joined until one is missing. */
+/**
+ * The session's value from one cookie, or from `name.0`, `name.1`, ... joined until one is missing
+ * (at most `maxChunks` of them; none when `maxChunks` is 1).
+ */
 export function joinChunks(
   cookies: Readonly<Record<string, string>>,
   name: string,
   maxChunks: number,
 ): string | undefined {
   if (Object.hasOwn(cookies, name)) return cookies[name]
+  if (maxChunks <= 1) return undefined
   let value: string | undefined
   for (let index = 0; index < maxChunks; index++) {
-    const part = cookies[chunkName(name, index)]
-    if (part === undefined || !Object.hasOwn(cookies, chunkName(name, index))) break
-    value = (value ?? '') + part
+    const chunk = chunkName(name, index)
+    if (!Object.hasOwn(cookies, chunk)) break
+    value = (value ?? '') + (cookies[chunk] as string)
   }
   return value
 }

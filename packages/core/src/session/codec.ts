@@ -9,7 +9,7 @@ import type {
   InvalidSessionReason,
   SessionPayload,
 } from '../formats/types.ts'
-import { type MaybePromise, chain } from '../maybePromise.ts'
+import { type MaybePromise, chain, isPromise } from '../maybePromise.ts'
 import { findSessionCookies, joinChunks, splitIntoChunksAfter } from './chunks.ts'
 import { decideCommit } from './decide.ts'
 import {
@@ -168,16 +168,27 @@ export function codecFor<T extends object>(
 
   function load(jar: CookieJar): MaybePromise<Session<T>> {
     const cookies = jar.all()
-    const present = findSessionCookies(cookies, cookieName)
+    const present = findSessionCookies(cookies, cookieName, maxChunks)
     const value = present.length === 0 ? undefined : joinChunks(cookies, cookieName, maxChunks)
     if (value === undefined)
       return mayMigrate(cookies) ? migrate(cookies, present) : session(present)
-    return chain(format.decode(value, context()), (decoded) => {
-      if (decoded.ok) return validated(decoded, present)
-      if (migrateFrom) return migrate(cookies, present, decoded.reason)
-      report(decoded.reason)
+    // Formats and schemas promise not to throw on any cookie; this keeps "loading never throws"
+    // true even if one breaks that promise (a validator that recurses on hostile nesting).
+    const failed = () => {
+      report('malformed')
       return session(present)
-    })
+    }
+    try {
+      const loaded = chain(format.decode(value, context()), (decoded) => {
+        if (decoded.ok) return validated(decoded, present)
+        if (migrateFrom) return migrate(cookies, present, decoded.reason)
+        report(decoded.reason)
+        return session(present)
+      })
+      return isPromise(loaded) ? loaded.catch(failed) : loaded
+    } catch {
+      return failed()
+    }
   }
 
   /** No valid cookietin session: the first legacy one that verifies, re-issued on commit. */

@@ -4,7 +4,7 @@ import type { SessionOptions } from './options.ts'
 import type { RequestScope } from './scope.ts'
 import { commit, finish } from '../../test/scope.ts'
 
-const secrets = ['h'.repeat(32)]
+const secrets = ['handler test secret: 32 bytes or more']
 const big = () => Buffer.from(crypto.getRandomValues(new Uint8Array(4000))).toString('hex')
 
 describe('session handler (what every adapter relies on)', () => {

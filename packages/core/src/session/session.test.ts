@@ -8,8 +8,8 @@ import { createSessionHandler } from './handler.ts'
 import type { SessionOptions } from './options.ts'
 import { finish } from '../../test/scope.ts'
 
-const OLD = 'o'.repeat(32)
-const NEW = 'n'.repeat(32)
+const OLD = 'session test secret: the older one, 32+ bytes'
+const NEW = 'session test secret: the newer one, 32+ bytes'
 
 function randomHex(bytes: number): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('hex')

@@ -7,7 +7,7 @@ import type { SessionOptions } from './options.ts'
 import type { RequestScope } from './scope.ts'
 import { finish } from '../../test/scope.ts'
 
-const secrets = ['s'.repeat(32)]
+const secrets = ['storable test secret: 32 bytes or more']
 
 class Cart {
   items: string[] = []

@@ -1,5 +1,6 @@
 import { backend as defaultBackend } from '#crypto-backend'
 import type { CryptoBackend } from '../../crypto/backend.ts'
+import { hasObviouslyNoEntropy } from '../../crypto/secretStrength.ts'
 import { ConfigError } from '../../errors.ts'
 import { type MaybePromise, chain, toPromise } from '../../maybePromise.ts'
 import { createTimestampSigner, decodePayload, encodePayload } from './itsdangerous.ts'
@@ -117,6 +118,7 @@ function checkSecrets(secrets: readonly string[], warn: (message: string) => voi
   }
   const seen = new Set<string>()
   const short: string[] = []
+  const weak: string[] = []
   secrets.forEach((secret: unknown, index) => {
     if (typeof secret !== 'string')
       throw new ConfigError('INVALID_OPTION', `Secret #${index} must be a string`)
@@ -124,9 +126,17 @@ function checkSecrets(secrets: readonly string[], warn: (message: string) => voi
     if (seen.has(secret))
       throw new ConfigError('DUPLICATE_SECRET', `Secret #${index} repeats an earlier secret`)
     seen.add(secret)
-    const bytes = new TextEncoder().encode(secret).length
-    if (bytes < RECOMMENDED_SECRET_BYTES) short.push(`#${index} (${bytes} bytes)`)
+    const bytes = new TextEncoder().encode(secret)
+    if (bytes.length < RECOMMENDED_SECRET_BYTES) short.push(`#${index} (${bytes.length} bytes)`)
+    else if (hasObviouslyNoEntropy(bytes)) weak.push(`#${index}`)
   })
+  if (weak.length > 0) {
+    warn(
+      `cookietin: Flask session secret ${weak.join(', ')} is made of very few distinct characters ` +
+        '(a repeated character or pattern). Flask accepts it, but it can be guessed; ' +
+        'generate one with `python -c "import secrets; print(secrets.token_hex(32))"`.',
+    )
+  }
   if (short.length > 0) {
     warn(
       `cookietin: Flask session secret ${short.join(', ')} is shorter than ${RECOMMENDED_SECRET_BYTES} bytes. ` +

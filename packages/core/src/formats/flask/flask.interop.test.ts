@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { backend as nodeBackend } from '../../crypto/backend.node.ts'
 import { backend as webBackend } from '../../crypto/backend.web.ts'
+import { flask as flaskFormat } from '../../flask.ts'
+import { createSessionHandler } from '../../session/handler.ts'
+import { finish } from '../../../test/scope.ts'
 import { createFlaskCodec } from './codec.ts'
 import { createTimestampSigner, decodePayload } from './itsdangerous.ts'
 import { encodeTaggedJson } from './taggedJson.ts'
@@ -432,3 +435,52 @@ describe('a real Flask app over HTTP', () => {
     })
   })
 })
+
+describe.each([
+  ['node', nodeBackend],
+  ['web', webBackend],
+] as const)(
+  'a Flask session holding ints past 2^53, through sessions (%s back-end)',
+  (_, backend) => {
+    // Snowflake-style 64-bit ids: Python ints that JavaScript reads as bigints.
+    const PY = '{"uid": 2**64 + 1, "ids": [2**53 + 1, -(2**63)], "user": "alice"}'
+    const UID = 2n ** 64n + 1n
+    const handler = createSessionHandler({
+      secrets: [SECRET],
+      format: flaskFormat(),
+      backend,
+      maxAge: MAX_AGE,
+      now: () => T * 1000,
+    })
+    const cookieOf = (lines: string[]) =>
+      (lines[0] as string).slice(8, (lines[0] as string).indexOf(';'))
+
+    it('loads, reads, changes and clears, and Flask reads what Node wrote', async () => {
+      const { cookie } = await pyDumps(PY)
+      const read = await handler.begin(`session=${cookie}`, { secure: false })
+      expect(read.session.isNew).toBe(false)
+      expect(read.session.get('uid')).toBe(UID)
+      expect(read.session.get('ids')).toEqual([2n ** 53n + 1n, -(2n ** 63n)])
+      // An unchanged read sends nothing (the change check serializes the bigints without throwing).
+      expect((await finish(read)).setCookie).toEqual([])
+
+      const change = await handler.begin(`session=${cookie}`, { secure: false })
+      change.session.set('visits', 1)
+      const changed = (await finish(change)).setCookie
+      expect(changed).toHaveLength(1)
+      expect(changed[0]).toMatch(/^session=/)
+      expect(
+        await pyLoads(cookieOf(changed), {
+          expect: '{"uid": 2**64 + 1, "ids": [2**53 + 1, -(2**63)], "user": "alice", "visits": 1}',
+        }),
+      ).toMatchObject({ loaded: true, equal: true })
+
+      const clear = await handler.begin(`session=${cookieOf(changed)}`, { secure: false })
+      expect(clear.session.get('uid')).toBe(UID)
+      clear.session.clear()
+      const cleared = (await finish(clear)).setCookie
+      expect(cleared).toHaveLength(1)
+      expect(cleared[0]).toMatch(/^session=; Max-Age=0;/)
+    })
+  },
+)

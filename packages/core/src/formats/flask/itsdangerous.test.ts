@@ -96,7 +96,12 @@ describe.each([
     expect((await decodePayload(payload, backend, 3 << 20)).ok).toBe(true)
     const corrupt = Buffer.from(bomb)
     corrupt.writeUInt8(corrupt.readUInt8(corrupt.length - 5) ^ 0xff, corrupt.length - 5)
+    // Corrupt past the limit: inflating stops at the limit, before reaching the damage.
     expect(await decodePayload(`.${corrupt.toString('base64url')}`, backend, 1 << 20)).toEqual({
+      ok: false,
+      reason: 'too_large',
+    })
+    expect(await decodePayload(`.${corrupt.toString('base64url')}`, backend, 3 << 20)).toEqual({
       ok: false,
       reason: 'malformed',
     })
@@ -111,6 +116,41 @@ describe.each([
     expect(
       await decodePayload(Buffer.from([0xff, 0xfe]).toString('base64url'), backend, 100),
     ).toEqual({
+      ok: false,
+      reason: 'malformed',
+    })
+  })
+
+  it('inflates once, with one limit, whether the payload is too large, corrupt or fine', async () => {
+    const calls: number[] = []
+    const counting: CryptoBackend = {
+      ...backend,
+      decompress: (data, format, maxLength) => {
+        calls.push(maxLength)
+        return backend.decompress(data, format, maxLength)
+      },
+    }
+    const bomb = Buffer.from(await backend.compress(new Uint8Array(12 << 20), 'deflate'))
+    const corrupt = Buffer.from(bomb.subarray(0, 200))
+    const fine = Buffer.from(await backend.compress(new TextEncoder().encode('{"a":1}'), 'deflate'))
+    for (const [bytes, reason] of [
+      [bomb, 'too_large'],
+      [corrupt, 'malformed'],
+      [fine, undefined],
+    ] as const) {
+      calls.length = 0
+      const result = await decodePayload(`.${bytes.toString('base64url')}`, counting, 1 << 20)
+      expect(result.ok ? undefined : result.reason).toBe(reason)
+      expect(calls).toEqual([1 << 20])
+    }
+  })
+
+  it('refuses bytes after the end of the zlib stream', async () => {
+    const stream = Buffer.from(
+      await backend.compress(new TextEncoder().encode('{"a":1}'), 'deflate'),
+    )
+    const payload = `.${Buffer.concat([stream, Buffer.of(0)]).toString('base64url')}`
+    expect(await decodePayload(payload, backend, 1 << 20)).toEqual({
       ok: false,
       reason: 'malformed',
     })
