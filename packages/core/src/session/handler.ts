@@ -42,7 +42,7 @@ export interface AdapterInfo<R extends RequestInfo = RequestInfo> {
    * logged once per route) in the warnings about a session that could not be sent. With it, a
    * change made after the response's headers is warned about instead of lost silently.
    */
-  routeOf?(request: R): string
+  routeOf?: (request: R) => string
 }
 
 /** Validates the options and derives the keys now: a bad secret throws at start-up. */
