@@ -1,6 +1,6 @@
 import { CookieJar } from '../cookie/jar.ts'
 import { isPromise, type MaybePromise } from '../maybePromise.ts'
-import { codecFor } from './codec.ts'
+import { sessionCodecFor } from './codec.ts'
 import {
   type ResolvedSessionOptions,
   type SessionOptions,
@@ -44,7 +44,7 @@ export function createSessionHandler<
   R extends RequestInfo = RequestInfo,
 >(options: SessionOptions<T>, adapter: AdapterInfo<R> = {}): SessionHandler<T, R> {
   const resolved = resolveSessionOptions(options)
-  const codec = codecFor(resolved, adapter.insecureHint)
+  const codec = sessionCodecFor(resolved, adapter.insecureHint)
   const { keyring, onInvalid } = resolved
   const scopeHooks = adapter as ScopeHooks<never>
   return {
