@@ -38,7 +38,9 @@ export function withRevocations<T extends object>(
     ).then((revocation) => {
       if (!revocation || state.payload.id === revocation.except) return session
       const created = sessionCreatedAt(state.payload.id)
-      if (created !== undefined && created >= revocation.time) return session
+      // Made in the revocation's own millisecond counts as before it: a session the revocation may
+      // have been meant for stays revoked, at the cost of a login made in that millisecond.
+      if (created !== undefined && created > revocation.time) return session
       try {
         options.onInvalid?.({ reason: 'revoked', cookieName: options.cookieName, kind: 'session' })
       } catch {

@@ -261,8 +261,11 @@ describe('server-side sessions (store option)', () => {
 
 describe('per-user revocation of cookie sessions (revocations option)', () => {
   test('log out everywhere: cookie sessions made before the revocation read as new', async () => {
-    const revocations = new MemoryStore()
-    const options = { secrets, revocations, userKey: 'user' }
+    // One clock for sessions and store: the sessions are made in the revocation's millisecond.
+    let time = Date.now()
+    const now = () => time
+    const revocations = new MemoryStore({ now })
+    const options = { secrets, revocations, userKey: 'user', now }
     const laptop = await request(options, undefined, (s) => s.session.set('user', 'alice'))
     const phone = await request(options, undefined, (s) => s.session.set('user', 'alice'))
     const bob = await request(options, undefined, (s) => s.session.set('user', 'bob'))
@@ -271,7 +274,8 @@ describe('per-user revocation of cookie sessions (revocations option)', () => {
     await request(options, laptop.cookie, (s) => expect(s.session.isNew).toBe(true))
     await request(options, phone.cookie, (s) => expect(s.session.get('user')).toBe('alice'))
     await request(options, bob.cookie, (s) => expect(s.session.get('user')).toBe('bob'))
-    // Logging in again right after is a new session, not revoked.
+    // Logging in again a millisecond later is a new session, not revoked.
+    time += 1
     const again = await request(options, laptop.cookie, (s) => {
       s.session.regenerate()
       s.session.set('user', 'alice')
