@@ -3,6 +3,7 @@ export {
   DEFAULT_MAX_AGE,
   SESSION_MAX_CHUNKS,
   SESSION_MAX_SIZE,
+  STORE_SESSION_MAX_SIZE,
   SiteConfigError,
   loadConfig,
   resolveFormat,
@@ -42,6 +43,7 @@ export {
   parseJsonObject,
   queryOf,
   readBody,
+  storeUnavailableResult,
   toHttpResponse,
   type ActionResult,
   type ErrorCode,
@@ -83,3 +85,4 @@ export {
 export { listen, startSite, type RunningServer, type StartServerOptions } from './listen.ts'
 export { runMain, type MainOptions } from './cli.ts'
 export { inspectHeldSession, type HeldSession } from './held.ts'
+export { closeStore } from './store.ts'
