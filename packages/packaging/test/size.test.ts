@@ -65,9 +65,10 @@ describe('the migrate readers are not in the main entry', () => {
 it('stays within budget (min + gzip)', () => {
   // Room to grow, but a jump (a dependency bundled in, Flask leaking into the main entry) fails here.
   // About 4 kB of it are the errors that name a mistake where it is made (unstorable values with
-  // their path, option names with a suggestion): text, on purpose.
-  expect(row('main-web').gzip).toBeLessThan(16_000)
-  expect(row('main-node').gzip).toBeLessThan(16_000)
+  // their path, option names with a suggestion): text, on purpose. About 3 kB are store mode (the
+  // store codec, per-user revocation, MemoryStore), reached from `createSessionHandler`.
+  expect(row('main-web').gzip).toBeLessThan(19_500)
+  expect(row('main-node').gzip).toBeLessThan(19_500)
   expect(row('flask').gzip).toBeLessThan(9_000)
   expect(row('migrate').gzip).toBeLessThan(5_000)
 })
