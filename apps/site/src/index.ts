@@ -43,7 +43,6 @@ export {
   parseJsonObject,
   queryOf,
   readBody,
-  storeUnavailableResult,
   toHttpResponse,
   type ActionResult,
   type ErrorCode,
