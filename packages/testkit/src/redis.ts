@@ -29,6 +29,8 @@ export interface RedisServerOptions {
   appendOnly?: boolean
   /** Extra `redis-server` arguments, e.g. `['--cluster-enabled', 'yes']`. */
   args?: readonly string[]
+  /** The port to listen on. @default a free one */
+  port?: number
 }
 
 /** True when `redis-server` is on PATH; tests needing one skip (with a reason) otherwise. */
@@ -51,6 +53,27 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port))
     })
   })
+}
+
+/** Whether `port` can be listened on now. */
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+  })
+}
+
+/**
+ * A free port for a cluster node: its cluster bus listens on the port + 10000, which must exist
+ * (at most 65535; the ephemeral range goes up to 60999) and be free too.
+ */
+async function freeClusterPort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = await freePort()
+    if (port + 10_000 <= 65_535 && (await isFree(port + 10_000))) return port
+  }
+  throw new Error('no free port whose cluster bus port (+10000) is free as well')
 }
 
 /** Resolves once the server answers PING, or rejects after `timeout` ms. */
@@ -78,7 +101,7 @@ async function waitForPing(port: number, timeout = 5000): Promise<void> {
 }
 
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
-  const port = await freePort()
+  const port = options.port ?? (await freePort())
   const dir = mkdtempSync(join(tmpdir(), 'cookietin-redis-'))
   const args = [
     '--port',
@@ -140,6 +163,7 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     for (let i = 0; i < 3; i++) {
       nodes.push(
         await startRedisServer({
+          port: await freeClusterPort(),
           args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'],
         }),
       )
@@ -154,12 +178,17 @@ export async function startRedisCluster(): Promise<RedisCluster> {
         '0',
         '--cluster-yes',
       ],
-      { stdio: 'ignore' },
+      // Synchronous: bounded, so a create that never completes fails here instead of stalling tests.
+      { stdio: 'ignore', timeout: 20_000 },
     )
+    // Every node, not only the first: a client that asks a node still joining for the slot map
+    // waits for good (ioredis's `connect()` hung in about one run of four).
     const deadline = Date.now() + 10_000
-    for (;;) {
-      const info = execFileSync('redis-cli', ['-p', String(nodes[0]?.port), 'cluster', 'info'])
-      if (info.toString().includes('cluster_state:ok')) break
+    const ready = (node: RedisServer) =>
+      execFileSync('redis-cli', ['-p', String(node.port), 'cluster', 'info'])
+        .toString()
+        .includes('cluster_state:ok')
+    while (!nodes.every(ready)) {
       if (Date.now() > deadline) throw new Error('the Redis Cluster did not reach cluster_state:ok')
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
