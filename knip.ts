@@ -31,6 +31,7 @@ const config: KnipConfig = {
         '@cookietin/fetch',
         '@cookietin/hono',
         '@cookietin/koa',
+        '@cookietin/redis',
       ],
     },
     'packages/recipes': {
@@ -64,6 +65,7 @@ const config: KnipConfig = {
         '@cookietin/fetch',
         '@cookietin/hono',
         '@cookietin/koa',
+        '@cookietin/redis',
         '@hono/node-server',
         '@types/supertest',
         'fastify',
@@ -73,6 +75,7 @@ const config: KnipConfig = {
         '@types/koa',
         'express',
         'hono',
+        'ioredis',
         'koa',
         'zod',
       ],
@@ -86,8 +89,9 @@ const config: KnipConfig = {
       ignoreBinaries: ['apt-get'],
     },
     'packages/testkit': {
-      // Makes the self-signed certificate of the nginx TLS proxy (src/tlsProxy.ts), as Debian ships it.
-      ignoreBinaries: ['openssl'],
+      // Debian's openssl makes the self-signed certificate of the nginx TLS proxy (src/tlsProxy.ts);
+      // redis-server and redis-cli are started and stopped by tests (src/redis.ts).
+      ignoreBinaries: ['openssl', 'redis-server', 'redis-cli'],
     },
   },
 }

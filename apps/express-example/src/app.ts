@@ -252,6 +252,15 @@ export async function createApp(config: SiteConfig, options: SiteOptions = {}): 
     reply(res, noContent())
   })
 
+  app.post('/api/logout-everywhere', async (req, res) => {
+    // Every session of the user goes from the store (SESSION_STORE), then this one with its cookie.
+    const refused = await site.revokeEverywhere(asUser(req.session.get(USER_KEY)))
+    if (refused) return reply(res, refused)
+    req.session.destroy()
+    site.expireSessionCookie(req.cookieJar)
+    reply(res, noContent())
+  })
+
   app.use((req, res) => send(res, notFoundResponse(req.method, req.path)))
   const onError: ErrorRequestHandler = (error: unknown, _req, res, next) => {
     if (res.headersSent) return next(error)

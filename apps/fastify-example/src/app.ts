@@ -91,6 +91,7 @@ export async function createApp(
   app.post('/api/login', run(site.apiLogin))
   app.get('/api/me', run(site.apiMe))
   app.post('/api/logout', run(site.apiLogout))
+  app.post('/api/logout-everywhere', run(site.apiLogoutEverywhere))
 
   app.setNotFoundHandler((request, reply) =>
     send(reply, notFoundResponse(request.method, pathOf(request.url))),
@@ -100,8 +101,8 @@ export async function createApp(
     // Fastify's own refusals of client input (a bad Content-Length...) stay 4xx, never 500.
     if (status >= 400 && status < 500)
       return send(reply, errorResponse(status, 'BAD_REQUEST', (error as Error).message))
-    console.error(error)
-    return send(reply, errorResponse(500, 'INTERNAL_ERROR', 'Internal server error'))
+    // 503 when the session store is down (SESSION_STORE), else 500.
+    return send(reply, site.failure(error))
   })
   return app
 }

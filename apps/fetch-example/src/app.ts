@@ -12,7 +12,6 @@ import {
   type SiteOptions,
   checkRequestTarget,
   createSite,
-  errorResponse,
   notFoundResponse,
   sessionOptions,
 } from '@cookietin/site'
@@ -58,6 +57,7 @@ export async function createApp(
     ['POST', '/api/login', site.apiLogin],
     ['GET', '/api/me', site.apiMe],
     ['POST', '/api/logout', site.apiLogout],
+    ['POST', '/api/logout-everywhere', site.apiLogoutEverywhere],
   ])
 
   const withSession = sessions.wrap(async (request: Request, context: SessionContext) => {
@@ -83,8 +83,8 @@ export async function createApp(
     try {
       return await withSession(request)
     } catch (error) {
-      console.error(error)
-      return respond(errorResponse(500, 'INTERNAL_ERROR', 'Internal server error'))
+      // 503 when the session store is down (SESSION_STORE), else 500.
+      return respond(site.failure(error))
     }
   }
 }

@@ -248,6 +248,15 @@ export async function createApp(config: SiteConfig, options: SiteOptions = {}): 
     return reply(noContent())
   })
 
+  app.post('/api/logout-everywhere', async (c) => {
+    // Every session of the user goes from the store (SESSION_STORE), then this one with its cookie.
+    const refused = await site.revokeEverywhere(asUser(c.get('session').get(USER_KEY)))
+    if (refused) return reply(refused)
+    c.get('session').destroy()
+    site.expireSessionCookie(c.get('cookies'))
+    return reply(noContent())
+  })
+
   app.notFound((c) => respond(notFoundResponse(c.req.method, c.req.path)))
   app.onError((error) => respond(site.failure(error)))
   return app

@@ -250,6 +250,15 @@ export async function createApp(config: SiteConfig, options: SiteOptions = {}): 
     reply(ctx, noContent())
   })
 
+  router.post('/api/logout-everywhere', async (ctx) => {
+    // Every session of the user goes from the store (SESSION_STORE), then this one with its cookie.
+    const refused = await site.revokeEverywhere(asUser(ctx.session.get(USER_KEY)))
+    if (refused) return reply(ctx, refused)
+    ctx.session = null
+    site.expireSessionCookie(ctx.cookieJar)
+    reply(ctx, noContent())
+  })
+
   app.use(router.routes())
   app.use((ctx) => send(ctx, notFoundResponse(ctx.method, ctx.path)))
   return app

@@ -30,10 +30,13 @@ import {
   errorResponse,
   errorResult,
   htmlResult,
+  isStoreUnavailable,
   noContent,
   queryOf,
   readBody,
   routeResponse,
+  storeUnavailableResult,
+  toHttpResponse,
 } from './http.ts'
 import {
   LANG_PATTERN,
@@ -51,6 +54,7 @@ import {
   parseSessionPatch,
   parseSignedQuery,
 } from './requests.ts'
+import { revokeUserSessions, storeFor } from './store.ts'
 import { type UserStore, createUserStore } from './users.ts'
 
 /** What an action sees of a request. */
@@ -139,10 +143,17 @@ export interface Site {
    */
   expireSessionCookie(cookies: CookieJar): void
   /**
-   * The answer to an error a route threw: the body's own 413/400 for an unreadable body, else
-   * 500 `INTERNAL_ERROR` (reported to `logError`), never a detail of the error.
+   * The answer to an error a route threw: the body's own 413/400 for an unreadable body, 503
+   * `STORE_UNAVAILABLE` when the session store failed, else 500 `INTERNAL_ERROR` (reported to
+   * `logError`), never a detail of the error.
    */
   failure(error: unknown): HttpResponse
+  /**
+   * `POST /api/logout-everywhere` before the route destroys the session: revokes every session of
+   * `user` in the store. Null when done, else the answer: 401 without a login, 501
+   * `STORE_REQUIRED` without `SESSION_STORE`. Throws `STORE_UNAVAILABLE` when the store fails.
+   */
+  revokeEverywhere(user: string | null): Promise<ActionResult | null>
   /** The session cookies a request carried, opened with the site's secrets, for the home page. */
   inspectHeld(cookies: Readonly<Record<string, string>>): Promise<HeldSession | null>
   /** Reads the request's body, runs the action and returns the response to send. Never throws. */
@@ -169,6 +180,8 @@ export interface Site {
   apiLogin: Action
   apiMe: Action
   apiLogout: Action
+  /** `POST /api/logout-everywhere`: revokes every session of the logged-in user (needs a store). */
+  apiLogoutEverywhere: Action
 }
 
 /** `POST /login` with a wrong or missing username or password: 401 and the form again. */
@@ -181,16 +194,13 @@ export function loginFailed(
   return htmlResult(401, renderLoginPage({ error, username, preferences, user }))
 }
 
-/** `POST /login` refused because the session would outgrow its cookies (`refused` is the 413). */
+/** `POST /login` refused by the commit (`refused`: 413 too large, or 503 the store is down). */
 export function loginTooLarge(refused: ActionResult, preferences: Preferences): ActionResult {
-  return htmlResult(
-    refused.status,
-    renderErrorPage(
-      'Login failed',
-      'Your session is too large to log in; log out first.',
-      preferences,
-    ),
-  )
+  const reason =
+    refused.status === 503
+      ? 'The session store is unavailable; try again shortly.'
+      : 'Your session is too large to log in; log out first.'
+  return htmlResult(refused.status, renderErrorPage('Login failed', reason, preferences))
 }
 
 /** The shared site: its helpers and actions, bound to one configuration and one user store. */
@@ -215,8 +225,24 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
 
   function failure(error: unknown): HttpResponse {
     if (error instanceof BodyError) return errorResponse(error.status, 'BAD_REQUEST', error.message)
+    // The store is down (SESSION_STORE): an outage its client reports, answered 503 here.
+    if (isStoreUnavailable(error)) return toHttpResponse(storeUnavailableResult())
     logError(error)
     return errorResponse(500, 'INTERNAL_ERROR', 'Internal server error')
+  }
+
+  async function revokeEverywhere(user: string | null): Promise<ActionResult | null> {
+    if (!user) return errorResult(401, 'UNAUTHORIZED', 'Not logged in')
+    const store = await storeFor(config)
+    if (!store) {
+      return errorResult(
+        501,
+        'STORE_REQUIRED',
+        'Logging out everywhere needs server-side sessions: set SESSION_STORE',
+      )
+    }
+    await revokeUserSessions(store, user)
+    return null
   }
 
   function destroySession({ session, cookies }: ActionInput): void {
@@ -236,21 +262,26 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
     }),
     expireSessionCookie,
     failure,
+    revokeEverywhere,
     inspectHeld: (cookies) => inspectHeldSession(cookies, config),
 
     async handle(action, request) {
       try {
         const body = await readBody(request.body)
-        return routeResponse(
-          await action({
-            session: request.session,
-            cookies: request.cookies,
-            body,
-            query: queryOf(request.url),
-            params: request.params ?? {},
-            commitSession: request.commitSession,
-          }),
-        )
+        const result = await action({
+          session: request.session,
+          cookies: request.cookies,
+          body,
+          query: queryOf(request.url),
+          params: request.params ?? {},
+          commitSession: request.commitSession,
+        })
+        // With a store, a commit that fails must be answered (503) now, before the answer goes out.
+        const refused =
+          config.store !== undefined && result.status < 400
+            ? await commitOrRefuse(request.commitSession)
+            : null
+        return routeResponse(refused ?? result)
       } catch (error) {
         // Every route reads the session or the cookies.
         const response = failure(error)
@@ -432,6 +463,13 @@ export function createSite(config: SiteConfig, options: SiteOptions = {}): Site 
     },
 
     async apiLogout(input) {
+      destroySession(input)
+      return noContent()
+    },
+
+    async apiLogoutEverywhere(input) {
+      const refused = await revokeEverywhere(currentUser(input.session))
+      if (refused) return refused
       destroySession(input)
       return noContent()
     },

@@ -11,6 +11,8 @@ import {
   isValidCookieName,
   type SessionOptions,
 } from '@cookietin/core'
+import { USER_KEY } from './api.ts'
+import { STORE_TIMEOUT, storeFor } from './store.ts'
 
 export type Env = Readonly<Record<string, string | undefined>>
 
@@ -35,6 +37,8 @@ export interface SiteConfig {
   port: number | undefined
   /** `HOST`. @default '127.0.0.1' */
   host: string
+  /** `SESSION_STORE`: `'memory'`, a `redis://` URL, or `undefined` for cookie sessions. */
+  store: 'memory' | `redis://${string}` | `rediss://${string}` | undefined
 }
 
 /** A bad or missing environment variable; `variable` names it, and so does the message. */
@@ -58,6 +62,8 @@ export const DEFAULT_HOST = '127.0.0.1'
 export const SESSION_MAX_SIZE = 12_288
 /** Cookies one session may span: four hold 12 KB. */
 export const SESSION_MAX_CHUNKS = 4
+/** With `SESSION_STORE`: most bytes of one session's stored JSON. */
+export const STORE_SESSION_MAX_SIZE = 1 << 20
 
 export interface LoadConfigOptions {
   /** Where warnings go (a random development secret, a short Flask secret). @default console.warn */
@@ -176,6 +182,22 @@ function readMaxAge(env: Env): number {
   return seconds
 }
 
+function readStore(env: Env, format: FormatName): SiteConfig['store'] {
+  const value = read(env, 'SESSION_STORE')
+  if (value === undefined) return undefined
+  if (value !== 'memory' && !/^rediss?:\/\/[^\s]+$/.test(value)) {
+    throw new SiteConfigError(
+      'SESSION_STORE',
+      `${JSON.stringify(value)} is not memory or a redis://host:port URL`,
+    )
+  }
+  // Flask reads its session from its own cookie: it cannot follow an id into a store.
+  if (format === 'flask') {
+    throw new SiteConfigError('SESSION_STORE', 'cannot be used with SESSION_FORMAT=flask')
+  }
+  return value as SiteConfig['store']
+}
+
 function readPort(env: Env): number | undefined {
   const value = read(env, 'PORT')
   if (value === undefined) return undefined
@@ -186,9 +208,9 @@ function readPort(env: Env): number | undefined {
 }
 
 /**
- * Reads and checks the apps' environment (docs/contract.md): `SESSION_SECRETS`, `SESSION_FORMAT`, `SESSION_COOKIE`,
- * `SESSION_MAX_AGE`, `COOKIE_SECURE`, `PORT`, `HOST` and `NODE_ENV`. Throws `SiteConfigError` naming the
- * variable for anything the apps cannot start with.
+ * Reads and checks the apps' environment (docs/contract.md): `SESSION_SECRETS`, `SESSION_FORMAT`,
+ * `SESSION_COOKIE`, `SESSION_MAX_AGE`, `COOKIE_SECURE`, `SESSION_STORE`, `PORT`, `HOST` and
+ * `NODE_ENV`. Throws `SiteConfigError` naming the variable for anything the apps cannot start with.
  */
 export function loadConfig(env: Env, options: LoadConfigOptions = {}): SiteConfig {
   const warn = options.warn ?? ((message: string) => console.warn(message))
@@ -199,6 +221,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): SiteConfi
   const maxAge = readMaxAge(env)
   const port = readPort(env)
   const host = read(env, 'HOST') ?? DEFAULT_HOST
+  const store = readStore(env, format)
   const { secrets, random } = readSecrets(env, production, warn)
   checkSecretLengths(secrets, format, warn)
   return {
@@ -211,6 +234,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): SiteConfi
     secure,
     port,
     host,
+    store,
   }
 }
 
@@ -249,7 +273,8 @@ export async function resolveFormat(
 
 /**
  * The core `SessionOptions` every app passes to its adapter: permanent sessions of `SESSION_MAX_AGE`,
- * not rolling, HttpOnly, SameSite=Lax, Path=/, at most 12 KB in 4 cookies.
+ * not rolling, HttpOnly, SameSite=Lax, Path=/, at most 12 KB in 4 cookies; with `SESSION_STORE`,
+ * the store (opened now), indexed by user, with at most 1 MiB of JSON per session.
  */
 export async function sessionOptions(
   config: SiteConfig,
@@ -265,6 +290,15 @@ export async function sessionOptions(
     maxSize: SESSION_MAX_SIZE,
     maxChunks: SESSION_MAX_CHUNKS,
     cookie: { secure: config.secure, httpOnly: true, sameSite: 'Lax', path: '/' },
+  }
+  const store = await storeFor(config)
+  if (store) {
+    Object.assign(result, {
+      store,
+      userKey: USER_KEY,
+      storeTimeout: STORE_TIMEOUT,
+      maxSize: STORE_SESSION_MAX_SIZE,
+    })
   }
   if (options.warn) result.warn = options.warn
   return result

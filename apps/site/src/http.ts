@@ -5,6 +5,7 @@
  */
 // Imported, not the global: the fetch example runs this on Deno too, which has no global Buffer.
 import { Buffer } from 'node:buffer'
+import { isCookietinError } from '@cookietin/core'
 import { renderRedirectPage } from './html.ts'
 import { stringifyJson } from './json.ts'
 
@@ -17,6 +18,8 @@ export type ErrorCode =
   | 'RESERVED_KEY'
   | 'UNAUTHORIZED'
   | 'NOT_FOUND'
+  | 'STORE_UNAVAILABLE'
+  | 'STORE_REQUIRED'
   | 'INTERNAL_ERROR'
 
 /** What an action answers; `toHttpResponse` turns it into headers and a body. */
@@ -105,6 +108,18 @@ export const redirectResult = (location: string): ActionResult => ({
 export function errorResponse(status: number, code: ErrorCode, message: string): HttpResponse {
   return toHttpResponse(errorResult(status, code, message))
 }
+
+/** The session store failed or did not answer in time (`StoreUnavailableError`). */
+export const isStoreUnavailable = (error: unknown): boolean =>
+  isCookietinError(error) && error.code === 'STORE_UNAVAILABLE'
+
+/** 503 `STORE_UNAVAILABLE`: nothing was sent for the session, so the client keeps its cookie. */
+export const storeUnavailableResult = (): ActionResult =>
+  errorResult(
+    503,
+    'STORE_UNAVAILABLE',
+    'The session store is unavailable; your session was left unchanged. Try again shortly.',
+  )
 
 /** 404 `NOT_FOUND`, for every route the apps do not serve (any method). */
 export function notFoundResponse(method: string, path: string): HttpResponse {

@@ -3,6 +3,7 @@ export {
   DEFAULT_MAX_AGE,
   SESSION_MAX_CHUNKS,
   SESSION_MAX_SIZE,
+  STORE_SESSION_MAX_SIZE,
   SiteConfigError,
   loadConfig,
   resolveFormat,
@@ -83,3 +84,4 @@ export {
 export { listen, startSite, type RunningServer, type StartServerOptions } from './listen.ts'
 export { runMain, type MainOptions } from './cli.ts'
 export { inspectHeldSession, type HeldSession } from './held.ts'
+export { closeStore } from './store.ts'

@@ -2,6 +2,7 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type Env, type SiteConfig, loadConfig } from './config.ts'
+import { closeStore } from './store.ts'
 
 export interface RunningServer {
   /** `http://127.0.0.1:3001`, with the port actually bound (useful with port 0). */
@@ -59,8 +60,22 @@ export async function startSite(
   createNodeServer: (config: SiteConfig) => Promise<Server>,
 ): Promise<RunningServer> {
   const config = loadConfig(options.env ?? process.env)
-  return listen(await createNodeServer(config), {
-    port: options.port ?? config.port ?? 0,
-    host: options.host ?? config.host,
-  })
+  let running: RunningServer
+  try {
+    running = await listen(await createNodeServer(config), {
+      port: options.port ?? config.port ?? 0,
+      host: options.host ?? config.host,
+    })
+  } catch (error) {
+    await closeStore(config)
+    throw error
+  }
+  // The store's connection (SESSION_STORE) closes with the server.
+  return {
+    ...running,
+    close: async () => {
+      await running.close()
+      await closeStore(config)
+    },
+  }
 }

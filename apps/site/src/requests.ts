@@ -15,8 +15,10 @@ import {
   type Parsed,
   errorResult,
   htmlResult,
+  isStoreUnavailable,
   parseForm,
   parseJsonObject,
+  storeUnavailableResult,
 } from './http.ts'
 
 export const LANG_PATTERN = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}$/
@@ -289,21 +291,23 @@ export function cookieErrorResult(error: unknown): ActionResult {
 }
 
 /**
- * Commits the session now (the adapter's `commitSession`), so a session grown past its cookies is
- * answered 413 here rather than failing the response. Nothing was written then, and the adapter's
- * final commit fails the same way without raising it again, so the client keeps its previous session.
- * Resolves to null when the commit went through; rethrows any other error.
+ * Commits the session now (the adapter's `commitSession`), so a session grown past its limit is
+ * answered 413 here rather than failing the response, and with `SESSION_STORE` a store that is down
+ * 503. Nothing was written then, and the adapter's final commit fails the same way without raising
+ * it again, so the client keeps its previous session. Resolves to null when the commit went
+ * through; rethrows any other error.
  */
 export async function commitOrRefuse(commit: () => Promise<void>): Promise<ActionResult | null> {
   try {
     await commit()
     return null
   } catch (error) {
+    if (isStoreUnavailable(error)) return storeUnavailableResult()
     if (!isCookietinError(error) || error.code !== 'SESSION_TOO_LARGE') throw error
     return errorResult(
       413,
       'SESSION_TOO_LARGE',
-      `The session would outgrow its cookies, so it was left unchanged. ${error.message}`.trim(),
+      `The session would outgrow its limit, so it was left unchanged. ${error.message}`.trim(),
     )
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
+import { MemoryStore } from '@cookietin/core'
 import {
   DEFAULT_MAX_AGE,
   SiteConfigError,
@@ -194,5 +195,30 @@ describe('sessionOptions', () => {
   it('resolves sealed and signed to themselves', async () => {
     expect(await resolveFormat('sealed')).toBe('sealed')
     expect(await resolveFormat('signed')).toBe('signed')
+  })
+
+  it('with SESSION_STORE=memory: a store, the user index on _user, and a 1 MiB limit', async () => {
+    const config = loadConfig({ SESSION_SECRETS: SECRET, SESSION_STORE: 'memory' }, quiet)
+    expect(config.store).toBe('memory')
+    const options = await sessionOptions(config)
+    expect(options).toMatchObject({ userKey: '_user', maxSize: 1 << 20 })
+    expect(options.store).toBeInstanceOf(MemoryStore)
+  })
+})
+
+describe('SESSION_STORE', () => {
+  it('takes memory or a redis:// URL; anything else, or with the flask format, refuses to start', () => {
+    const env = { SESSION_SECRETS: SECRET }
+    expect(loadConfig({ ...env, SESSION_STORE: 'redis://127.0.0.1:6379' }, quiet).store).toBe(
+      'redis://127.0.0.1:6379',
+    )
+    expect(loadConfig({ ...env, SESSION_STORE: ' ' }, quiet).store).toBeUndefined()
+    for (const bad of [
+      { SESSION_STORE: 'postgres://x' },
+      { SESSION_STORE: 'Memory!' },
+      { SESSION_STORE: 'memory', SESSION_FORMAT: 'flask' },
+    ]) {
+      expect(() => loadConfig({ ...env, ...bad }, quiet)).toThrow(/^SESSION_STORE: /)
+    }
   })
 })

@@ -9,6 +9,7 @@ import { renderChart } from './chart.ts'
 import { memorySection } from './memory/report.ts'
 import { missNotes } from './notes.ts'
 import { BENCHMARKS_MD, CHART_SVG, RESULTS_DIR, ROOT } from './paths.ts'
+import { renderStoreSection } from './store/report.ts'
 import type { BenchResults, TargetResult } from './results.ts'
 import { type Spread, fmt } from './stats.ts'
 import type { LoadResults } from './load/run.ts'
@@ -240,7 +241,7 @@ export function writeReport(results: BenchResults, sourceFile: string): string[]
     writeFileSync(CHART_SVG, renderChart(results.load, caption))
     written.push(CHART_SVG)
   }
-  writeFileSync(BENCHMARKS_MD, renderMarkdown(results, source, chartPath))
+  writeFileSync(BENCHMARKS_MD, renderMarkdown(results, source, chartPath) + renderStoreSection())
   written.push(BENCHMARKS_MD)
   return written
 }

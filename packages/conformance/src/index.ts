@@ -1,4 +1,5 @@
-import { afterAll, describe, test } from 'vitest'
+import { startRedisServer } from '@cookietin/testkit'
+import { afterAll, beforeAll, describe, test } from 'vitest'
 import { Client } from './client.ts'
 import type { FormatSelection, Scenario, ScenarioContext, ScenarioGroup } from './scenario.ts'
 import { authScenarios } from './scenarios/auth.ts'
@@ -12,13 +13,16 @@ import { robustnessScenarios } from './scenarios/robustness.ts'
 import { rotationScenarios } from './scenarios/rotation.ts'
 import { sessionScenarios } from './scenarios/session.ts'
 import { startScenarios } from './scenarios/start.ts'
+import { storeScenarios } from './scenarios/store.ts'
 import { ServerPool, formatEnv, startOn } from './servers.ts'
 import {
   ALL_FORMATS,
+  STORE_FORMATS,
   type ConformanceTarget,
   type Env,
   type RunningServer,
   type SessionFormatName,
+  type SessionMode,
 } from './types.ts'
 
 export { Client, Reply, isDeletion, parseSetCookie, type RequestOptions } from './client.ts'
@@ -47,6 +51,7 @@ export const SCENARIO_GROUPS: readonly ScenarioGroup[] = [
   rotationScenarios,
   configScenarios,
   startScenarios,
+  storeScenarios,
 ]
 
 /** The formats a scenario runs for, given the target's: `null` marks a format-independent one (run once). */
@@ -73,26 +78,41 @@ export function runConformance(
   target: ConformanceTarget,
   options: RunConformanceOptions = {},
 ): void {
-  const targetFormats = target.formats ?? ALL_FORMATS
+  const mode: SessionMode = target.store ?? 'cookie'
+  const targetFormats = target.formats ?? (target.store ? STORE_FORMATS : ALL_FORMATS)
   const pool = new ServerPool(target.startServer)
+  /** `SESSION_STORE` for every server of this run, known once the store has started. */
+  const storeEnv: Env = {}
   const groups = SCENARIO_GROUPS.filter(
     (group) =>
       (!options.topics || options.topics.includes(group.topic)) &&
+      (!group.modes || group.modes.includes(mode)) &&
       // Running the app's own `start` script needs to know where the app is.
       (group !== startScenarios || target.appDir !== undefined),
   )
 
   describe(`[${target.name}] conformance`, () => {
+    if (target.store === 'memory') storeEnv['SESSION_STORE'] = 'memory'
+    if (target.store === 'redis') {
+      let stop: (() => Promise<void>) | undefined
+      beforeAll(async () => {
+        const redis = await startRedisServer()
+        stop = () => redis.close()
+        storeEnv['SESSION_STORE'] = redis.url
+      })
+      // Registered before the pool's: vitest runs afterAll hooks in reverse, so the apps close first.
+      afterAll(() => stop?.())
+    }
     afterAll(() => pool.closeAll())
     for (const group of groups) {
       // Scenarios share servers but never clients, so a topic's scenarios can run a few at once.
       const describeGroup = group.sequential ? describe.sequential : describe.concurrent
       describeGroup(group.topic, () => {
         for (const scenario of group.scenarios) {
+          if (scenario.modes && !scenario.modes.includes(mode)) continue
           for (const format of formatsFor(scenario.formats, targetFormats)) {
             registerScenario(
-              target,
-              pool,
+              { target, pool, mode, storeEnv },
               scenario,
               format ?? (targetFormats[0] as SessionFormatName),
               format !== null,
@@ -104,9 +124,15 @@ export function runConformance(
   })
 }
 
+interface Run {
+  target: ConformanceTarget
+  pool: ServerPool
+  mode: SessionMode
+  storeEnv: Env
+}
+
 function registerScenario(
-  target: ConformanceTarget,
-  pool: ServerPool,
+  { target, pool, mode, storeEnv }: Run,
   scenario: Scenario,
   format: SessionFormatName,
   showFormat: boolean,
@@ -116,10 +142,11 @@ function registerScenario(
     title,
     async () => {
       const owned: Array<Promise<RunningServer>> = []
-      const env = (extra?: Env) => formatEnv(format, extra)
+      const env = (extra?: Env) => formatEnv(format, { ...storeEnv, ...extra })
       const context: ScenarioContext = {
         target,
         format,
+        mode,
         env,
         server: (extra) => pool.get(env(extra)),
         client: async (extra) => new Client((await pool.get(env(extra))).url),

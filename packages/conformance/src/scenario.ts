@@ -1,10 +1,18 @@
 import type { Client } from './client.ts'
-import type { ConformanceTarget, Env, RunningServer, SessionFormatName } from './types.ts'
+import type {
+  ConformanceTarget,
+  Env,
+  RunningServer,
+  SessionFormatName,
+  SessionMode,
+} from './types.ts'
 
 export interface ScenarioContext {
   readonly target: ConformanceTarget
   /** The format this run is for (the first of the target's formats for a format-independent scenario). */
   readonly format: SessionFormatName
+  /** Cookie sessions, or the store this run sets in `SESSION_STORE`. */
+  readonly mode: SessionMode
   /**
    * This format's environment: `SESSION_SECRETS` = secret A, `SESSION_FORMAT` = format, merged with
    * `extra` (a key set to `undefined` is left out).
@@ -31,6 +39,12 @@ export interface Scenario {
   title: string
   /** @default 'once' */
   formats?: FormatSelection
+  /**
+   * The session modes the scenario holds in: a cookie-only detail (chunks, the 12 KB limit) is left
+   * out of store runs, and store behaviour out of cookie runs.
+   * @default every mode
+   */
+  modes?: readonly SessionMode[]
   /** @default 60000 ms (generous: a busy machine slows every request) */
   timeout?: number
   run(context: ScenarioContext): Promise<void>
@@ -41,12 +55,14 @@ export interface ScenarioGroup {
   scenarios: readonly Scenario[]
   /** Run this topic's scenarios one at a time (the others run a few at once). */
   sequential?: boolean
+  /** The session modes the whole topic holds in (chunks exist only in cookie mode). @default every mode */
+  modes?: readonly SessionMode[]
 }
 
 export function defineScenarios(
   topic: string,
   scenarios: readonly Scenario[],
-  options: { sequential?: boolean } = {},
+  options: { sequential?: boolean; modes?: readonly SessionMode[] } = {},
 ): ScenarioGroup {
   return { topic, scenarios, ...options }
 }

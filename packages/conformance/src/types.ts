@@ -2,6 +2,8 @@
 export type SessionFormatName = 'sealed' | 'signed' | 'flask'
 
 export const ALL_FORMATS: readonly SessionFormatName[] = ['sealed', 'signed', 'flask']
+/** The formats a store run uses unless the target says: flask cannot follow an id into a store. */
+export const STORE_FORMATS: readonly SessionFormatName[] = ['sealed', 'signed']
 
 /** The environment an app reads its configuration from (docs/contract.md). */
 export type Env = Record<string, string | undefined>
@@ -35,4 +37,13 @@ export interface ConformanceTarget {
    * a person does, `pnpm --dir <appDir> start`, with PORT and HOST.
    */
   appDir?: string | URL
+  /**
+   * Runs the suite with server-side sessions: `'redis'` starts a `redis-server` for the file and sets
+   * `SESSION_STORE` to its URL (stopped when the file ends); `'memory'` sets `SESSION_STORE=memory`.
+   * Formats then default to sealed and signed (flask cannot use a store).
+   */
+  store?: 'memory' | 'redis'
 }
+
+/** How an app keeps sessions in a run: cookies, or `SESSION_STORE`. */
+export type SessionMode = 'cookie' | 'memory' | 'redis'

@@ -25,7 +25,13 @@ export type SessionErrorCode =
   | 'UNSTORABLE_VALUE'
   | 'MIDDLEWARE_NOT_RUN'
 
-export type CookietinErrorCode = CookieErrorCode | ConfigErrorCode | SessionErrorCode
+export type StoreErrorCode = 'STORE_UNAVAILABLE'
+
+export type CookietinErrorCode =
+  | CookieErrorCode
+  | ConfigErrorCode
+  | SessionErrorCode
+  | StoreErrorCode
 
 export class CookietinError extends Error {
   readonly code: CookietinErrorCode
@@ -54,15 +60,20 @@ export class ConfigError extends CookietinError {
   }
 }
 
-/** A session whose cookies would exceed the configured chunk limit; nothing was sent. */
+/**
+ * A session whose cookies (or, with a store, its stored JSON) would exceed the limit; nothing was
+ * sent.
+ */
 export class SessionTooLargeError extends CookietinError {
   declare readonly code: 'SESSION_TOO_LARGE'
   readonly size: number
   readonly limit: number
-  constructor(size: number, limit: number) {
+  constructor(size: number, limit: number, stored = false) {
     super(
       'SESSION_TOO_LARGE',
-      `Session cookies would take ${size} bytes, over the limit of ${limit} bytes; the previous session cookie was left unchanged`,
+      stored
+        ? `The session's stored JSON would take ${size} bytes, over the limit of ${limit} bytes; the stored session was left unchanged`
+        : `Session cookies would take ${size} bytes, over the limit of ${limit} bytes; the previous session cookie was left unchanged`,
     )
     this.size = size
     this.limit = limit
@@ -92,6 +103,17 @@ export function middlewareNotRun(what: string, fix: string): CookietinError {
     'MIDDLEWARE_NOT_RUN',
     `${what} was used, but the cookietin middleware did not run for this request: ${fix}`,
   )
+}
+
+/**
+ * The session store failed or did not answer within `storeTimeout`: the session could not be read or
+ * saved. Nothing was sent for the session, so the client keeps its cookie; answer 503 and retry later.
+ */
+export class StoreUnavailableError extends CookietinError {
+  declare readonly code: 'STORE_UNAVAILABLE'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORE_UNAVAILABLE', message, options)
+  }
 }
 
 /** True for any cookietin error, even one thrown by another loaded copy of the package. */

@@ -4,12 +4,14 @@ export {
   CookietinError,
   SessionTooLargeError,
   UnstorableValueError,
+  StoreUnavailableError,
   isCookietinError,
   middlewareNotRun,
   type CookieErrorCode,
   type ConfigErrorCode,
   type CookietinErrorCode,
   type SessionErrorCode,
+  type StoreErrorCode,
 } from './errors.ts'
 export * from './cookie/index.ts'
 export {
@@ -64,6 +66,8 @@ export type {
 } from './formats/types.ts'
 export type { Unstorable } from './formats/storable.ts'
 export { createSessionCodec, type SessionCodec } from './session/codec.ts'
+export { MemoryStore, type MemoryStoreOptions } from './store/memory.ts'
+export type { SessionStore, StoreWrite, UserSessions } from './store/types.ts'
 export { resolveSessionOptions, type ResolvedSessionOptions } from './session/options.ts'
 export {
   createSessionHandler,

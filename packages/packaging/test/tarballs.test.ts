@@ -55,7 +55,7 @@ function typesNotFirst(value: unknown, path: string[] = []): string[] {
   ]
 }
 
-it('finds the seven public packages', () => {
+it('finds the eight public packages', () => {
   expect(packages.map((pkg) => pkg.name)).toEqual([
     '@cookietin/cli',
     '@cookietin/core',
@@ -64,6 +64,7 @@ it('finds the seven public packages', () => {
     '@cookietin/fetch',
     '@cookietin/hono',
     '@cookietin/koa',
+    '@cookietin/redis',
   ])
   expect(Object.keys(tarballs).sort()).toEqual(packages.map((pkg) => pkg.name))
 })

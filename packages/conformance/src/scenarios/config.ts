@@ -172,7 +172,10 @@ export const configScenarios = defineScenarios(
       title:
         'defaults: SESSION_FORMAT sealed, SESSION_COOKIE session, SESSION_MAX_AGE 1209600, COOKIE_SECURE auto',
       async run(ctx) {
-        const { client } = await expectStart(ctx, { SESSION_SECRETS: SECRET_A })
+        const { client } = await expectStart(ctx, {
+          SESSION_SECRETS: SECRET_A,
+          SESSION_STORE: ctx.env()['SESSION_STORE'],
+        })
         const reply = await client.patch('/api/session', { json: { a: 1 } })
         expectJson(reply, 200)
         expect(

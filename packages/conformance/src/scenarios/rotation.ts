@@ -117,6 +117,7 @@ export const rotationScenarios = defineScenarios('rotation', [
   {
     title: 'a chunked session is re-issued in chunks with the new key',
     formats: ['sealed', 'signed'],
+    modes: ['cookie'],
     async run(ctx) {
       const first = await serverWith(ctx, SECRET_A)
       const c = new Client(first.url)

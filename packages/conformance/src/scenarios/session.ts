@@ -150,7 +150,9 @@ export const sessionScenarios = defineScenarios('session', [
       await patchSession(c, { a: { deep: [1] }, b: 2 })
       const reply = await c.post('/api/session/pop', { json: { key: 'a' } })
       expect(expectJson(reply, 200)).toEqual({ value: { deep: [1] } })
-      expectSessionSet(reply)
+      // With a store the cookie holds only the id, which a change leaves as it is.
+      if (ctx.mode === 'cookie') expectSessionSet(reply)
+      else expectNoSetCookie(reply)
       expect((await readSession(c)).data).toEqual({ b: 2 })
     },
   },

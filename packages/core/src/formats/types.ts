@@ -32,8 +32,11 @@ export interface FormatContext {
   now: number
 }
 
-/** Why a session cookie was ignored: a token's own reasons, one too large to read, or data the schema refused. */
-export type InvalidSessionReason = InvalidReason | 'too_large' | 'schema'
+/**
+ * Why a session cookie was ignored: a token's own reasons, one too large to read, data the schema
+ * refused, or a session its user revoked.
+ */
+export type InvalidSessionReason = InvalidReason | 'too_large' | 'schema' | 'revoked'
 
 export type DecodeResult =
   | {

@@ -32,7 +32,9 @@ import {
   type SessionState,
   type StorableCheck,
 } from './session.ts'
+import { timedSessionId, withRevocations } from './revocation.ts'
 import { createSetCookieSuffix } from './setCookieSuffix.ts'
+import { storeCodecFor } from './storeCodec.ts'
 
 export interface SessionCodec<T extends object = SessionData> {
   readonly options: ResolvedSessionOptions<T>
@@ -56,19 +58,33 @@ const SESSION_BINDING = 'session:'
 export function createSessionCodec<T extends object = SessionData>(
   options: SessionOptions<T>,
 ): SessionCodec<T> {
-  return codecFor(resolveSessionOptions(options))
+  return sessionCodecFor(resolveSessionOptions(options))
 }
 
 /**
- * The codec for options already resolved (the handler shares them with its cookie jars).
+ * Cookie sessions, revocable ones, or server-side ones, as the resolved options say.
  * `insecureHint` is the adapter's advice for a TLS-terminating proxy (e.g. Express's `trust proxy`).
  */
-export function codecFor<T extends object>(
+export function sessionCodecFor<T extends object>(
+  resolved: ResolvedSessionOptions<T>,
+  insecureHint?: string,
+): SessionCodec<T> {
+  if (resolved.store) return storeCodecFor(resolved, resolved.store, insecureHint)
+  const codec = codecFor(resolved, insecureHint)
+  const { revocations, userKey } = resolved
+  return revocations && userKey !== undefined ? withRevocations(codec, revocations, userKey) : codec
+}
+
+/** Cookie sessions, for options already resolved (the handler shares them with its jars). */
+function codecFor<T extends object>(
   options: ResolvedSessionOptions<T>,
   insecureHint?: string,
 ): SessionCodec<T> {
   const { cookieName, format, maxChunks, maxSize, schema, migrateFrom } = options
-  const newId = () => newSessionId(options.random)
+  // With revocations, an id records when it was made, to compare with its user's last revocation.
+  const newId = options.revocations
+    ? () => timedSessionId(options.random, options.now())
+    : () => newSessionId(options.random)
   const storable: StorableCheck = {
     format: format.name,
     find: format.findUnstorable
@@ -313,7 +329,7 @@ export function codecFor<T extends object>(
  * In production, `secure: 'auto'` about to send the session cookie without Secure almost always
  * means a TLS-terminating proxy the framework was not told to trust: say so once, with its fix.
  */
-function insecureWarning(
+export function insecureWarning(
   options: ResolvedSessionOptions<object>,
   hint: string | undefined,
 ): (() => void) | undefined {

@@ -1,6 +1,6 @@
 import { CookieJar } from '../cookie/jar.ts'
 import { isPromise, type MaybePromise } from '../maybePromise.ts'
-import { codecFor } from './codec.ts'
+import { sessionCodecFor } from './codec.ts'
 import {
   type ResolvedSessionOptions,
   type SessionOptions,
@@ -51,7 +51,7 @@ export function createSessionHandler<
   R extends RequestInfo = RequestInfo,
 >(options: SessionOptions<T>, adapter: AdapterInfo<R> = {}): SessionHandler<T, R> {
   const resolved = resolveSessionOptions(options)
-  const codec = codecFor(resolved, adapter.insecureHint)
+  const codec = sessionCodecFor(resolved, adapter.insecureHint)
   const { keyring, onInvalid, warn } = resolved
   const routeOf = adapter.routeOf as ((request: RequestInfo) => string) | undefined
   const scopeHooks: ScopeHooks = {

@@ -11,6 +11,7 @@ import type {
 } from '../formats/types.ts'
 import { checkSessionOptions } from './checkOptions.ts'
 import type { LegacySessionReader } from './legacy.ts'
+import type { SessionStore, UserSessions } from '../store/types.ts'
 import type { StandardSchemaV1 } from './standardSchema.ts'
 
 export interface SessionCookieOptions
@@ -87,9 +88,34 @@ export interface SessionOptions<T extends object = Record<string, unknown>> {
    * refuses a `Cookie` line over 8182 bytes; curl's cookie jar silently leaves out cookies past about
    * 8100 bytes. 3 KB passes them all with room for the response's other headers and the site's other
    * cookies (docs/sessions.md, "Size and chunking"). Raise it only with those limits.
-   * @default 3072
+   * With a `store`: most bytes of the session's stored JSON (keys and values).
+   * @default 3072, or 1048576 (1 MiB) with a `store`
    */
   maxSize?: number
+  /**
+   * Server-side sessions: the cookie carries only the session's id (sealed or signed like a cookie
+   * session) and the data lives in this store, such as `MemoryStore` or `@cookietin/redis`. Commits
+   * write only the keys the request changed. Reads and writes become asynchronous.
+   * @example store: new MemoryStore()
+   */
+  store?: SessionStore
+  /**
+   * The data key that names the session's user (e.g. `'userId'`). With a store, sessions are indexed
+   * by it so a user's sessions can be listed and revoked; with `revocations`, cookie sessions are
+   * checked against the user's last revocation on load.
+   */
+  userKey?: string
+  /**
+   * Cookie sessions only: where per-user revocations ("log out everywhere") are kept, e.g. a Redis
+   * store. A session with a `userKey` value created before its user's last revocation reads as new.
+   * Needs `userKey`; each load of a session with a user asks it once.
+   */
+  revocations?: UserSessions
+  /**
+   * Milliseconds a store call may take before the request fails with `STORE_UNAVAILABLE`.
+   * @default 5000
+   */
+  storeTimeout?: number
   /**
    * Deflate large native sessions. Off by default: compressing secrets alongside data an attacker
    * chooses can leak them through the cookie's length.
@@ -152,6 +178,11 @@ export interface ResolvedSessionOptions<T extends object = Record<string, unknow
   readonly synchronous: boolean
   /** `NODE_ENV` was `production` when the options were resolved. */
   readonly production: boolean
+  readonly store: SessionStore | undefined
+  readonly userKey: string | undefined
+  readonly revocations: UserSessions | undefined
+  /** Milliseconds. */
+  readonly storeTimeout: number
 }
 
 const DEFAULT_MAX_AGE = 14 * 24 * 60 * 60
@@ -192,7 +223,30 @@ export function resolveSessionOptions<T extends object>(
   checkSessionOptions(options as unknown as Record<string, unknown>)
   const cookieName = options.cookieName ?? 'session'
   const maxAge = options.maxAge ?? DEFAULT_MAX_AGE
-  const maxSize = options.maxSize ?? 3072
+  const { store, revocations, userKey } = options
+  const maxSize = options.maxSize ?? (store ? 1 << 20 : 3072)
+  const storeTimeout = options.storeTimeout ?? 5000
+  check(
+    store === undefined ||
+      (typeof store?.get === 'function' &&
+        typeof store.write === 'function' &&
+        typeof store.destroy === 'function'),
+    'store',
+    'a session store (get, write, destroy)',
+  )
+  check(
+    revocations === undefined || typeof revocations?.revokedBefore === 'function',
+    'revocations',
+    'a store with revokedBefore (per-user revocations)',
+  )
+  check(
+    userKey === undefined || (typeof userKey === 'string' && userKey !== ''),
+    'userKey',
+    'a non-empty string',
+  )
+  check(revocations === undefined || userKey !== undefined, 'userKey', 'set with `revocations`')
+  check(store === undefined || revocations === undefined, 'revocations', 'unset with a `store`')
+  check(isPositiveInteger(storeTimeout), 'storeTimeout', 'a positive whole number of milliseconds')
   check(isPositiveInteger(maxSize), 'maxSize', 'a positive whole number of bytes')
   check(
     options.maxChunks === undefined || isPositiveInteger(options.maxChunks),
@@ -209,6 +263,12 @@ export function resolveSessionOptions<T extends object>(
     migrateFrom.every((reader: Partial<LegacySessionReader>) => typeof reader?.read === 'function'),
     'migrateFrom',
     'a reader from `@cookietin/core/migrate` or an array of them',
+  )
+  // A legacy reader yields a cookie session; moving it into a store is not built.
+  check(
+    store === undefined || migrateFrom.length === 0,
+    'migrateFrom',
+    'unset with a `store` (legacy sessions migrate into cookie sessions only)',
   )
   const cookie = {
     path: '/',
@@ -264,6 +324,12 @@ export function resolveSessionOptions<T extends object>(
       'INVALID_OPTION',
       "Option `format` must be 'sealed', 'signed' or a format such as `flask`",
     )
+  // Flask reads its session from its own cookie; an id pointing into a store means nothing to it.
+  check(
+    store === undefined || typeof formatOption !== 'function',
+    'format',
+    "'sealed' or 'signed' with a `store`",
+  )
 
   return Object.freeze({
     cookieName,
@@ -281,7 +347,11 @@ export function resolveSessionOptions<T extends object>(
     warn,
     random,
     now: options.now ?? Date.now,
-    synchronous: format.synchronous === true,
+    synchronous: format.synchronous === true && !store && !revocations,
     production: nodeEnv() === 'production',
+    store,
+    userKey,
+    revocations,
+    storeTimeout,
   })
 }

@@ -1,5 +1,5 @@
 import type { CookieJar } from '../cookie/jar.ts'
-import { SessionTooLargeError, middlewareNotRun } from '../errors.ts'
+import { SessionTooLargeError, StoreUnavailableError, middlewareNotRun } from '../errors.ts'
 import { isPromise, type MaybePromise, toPromise } from '../maybePromise.ts'
 import type { SessionCodec } from './codec.ts'
 import { decideCommit } from './decide.ts'
@@ -43,8 +43,8 @@ export class RequestScope<T extends object = SessionData> implements SessionOwne
   /** The session's write count when `finish` ran: a later write is a change no response carries. */
   #writesAtFinish = 0
   #lateWriteNoted = false
-  /** A `SessionTooLargeError` that `commit` already handed to the route (which answered, e.g. 413). */
-  #reported: SessionTooLargeError | undefined
+  /** A failure `commit` already handed to the route (which answered it, e.g. 413 or 503). */
+  #reported: SessionTooLargeError | StoreUnavailableError | undefined
   /** An early commit still running (async back-ends): the next commit waits so two never race. */
   #pending: Promise<void> | undefined
 
@@ -65,8 +65,8 @@ export class RequestScope<T extends object = SessionData> implements SessionOwne
 
   /**
    * Commits the session now. Repeatable: later changes are committed again by `finish`. On
-   * `SessionTooLargeError` nothing is written for the session (the client keeps its previous one)
-   * and `finish` does not raise the same failure again.
+   * `SessionTooLargeError` or `StoreUnavailableError` nothing is sent for the session (the client
+   * keeps its previous cookie) and `finish` does not raise such a failure again.
    */
   commit(): MaybePromise<void> {
     if (this.#pending)
@@ -98,8 +98,8 @@ export class RequestScope<T extends object = SessionData> implements SessionOwne
 
   /**
    * Commits and returns every `Set-Cookie` to send (the session's and the jar's); a second call
-   * returns nothing. Throws `SessionTooLargeError` with nothing written for the session, unless
-   * `commit` already reported it to the route.
+   * returns nothing. Throws `SessionTooLargeError` (or `StoreUnavailableError` with a store) with
+   * nothing written for the session, unless `commit` already reported it to the route.
    */
   finish(): MaybePromise<ScopeResult> {
     if (this.#finished) return { setCookie: [], vary: false }
@@ -159,8 +159,10 @@ export class RequestScope<T extends object = SessionData> implements SessionOwne
   }
 
   #fail(error: unknown): void {
-    if (!(error instanceof SessionTooLargeError)) throw error
-    // The route already answered this failure (e.g. 413): the client keeps its previous session.
+    if (!(error instanceof SessionTooLargeError || error instanceof StoreUnavailableError)) {
+      throw error
+    }
+    // The route already answered a failure (e.g. 413, 503): the client keeps its previous session.
     if (this.#finished && this.#reported) return
     if (!this.#finished) this.#reported = error
     throw error
