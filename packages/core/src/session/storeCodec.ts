@@ -156,7 +156,8 @@ export function storeCodecFor<T extends object>(
 
   function load(jar: CookieJar): MaybePromise<Session<T>> {
     const cookies = jar.all()
-    const present = findSessionCookies(cookies, cookieName)
+    // Chunks a cookie session left (before the app moved to a store) are found, so they are deleted.
+    const present = findSessionCookies(cookies, cookieName, options.maxChunks)
     const value = cookies[cookieName]
     if (value === undefined) return session(present)
     return chain(format.decode(value, context()), (decoded) => {
