@@ -1,6 +1,6 @@
 import { type RequestScope, type SessionOptions, createSessionHandler } from '@cookietin/core'
 
-export const secrets = ['r'.repeat(32)]
+export const secrets = ['Rk7vQ2mXz9Lp4Wc8Ns1Bd6Hf3Jt5Ya0E']
 
 export interface Visit {
   scope: RequestScope

@@ -5,7 +5,7 @@ import { createSessionHandler } from './handler.ts'
 import type { SessionOptions } from './options.ts'
 import { type RequestScope, commitSession } from './scope.ts'
 
-const secrets = ['s'.repeat(32)]
+const secrets = ['Sd8kP3wQx7Nm2Zr5Vb9Lc4Hj6Tf1Gy0A']
 
 /** One request: begin with `cookie`, run `route`, finish; the session cookie pair to send next. */
 async function request(
