@@ -145,7 +145,10 @@ export async function soak(options: SoakOptions): Promise<SoakFigures> {
     figures.rss.max = Math.max(figures.rss.end, ...samples)
     if (figures.rss.warm === 0) figures.rss.warm = figures.rss.end
   } finally {
-    child.kill()
+    // SIGKILL: the fetch app's server (srvx) answers SIGTERM with a graceful shutdown that waits
+    // for the keep-alive connections this process holds, so the run would never end. The figures
+    // are taken; the server holds nothing else.
+    child.kill('SIGKILL')
   }
   return figures
 
