@@ -2,8 +2,9 @@
  * The example site on Express. Every route is plain Express on `@cookietin/express`: the session is
  * `req.session` (get, set, flash, regenerate, destroy), the request's cookies `req.cookieJar` (get,
  * set, setSigned, getSigned, delete). What is not about sessions or cookies comes from
- * `@cookietin/site`, shared with the Hono and Koa apps so the three answer alike: the checks of each
- * request body (`parse...`), the pages, the error shapes, the demo users and the configuration.
+ * `@cookietin/site`, shared with the Hono and Koa apps so the three answer alike: the checks of
+ * each request body (`parse...`), the pages, the error shapes, the demo users and the
+ * configuration.
  */
 import { commitSession, cookietin } from '@cookietin/express'
 import {
@@ -73,7 +74,8 @@ export async function createApp(config: SiteConfig, options: SiteOptions = {}): 
     else next()
   })
   app.use(cookietin(await sessionOptions(config)))
-  // Bodies are JSON whatever their Content-Type, forms, or nothing: read them as text (1 MiB at most).
+  // Bodies are JSON whatever their Content-Type, forms, or nothing: read them as text (1 MiB at
+  // most).
   app.use(async (req, _res, next) => {
     req.body = await readBody(req)
     next()
@@ -265,7 +267,8 @@ export async function createApp(config: SiteConfig, options: SiteOptions = {}): 
   const onError: ErrorRequestHandler = (error: unknown, _req, res, next) => {
     if (res.headersSent) return next(error)
     const status = (error as { status?: unknown } | null)?.status
-    // Express's own refusals are the client's fault; a body too large or not UTF-8 has its own answer.
+    // Express's own refusals are the client's fault; a body too large or not UTF-8 has its own
+    // answer.
     if (
       typeof status === 'number' &&
       status >= 400 &&

@@ -1,9 +1,10 @@
 /**
  * The example site on Hono. Every route is plain Hono on `@cookietin/hono`: the session is
- * `c.get('session')` (get, set, flash, regenerate, destroy), the request's cookies `c.get('cookies')`
- * (get, set, setSigned, getSigned, delete). What is not about sessions or cookies comes from
- * `@cookietin/site`, shared with the Express and Koa apps so the three answer alike: the checks of each
- * request body (`parse...`), the pages, the error shapes, the demo users and the configuration.
+ * `c.get('session')` (get, set, flash, regenerate, destroy), the request's cookies
+ * `c.get('cookies')` (get, set, setSigned, getSigned, delete). What is not about sessions or
+ * cookies comes from `@cookietin/site`, shared with the Express and Koa apps so the three answer
+ * alike: the checks of each request body (`parse...`), the pages, the error shapes, the demo users
+ * and the configuration.
  */
 import { type CookietinEnv, commitSession, cookietin } from '@cookietin/hono'
 import {
@@ -63,7 +64,8 @@ export async function createApp(config: SiteConfig, options: SiteOptions = {}): 
     return next()
   })
   app.use(cookietin(await sessionOptions(config)))
-  // Bodies are JSON whatever their Content-Type, forms, or nothing: read them as text (1 MiB at most).
+  // Bodies are JSON whatever their Content-Type, forms, or nothing: read them as text (1 MiB at
+  // most).
   app.use(async (c, next) => {
     // A web ReadableStream is async-iterable on Node.
     c.set('body', await readBody(c.req.raw.body as AsyncIterable<Uint8Array> | null))

@@ -1,15 +1,15 @@
 /**
- * The site every example app serves (docs/contract.md), minus the framework: its configuration, users
- * and the helpers a route needs besides the session and the jar (cookie security, the error answer).
- * The apps write each route themselves, with their adapter's session and cookie calls; see
+ * The site every example app serves (docs/contract.md), minus the framework: its configuration,
+ * users and the helpers a route needs besides the session and the jar (cookie security, the error
+ * answer). The apps write each route themselves, with their adapter's session and cookie calls; see
  * apps/express-example/src/app.ts.
  *
  * `site.handle(site.action, request)` is the older way in: every route as a framework-free action
  * over `{ session, cookies, body, query, params, commitSession }`, the same behaviour in one place.
  * It stays for apps built on it and as the reference the site's own tests exercise.
  *
- * A refused request (any 4xx) changes nothing: each route validates everything before it writes, and
- * writes that can outgrow the session limit commit early and answer 413 when they fail.
+ * A refused request (any 4xx) changes nothing: each route validates everything before it writes,
+ * and writes that can outgrow the session limit commit early and answer 413 when they fail.
  */
 import { type CookieJar, type JarCookieOptions, type Session } from '@cookietin/core'
 import type { SiteConfig } from './config.ts'
@@ -64,7 +64,9 @@ export interface ActionInput {
   /** The request body as text ('' when there is none). */
   body: string
   query: URLSearchParams
-  /** Route parameters, already percent-decoded by the framework (`name` of `/api/cookies/:name`). */
+  /**
+   * Route parameters, already percent-decoded by the framework (`name` of `/api/cookies/:name`).
+   */
   params: Readonly<Record<string, string | undefined>>
   /**
    * Commits the session now through the adapter's early-commit helper, so a `SessionTooLargeError`
@@ -92,7 +94,10 @@ export const USER_KEY = '_user'
 /** Preference cookies live a year. */
 export const PREFERENCE_MAX_AGE = 365 * 24 * 60 * 60
 
-/** The data a client wrote: every key not starting with `_` (so not `_user`, `_permanent` or `_flashes`). */
+/**
+ * The data a client wrote: every key not starting with `_` (so not `_user`, `_permanent` or
+ * `_flashes`).
+ */
 export function visibleData(session: Session): Record<string, unknown> {
   const data: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(session.data)) {
@@ -108,7 +113,9 @@ export const asUser = (value: unknown): string | null =>
 /** The logged-in username, or null. */
 export const currentUser = (session: Session): string | null => asUser(session.get(USER_KEY))
 
-/** `theme` and `lang` from their cookies; a value the site would not have set reads as the default. */
+/**
+ * `theme` and `lang` from their cookies; a value the site would not have set reads as the default.
+ */
 export function readPreferences(cookies: CookieJar): Preferences {
   const theme = cookies.get('theme')
   const lang = cookies.get('lang')

@@ -31,7 +31,10 @@ export interface SiteConfig {
   cookieName: string
   /** `SESSION_MAX_AGE` in seconds. @default 1209600 */
   maxAge: number
-  /** `COOKIE_SECURE`: applies to the session cookie and to every cookie the apps set. @default 'auto' */
+  /**
+   * `COOKIE_SECURE`: applies to the session cookie and to every cookie the apps set. @default
+   * 'auto'
+   */
   secure: boolean | 'auto'
   /** `PORT`, when set. */
   port: number | undefined
@@ -55,8 +58,8 @@ export class SiteConfigError extends Error {
 export const DEFAULT_MAX_AGE = 1_209_600
 export const DEFAULT_HOST = '127.0.0.1'
 /**
- * Most bytes (names and values) of one session's cookies: Node's 16 KB header limit leaves room for the
- * rest. Above the library's default (3 KB, what a default nginx lets through): the contract
+ * Most bytes (names and values) of one session's cookies: Node's 16 KB header limit leaves room for
+ * the rest. Above the library's default (3 KB, what a default nginx lets through): the contract
  * wants 6 KB of data to fit, and the apps run without a proxy.
  */
 export const SESSION_MAX_SIZE = 12_288
@@ -66,7 +69,9 @@ export const SESSION_MAX_CHUNKS = 4
 export const STORE_SESSION_MAX_SIZE = 1 << 20
 
 export interface LoadConfigOptions {
-  /** Where warnings go (a random development secret, a short Flask secret). @default console.warn */
+  /**
+   * Where warnings go (a random development secret, a short Flask secret). @default console.warn
+   */
   warn?: (message: string) => void
 }
 
@@ -159,7 +164,8 @@ function readCookieName(env: Env, secure: boolean | 'auto'): string {
       `${JSON.stringify(name)} is not a valid cookie name (letters, digits and !#$%&'*+-.^_\`|~)`,
     )
   }
-  // Browsers drop a __Secure- or __Host- cookie without Secure, so such a name needs COOKIE_SECURE=true.
+  // Browsers drop a __Secure- or __Host- cookie without Secure, so such a name needs
+  // COOKIE_SECURE=true.
   if (/^__(secure|host)-/i.test(name) && secure !== true) {
     throw new SiteConfigError(
       'SESSION_COOKIE',
@@ -239,8 +245,9 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): SiteConfi
 }
 
 /**
- * The session format option for a `SESSION_FORMAT` name. `flask` comes from `@cookietin/core/flask`,
- * loaded only when asked for; this is the one place that knows where it lives and how it is made.
+ * The session format option for a `SESSION_FORMAT` name. `flask` comes from
+ * `@cookietin/core/flask`, loaded only when asked for; this is the one place that knows where it
+ * lives and how it is made.
  */
 export async function resolveFormat(
   name: FormatName,
@@ -272,9 +279,9 @@ export async function resolveFormat(
 }
 
 /**
- * The core `SessionOptions` every app passes to its adapter: permanent sessions of `SESSION_MAX_AGE`,
- * not rolling, HttpOnly, SameSite=Lax, Path=/, at most 12 KB in 4 cookies; with `SESSION_STORE`,
- * the store (opened now), indexed by user, with at most 1 MiB of JSON per session.
+ * The core `SessionOptions` every app passes to its adapter: permanent sessions of
+ * `SESSION_MAX_AGE`, not rolling, HttpOnly, SameSite=Lax, Path=/, at most 12 KB in 4 cookies; with
+ * `SESSION_STORE`, the store (opened now), indexed by user, with at most 1 MiB of JSON per session.
  */
 export async function sessionOptions(
   config: SiteConfig,

@@ -7,9 +7,14 @@ import { inspectCookie, joinSessionCookies, toPlainJson } from '@cookietin/core/
 import type { SiteConfig } from './config.ts'
 
 export interface HeldSession {
-  /** Each session cookie the browser sent (`session`, or `session.0`, `session.1`...) and its bytes (name and value). */
+  /**
+   * Each session cookie the browser sent (`session`, or `session.0`, `session.1`...) and its bytes
+   * (name and value).
+   */
   cookies: { name: string; bytes: number }[]
-  /** What the token is: `sealed`, `signed`, `flask`, or `plain` for a value that is none of them. */
+  /**
+   * What the token is: `sealed`, `signed`, `flask`, or `plain` for a value that is none of them.
+   */
   kind: string
   keyId: string | null
   /** Unix seconds. */

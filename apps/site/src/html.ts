@@ -98,8 +98,8 @@ const time = (seconds: number | null) =>
   seconds === null ? 'none' : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')
 
 /**
- * The session as the browser holds it and the server reads it: each cookie and its size, the format,
- * key id and times from the token, and the data. The mechanism, not only the result.
+ * The session as the browser holds it and the server reads it: each cookie and its size, the
+ * format, key id and times from the token, and the data. The mechanism, not only the result.
  */
 function renderHeld(held: HeldSession | null | undefined): string {
   const heading =
@@ -136,7 +136,10 @@ ${list}
 ${data}  </section>\n`
 }
 
-/** `GET /`: who is logged in, the flashed messages, the preferences form (and the logout form in the nav). */
+/**
+ * `GET /`: who is logged in, the flashed messages, the preferences form (and the logout form in the
+ * nav).
+ */
 export function renderHomePage({ user, preferences, flashes, held }: HomePageOptions): string {
   const option = (value: string, label: string, current: string) =>
     `<option value="${escapeHtml(value)}"${value === current ? ' selected' : ''}>${escapeHtml(label)}</option>`

@@ -9,7 +9,10 @@ import { isCookietinError } from '@cookietin/core'
 import { renderRedirectPage } from './html.ts'
 import { stringifyJson } from './json.ts'
 
-/** Error codes of the JSON API (docs/contract.md). `INTERNAL_ERROR` is a server bug, never client input. */
+/**
+ * Error codes of the JSON API (docs/contract.md). `INTERNAL_ERROR` is a server bug, never client
+ * input.
+ */
 export type ErrorCode =
   | 'BAD_REQUEST'
   | 'INVALID_COOKIE'
@@ -104,7 +107,10 @@ export const redirectResult = (location: string): ActionResult => ({
   redirect: location,
 })
 
-/** The JSON error response for a request refused before any action ran (404, a bad path, a bad body). */
+/**
+ * The JSON error response for a request refused before any action ran (404, a bad path, a bad
+ * body).
+ */
 export function errorResponse(status: number, code: ErrorCode, message: string): HttpResponse {
   return toHttpResponse(errorResult(status, code, message))
 }
@@ -127,9 +133,9 @@ export function notFoundResponse(method: string, path: string): HttpResponse {
 }
 
 /**
- * 400 for a request target with a malformed percent escape (`/api/cookies/%zz`), else null. Frameworks
- * disagree on such paths (Express and Fastify refuse them, Hono and Koa keep them raw), so every
- * app asks this first.
+ * 400 for a request target with a malformed percent escape (`/api/cookies/%zz`), else null.
+ * Frameworks disagree on such paths (Express and Fastify refuse them, Hono and Koa keep them raw),
+ * so every app asks this first.
  */
 export function checkRequestTarget(url: string): HttpResponse | null {
   const queryStart = url.indexOf('?')
@@ -199,7 +205,9 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; result: ActionResu
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-/** The body as a JSON object; anything else (empty, malformed, an array...) is a 400 `BAD_REQUEST`. */
+/**
+ * The body as a JSON object; anything else (empty, malformed, an array...) is a 400 `BAD_REQUEST`.
+ */
 export function parseJsonObject(body: string): Parsed<Record<string, unknown>> {
   if (body.trim() === '')
     return { ok: false, result: errorResult(400, 'BAD_REQUEST', 'A JSON object body is required') }

@@ -8,7 +8,9 @@ export interface RunningServer {
   /** `http://127.0.0.1:3001`, with the port actually bound (useful with port 0). */
   url: string
   port: number
-  /** Stops accepting connections, ends idle keep-alive ones and resolves once the server is closed. */
+  /**
+   * Stops accepting connections, ends idle keep-alive ones and resolves once the server is closed.
+   */
   close(): Promise<void>
 }
 
@@ -52,8 +54,8 @@ export interface StartServerOptions {
 }
 
 /**
- * Loads the configuration (throwing, so the app refuses to start, with a message naming the variable),
- * builds one framework's server from it and resolves once that server is listening.
+ * Loads the configuration (throwing, so the app refuses to start, with a message naming the
+ * variable), builds one framework's server from it and resolves once that server is listening.
  */
 export async function startSite(
   options: StartServerOptions,

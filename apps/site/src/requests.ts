@@ -1,7 +1,8 @@
 /**
- * What a route receives, checked: each `parse...` function reads a request body (or query) and returns
- * either the values the route may act on or the 400 to answer. None of them touches a session or a
- * cookie: the apps make those calls themselves, in their framework's idiom, and share only this.
+ * What a route receives, checked: each `parse...` function reads a request body (or query) and
+ * returns either the values the route may act on or the 400 to answer. None of them touches a
+ * session or a cookie: the apps make those calls themselves, in their framework's idiom, and share
+ * only this.
  */
 import {
   type JarCookieOptions,
@@ -28,8 +29,8 @@ export const THEMES: readonly string[] = ['light', 'dark']
 export const isReservedKey = (key: string) => key.startsWith('_')
 
 /**
- * How deep session values may nest. Every format stores far deeper (Flask's stops at 512 levels), but a
- * limit checked before anything is written keeps a refused PATCH from touching the session.
+ * How deep session values may nest. Every format stores far deeper (Flask's stops at 512 levels),
+ * but a limit checked before anything is written keeps a refused PATCH from touching the session.
  */
 export const MAX_VALUE_DEPTH = 100
 
@@ -48,9 +49,9 @@ export function nestingDepth(value: unknown): number {
 }
 
 /**
- * Whether a parsed JSON value holds what the session's `set` refuses: a `__proto__` key at any depth,
- * or a number JSON has no text for (`1e400` parses to Infinity). Checked before anything is written,
- * so a refused PATCH changes nothing.
+ * Whether a parsed JSON value holds what the session's `set` refuses: a `__proto__` key at any
+ * depth, or a number JSON has no text for (`1e400` parses to Infinity). Checked before anything is
+ * written, so a refused PATCH changes nothing.
  */
 function hasUnstorablePart(value: unknown): boolean {
   const stack: unknown[] = [value]
@@ -220,7 +221,9 @@ export function parseCookieToSet(name: string, body: string): Parsed<CookieToSet
   }
 }
 
-/** `GET /api/cookies/:name?signed=1`: whether to verify; `1`/`true`, `0`/`false`/empty or absent. */
+/**
+ * `GET /api/cookies/:name?signed=1`: whether to verify; `1`/`true`, `0`/`false`/empty or absent.
+ */
 export function parseSignedQuery(query: URLSearchParams): Parsed<boolean> {
   const flag = query.get('signed')
   if (flag !== null && !['1', 'true', '0', 'false', ''].includes(flag))
@@ -273,7 +276,10 @@ const INVALID_COOKIE_CODES: ReadonlySet<string> = new Set([
   'INVALID_PREFIX',
 ])
 
-/** The 400 for an error the cookie jar threw at `set`, `setSigned`, `getSigned` or `delete`; rethrows any other. */
+/**
+ * The 400 for an error the cookie jar threw at `set`, `setSigned`, `getSigned` or `delete`;
+ * rethrows any other.
+ */
 export function cookieErrorResult(error: unknown): ActionResult {
   if (isCookietinError(error)) {
     if (error.code === 'COOKIE_TOO_LARGE')

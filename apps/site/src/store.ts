@@ -1,6 +1,7 @@
 /**
  * `SESSION_STORE`: which server-side store the apps use, opened once per configuration and closed
- * with the server. `memory` is core's `MemoryStore`; `redis://...` an ioredis client on `RedisStore`.
+ * with the server. `memory` is core's `MemoryStore`; `redis://...` an ioredis client on
+ * `RedisStore`.
  */
 import {
   MemoryStore,
@@ -21,7 +22,10 @@ interface Opened {
 
 const opened = new WeakMap<SiteConfig, Promise<Opened | undefined>>()
 
-/** Milliseconds a store call may take: the contract answers 503 within 10 s, commit and load included. */
+/**
+ * Milliseconds a store call may take: the contract answers 503 within 10 s, commit and load
+ * included.
+ */
 export const STORE_TIMEOUT = 3000
 
 async function openRedis(url: string): Promise<Opened> {
@@ -73,7 +77,9 @@ async function open(config: SiteConfig): Promise<Opened | undefined> {
   return openRedis(setting)
 }
 
-/** The store `SESSION_STORE` names, opened once per configuration; `undefined` for cookie sessions. */
+/**
+ * The store `SESSION_STORE` names, opened once per configuration; `undefined` for cookie sessions.
+ */
 export async function storeFor(config: SiteConfig): Promise<SiteStore | undefined> {
   let entry = opened.get(config)
   if (!entry) {

@@ -20,7 +20,9 @@ interface StoredUser {
 }
 
 export interface UserStore {
-  /** The username when `password` is right for it, else `null`. Never throws, whatever the input. */
+  /**
+   * The username when `password` is right for it, else `null`. Never throws, whatever the input.
+   */
   verify(username: unknown, password: unknown): Promise<string | null>
   /** Whether a user of that name exists. */
   has(username: string): boolean

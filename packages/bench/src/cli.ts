@@ -1,11 +1,12 @@
 /**
- * `pnpm bench [--quick] [--only micro,linearity,load] [--configs id,...] [--groups id,...] [--clock wall|cpu] [--out file] [--write-md|--no-md]`
+ * `pnpm bench [--quick] [--only micro,linearity,load] [--configs id,...] [--groups id,...] [--clock
+ * wall|cpu] [--out file] [--write-md|--no-md]`
  *
- * Full run (under 15 minutes): writes bench/results/<YYYY-MM-DD>.json, then BENCHMARKS.md and the chart.
- * Quick run (under 2 minutes, same code paths, fewer rounds and shorter runs): writes
- * bench/results/quick-<YYYY-MM-DD>.json and leaves BENCHMARKS.md alone unless --write-md.
- * Timing never fails the run; a disagreement between libraries, a server that does not verify its
- * cookie, or a crash does (exit 1).
+ * Full run (under 15 minutes): writes bench/results/<YYYY-MM-DD>.json, then BENCHMARKS.md and the
+ * chart. Quick run (under 2 minutes, same code paths, fewer rounds and shorter runs): writes
+ * bench/results/quick-<YYYY-MM-DD>.json and leaves BENCHMARKS.md alone unless --write-md. Timing
+ * never fails the run; a disagreement between libraries, a server that does not verify its cookie,
+ * or a crash does (exit 1).
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'

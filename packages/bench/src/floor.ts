@@ -1,8 +1,9 @@
 /**
  * The floor: the least work an authenticated session cookie can cost on Node, written by hand with
- * synchronous `node:crypto`: find the one cookie, check it, read it, write a new one. The one copy of
- * it: the load benchmark's floor servers (node:http, and a middleware in each of Express, Koa and Hono)
- * and the micro benchmark's session group all call it, so every floor measures the same crypto.
+ * synchronous `node:crypto`: find the one cookie, check it, read it, write a new one. The one copy
+ * of it: the load benchmark's floor servers (node:http, and a middleware in each of Express, Koa
+ * and Hono) and the micro benchmark's session group all call it, so every floor measures the same
+ * crypto.
  */
 import {
   createCipheriv,

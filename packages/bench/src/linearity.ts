@@ -75,7 +75,10 @@ interface LinearityShapeResult {
   ratio: number
   /** Cookies in the large header's result, a sanity check that it parsed. */
   largeCookies: number
-  /** The same ratio for cookie@2's `parseCookie` in the same rounds: what any object-building parser pays. */
+  /**
+   * The same ratio for cookie@2's `parseCookie` in the same rounds: what any object-building parser
+   * pays.
+   */
   cookieRatio: number
 }
 

@@ -1,6 +1,6 @@
 /**
- * What BENCHMARKS.md says under a missed target: why it is missed (from CPU profiles:
- * `pnpm --filter @cookietin/bench profile <server>` for the load servers, `node --cpu-prof` on a loop of
+ * What BENCHMARKS.md says under a missed target: why it is missed (from CPU profiles: `pnpm
+ * --filter @cookietin/bench profile <server>` for the load servers, `node --cpu-prof` on a loop of
  * the micro case) and what would close it. Shown only for targets the run actually missed.
  */
 import type { TargetResult } from './results.ts'

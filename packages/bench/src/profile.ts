@@ -1,7 +1,7 @@
 /**
- * `pnpm --filter @cookietin/bench profile <framework/library> [seconds]`: runs one load server under
- * `node --cpu-prof`, loads it as the benchmark does, and prints where its CPU went (self and inclusive
- * time per function, idle excluded). The .cpuprofile file is kept for Chrome DevTools.
+ * `pnpm --filter @cookietin/bench profile <framework/library> [seconds]`: runs one load server
+ * under `node --cpu-prof`, loads it as the benchmark does, and prints where its CPU went (self and
+ * inclusive time per function, idle excluded). The .cpuprofile file is kept for Chrome DevTools.
  */
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -1,6 +1,6 @@
 /**
- * BENCHMARKS.md and bench/results/added-cpu.svg, regenerated from one results JSON.
- * `pnpm --filter @cookietin/bench report [results.json]`: default, the newest full run in bench/results.
+ * BENCHMARKS.md and bench/results/added-cpu.svg, regenerated from one results JSON. `pnpm --filter
+ * @cookietin/bench report [results.json]`: default, the newest full run in bench/results.
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
@@ -181,9 +181,9 @@ export function renderMarkdown(results: BenchResults, source: string, chartPath:
 }
 
 /**
- * A framework's session layers side by side, in added CPU over its bare server: its floor, cookietin
- * and each peer, signed and sealed, with the two load targets' ratios and verdicts. Empty for a
- * framework without targets (node:http) or when the run has none of its session servers.
+ * A framework's session layers side by side, in added CPU over its bare server: its floor,
+ * cookietin and each peer, signed and sealed, with the two load targets' ratios and verdicts. Empty
+ * for a framework without targets (node:http) or when the run has none of its session servers.
  */
 export function ratioTable(
   load: LoadResults,

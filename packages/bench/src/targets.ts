@@ -174,7 +174,9 @@ function microTargets(micro: MicroResults): TargetResult[] {
 
 /** The frameworks whose session layers have load targets (node:http has only its floor). */
 export const LOAD_TARGET_FRAMEWORKS = ['express', 'koa', 'hono', 'fastify', 'fetch'] as const
-/** Target (a): cookietin's added CPU at most this many times its framework's floor of the same kind. */
+/**
+ * Target (a): cookietin's added CPU at most this many times its framework's floor of the same kind.
+ */
 export const FLOOR_LIMIT = 1.5
 /** Target (b): the best peer's added CPU at least this many times cookietin's of the same kind. */
 export const PEER_LIMIT = 2
@@ -184,7 +186,8 @@ const addedMedian = (load: LoadResults, id: string) =>
 
 /**
  * The framework's peer (incumbent) with the least added CPU in this run, or undefined when none has
- * a positive figure. "Best" is per run, so a peer that wins one run and loses the next is judged on both.
+ * a positive figure. "Best" is per run, so a peer that wins one run and loses the next is judged on
+ * both.
  */
 export function bestPeer(load: LoadResults, framework: string): LoadConfigResult | undefined {
   let best: LoadConfigResult | undefined
@@ -198,10 +201,11 @@ export function bestPeer(load: LoadResults, framework: string): LoadConfigResult
 }
 
 /**
- * Per framework, both against that framework's own floor (the same hand-written cookie as a middleware
- * of that framework, so the framework's cost of having any session middleware at all is in both):
- * (a) cookietin added CPU / floor added CPU, signed and sealed; (b) best peer / cookietin of the
- * peer's kind (a signed peer against cookietin signed, a sealed one against cookietin sealed).
+ * Per framework, both against that framework's own floor (the same hand-written cookie as a
+ * middleware of that framework, so the framework's cost of having any session middleware at all is
+ * in both): (a) cookietin added CPU / floor added CPU, signed and sealed; (b) best peer / cookietin
+ * of the peer's kind (a signed peer against cookietin signed, a sealed one against cookietin
+ * sealed).
  */
 function loadTargets(load: LoadResults): TargetResult[] {
   const find = (id: string) => load.configs.find((c) => c.id === id)

@@ -32,7 +32,9 @@ class UsageError extends Error {}
 const MIN_SECRET_BYTES = 32
 const SECRETS_ENV = 'COOKIETIN_SECRETS'
 
-/** Options that take a value, per command: needed to find positionals and verbatim values in argv. */
+/**
+ * Options that take a value, per command: needed to find positionals and verbatim values in argv.
+ */
 const VALUE_OPTIONS = new Set([
   '--secret',
   '--name',
@@ -47,8 +49,9 @@ const VALUE_OPTIONS = new Set([
 ])
 
 /**
- * Every value given to `--<name>`, exactly as typed. The parser underneath (mri) turns numeric-looking
- * text into numbers, which must never happen to a secret or a cookie value: those are read from argv.
+ * Every value given to `--<name>`, exactly as typed. The parser underneath (mri) turns
+ * numeric-looking text into numbers, which must never happen to a secret or a cookie value: those
+ * are read from argv.
  */
 function verbatim(argv: readonly string[], name: string): string[] {
   const values: string[] = []
@@ -481,7 +484,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       errorOut(`${error.message} (see cookietin --help)`)
       return EXIT.usage
     }
-    // Bad secrets (too short, repeated) or options: core's messages name a secret by position, never by value.
+    // Bad secrets (too short, repeated) or options: core's messages name a secret by position,
+    // never by value.
     if (isCookietinError(error)) {
       errorOut(error.message)
       return EXIT.usage

@@ -14,7 +14,10 @@ import type { Env, RunningServer, SessionFormatName, StartServer } from './types
 
 export const CHROMIUM_PATH = '/usr/bin/chromium'
 
-/** The flags Debian's Chromium needs here: no sandbox as root, and no background traffic on a closed network. */
+/**
+ * The flags Debian's Chromium needs here: no sandbox as root, and no background traffic on a closed
+ * network.
+ */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -39,8 +42,8 @@ export interface BrowserTarget {
 }
 
 /**
- * Debian's Chromium, installed with apt-get when missing and we are root; otherwise a clear failure.
- * Never skips: a browser test that did not run must not look like one that passed.
+ * Debian's Chromium, installed with apt-get when missing and we are root; otherwise a clear
+ * failure. Never skips: a browser test that did not run must not look like one that passed.
  */
 export function ensureChromium(): string {
   if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH
@@ -106,8 +109,8 @@ const formPostingTo = (page: Page, action: string) =>
   page.locator(`form[action="${action}"]`).first()
 
 /**
- * Browser tests against one app in Debian's Chromium (playwright-core): one browser per file, a fresh
- * context (an empty cookie jar) per test.
+ * Browser tests against one app in Debian's Chromium (playwright-core): one browser per file, a
+ * fresh context (an empty cookie jar) per test.
  */
 export function runBrowserTests(target: BrowserTarget): void {
   const name = target.name
@@ -179,7 +182,8 @@ export function runBrowserTests(target: BrowserTarget): void {
         const { page, url } = await open()
         await page.goto(`${url}/`)
         const message = unique('browser-flash')
-        // The pages' CSP forbids scripts to fetch; the context's request API shares the browser's cookies.
+        // The pages' CSP forbids scripts to fetch; the context's request API shares the browser's
+        // cookies.
         const status = (await page.request.post(`${url}/api/flash`, { data: { message } })).status()
         expect(status).toBe(204)
         await page.goto(`${url}/`)

@@ -3,7 +3,10 @@ import { freshFetch } from '@cookietin/testkit'
 import { Cookie, CookieJar } from 'tough-cookie'
 import { MAX_COOKIE_BYTES } from './constants.ts'
 
-/** RFC 6265bis `cookie-name` (an RFC 9110 token) and `cookie-value` (cookie-octets, optionally quoted). */
+/**
+ * RFC 6265bis `cookie-name` (an RFC 9110 token) and `cookie-value` (cookie-octets, optionally
+ * quoted).
+ */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const COOKIE_VALUE =
   /^(?:"[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*"|[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*)$/
@@ -22,8 +25,8 @@ export interface RequestOptions {
   /** Store the response's Set-Cookie headers in the jar. @default true */
   store?: boolean
   /**
-   * `'node'` sends the request with `node:http` instead of `fetch`, whose undici refuses some header
-   * bytes a real client may still send (non-ASCII in a Cookie header).
+   * `'node'` sends the request with `node:http` instead of `fetch`, whose undici refuses some
+   * header bytes a real client may still send (non-ASCII in a Cookie header).
    * @default 'fetch'
    */
   transport?: 'fetch' | 'node'
@@ -35,7 +38,10 @@ interface RawResponse {
   text: string
 }
 
-/** One request with `node:http`: the bytes go out as given (latin1), with no header validation beyond Node's. */
+/**
+ * One request with `node:http`: the bytes go out as given (latin1), with no header validation
+ * beyond Node's.
+ */
 function nodeRequest(
   url: string,
   method: string,
@@ -79,9 +85,10 @@ export function isDeletion(cookie: Cookie): boolean {
 }
 
 /**
- * Checks one Set-Cookie line the way a browser will take it: tough-cookie must parse it, its name must be
- * a token and its value cookie-octets (the apps' serializer encodes everything else), and name plus value
- * must fit the 4096 bytes every browser keeps, since a bigger cookie would be dropped silently.
+ * Checks one Set-Cookie line the way a browser will take it: tough-cookie must parse it, its name
+ * must be a token and its value cookie-octets (the apps' serializer encodes everything else), and
+ * name plus value must fit the 4096 bytes every browser keeps, since a bigger cookie would be
+ * dropped silently.
  */
 export function parseSetCookie(line: string): Cookie {
   const cookie = Cookie.parse(line, { loose: false })
@@ -175,10 +182,10 @@ export class Reply {
 }
 
 /**
- * A cookie-carrying HTTP client: `fetch` with `redirect: 'manual'` and a tough-cookie jar, which must
- * accept every Set-Cookie the app sends (it throws otherwise, failing the test that caused it).
- * Cookies are scoped by host, not port, so clients sharing a jar can talk to several servers on 127.0.0.1
- * as one browser would (restarts, interop).
+ * A cookie-carrying HTTP client: `fetch` with `redirect: 'manual'` and a tough-cookie jar, which
+ * must accept every Set-Cookie the app sends (it throws otherwise, failing the test that caused
+ * it). Cookies are scoped by host, not port, so clients sharing a jar can talk to several servers
+ * on 127.0.0.1 as one browser would (restarts, interop).
  */
 export class Client {
   readonly baseUrl: string
@@ -194,7 +201,9 @@ export class Client {
     return new Client(server.url, this.jar)
   }
 
-  /** A client for the same server with a copy of this one's cookies (a second browser holding them). */
+  /**
+   * A client for the same server with a copy of this one's cookies (a second browser holding them).
+   */
   async fork(server: { url: string } = { url: this.baseUrl }): Promise<Client> {
     return new Client(server.url, await this.jar.clone())
   }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
 
-/** Test secrets, each at least 32 bytes. A is the one servers start with; B and C rotate in front. */
+/**
+ * Test secrets, each at least 32 bytes. A is the one servers start with; B and C rotate in front.
+ */
 export const SECRET_A = 'conformance-secret-A-0123456789abcdef'
 export const SECRET_B = 'conformance-secret-B-0123456789abcdef'
 export const SECRET_C = 'conformance-secret-C-0123456789abcdef'

@@ -16,8 +16,8 @@ export function expectStatus(reply: Reply, status: number): void {
 }
 
 /**
- * A refused request: the status, `{"error": {"code", "message"}}`, and nothing changed, so no Set-Cookie
- * at all ("A refused request (any 4xx) changes nothing in the session or the cookies").
+ * A refused request: the status, `{"error": {"code", "message"}}`, and nothing changed, so no
+ * Set-Cookie at all ("A refused request (any 4xx) changes nothing in the session or the cookies").
  */
 export function expectError(reply: Reply, status: number, code: string | readonly string[]): void {
   const body = expectJson<{ error?: { code?: unknown; message?: unknown } }>(reply, status)
@@ -64,7 +64,10 @@ export interface SessionCookieExpectation {
   secure?: boolean
 }
 
-/** The session cookie's attributes (docs/contract.md): HttpOnly, Path=/, SameSite=Lax, Max-Age, Secure per COOKIE_SECURE. */
+/**
+ * The session cookie's attributes (docs/contract.md): HttpOnly, Path=/, SameSite=Lax, Max-Age,
+ * Secure per COOKIE_SECURE.
+ */
 export function expectSessionAttributes(
   cookie: Cookie,
   expected: SessionCookieExpectation = {},
@@ -80,7 +83,10 @@ export function expectSessionAttributes(
     expect(cookie.secure, `Secure on ${line}`).toBe(expected.secure)
 }
 
-/** Asserts the response sets the session (at least one session cookie, each with the session attributes). */
+/**
+ * Asserts the response sets the session (at least one session cookie, each with the session
+ * attributes).
+ */
 export function expectSessionSet(
   reply: Reply,
   expected: SessionCookieExpectation & { name?: string } = {},
@@ -91,7 +97,10 @@ export function expectSessionSet(
   return set
 }
 
-/** Asserts every session cookie the client held is deleted by this response, with Path=/ so it matches. */
+/**
+ * Asserts every session cookie the client held is deleted by this response, with Path=/ so it
+ * matches.
+ */
 export function expectSessionDeleted(reply: Reply, held: readonly string[]): void {
   const deleted = sessionCookiesOf(reply).filter(isDeletion)
   for (const name of held) {

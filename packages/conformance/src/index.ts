@@ -54,7 +54,10 @@ export const SCENARIO_GROUPS: readonly ScenarioGroup[] = [
   storeScenarios,
 ]
 
-/** The formats a scenario runs for, given the target's: `null` marks a format-independent one (run once). */
+/**
+ * The formats a scenario runs for, given the target's: `null` marks a format-independent one (run
+ * once).
+ */
 export function formatsFor(
   selection: FormatSelection | undefined,
   targetFormats: readonly SessionFormatName[],
@@ -70,9 +73,10 @@ export interface RunConformanceOptions {
 }
 
 /**
- * Registers the conformance suite for one example app: a `describe` per topic and a test per scenario
- * and format, each titled `[<name>] <scenario> (<format>)`. Servers are shared per environment within
- * the calling file; scenarios that restart or misconfigure the app start their own.
+ * Registers the conformance suite for one example app: a `describe` per topic and a test per
+ * scenario and format, each titled `[<name>] <scenario> (<format>)`. Servers are shared per
+ * environment within the calling file; scenarios that restart or misconfigure the app start their
+ * own.
  */
 export function runConformance(
   target: ConformanceTarget,
@@ -100,7 +104,8 @@ export function runConformance(
         stop = () => redis.close()
         storeEnv['SESSION_STORE'] = redis.url
       })
-      // Registered before the pool's: vitest runs afterAll hooks in reverse, so the apps close first.
+      // Registered before the pool's: vitest runs afterAll hooks in reverse, so the apps close
+      // first.
       afterAll(() => stop?.())
     }
     afterAll(() => pool.closeAll())

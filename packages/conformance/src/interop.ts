@@ -25,7 +25,8 @@ export interface InteropApp {
 
 /**
  * Loads `startServer` from `apps/<name>-example`, through its `./server` export under the
- * `@cookietin/source` condition, by path: the apps depend on this package, so it cannot depend on them.
+ * `@cookietin/source` condition, by path: the apps depend on this package, so it cannot depend on
+ * them.
  */
 export async function loadWorkspaceApp(
   name: string,
@@ -64,9 +65,9 @@ function pickExport(entry: unknown): string | undefined {
 }
 
 /**
- * For each format, a session written by any app is read by every app (itself included) given the same
- * secrets: login, data (chunked for the native formats), a flash and a signed plain cookie; then the
- * reader writes and the writer reads it back.
+ * For each format, a session written by any app is read by every app (itself included) given the
+ * same secrets: login, data (chunked for the native formats), a flash and a signed plain cookie;
+ * then the reader writes and the writer reads it back.
  */
 export function runInterop(
   apps: readonly InteropApp[],

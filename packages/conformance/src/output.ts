@@ -1,8 +1,8 @@
 import { vi } from 'vitest'
 
 /**
- * Runs `fn` and collects what it prints through `console` or straight to stdout/stderr, so a test can
- * check that an app warned. Run such scenarios one at a time: the capture is process-wide.
+ * Runs `fn` and collects what it prints through `console` or straight to stdout/stderr, so a test
+ * can check that an app warned. Run such scenarios one at a time: the capture is process-wide.
  */
 export async function captureOutput<T>(
   fn: () => Promise<T>,

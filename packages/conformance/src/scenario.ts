@@ -9,7 +9,10 @@ import type {
 
 export interface ScenarioContext {
   readonly target: ConformanceTarget
-  /** The format this run is for (the first of the target's formats for a format-independent scenario). */
+  /**
+   * The format this run is for (the first of the target's formats for a format-independent
+   * scenario).
+   */
   readonly format: SessionFormatName
   /** Cookie sessions, or the store this run sets in `SESSION_STORE`. */
   readonly mode: SessionMode
@@ -55,7 +58,10 @@ export interface ScenarioGroup {
   scenarios: readonly Scenario[]
   /** Run this topic's scenarios one at a time (the others run a few at once). */
   sequential?: boolean
-  /** The session modes the whole topic holds in (chunks exist only in cookie mode). @default every mode */
+  /**
+   * The session modes the whole topic holds in (chunks exist only in cookie mode). @default every
+   * mode
+   */
   modes?: readonly SessionMode[]
 }
 

@@ -33,7 +33,8 @@ export class ServerPool {
     let server = this.#servers.get(key)
     if (!server) {
       server = startOn(this.#startServer, clean)
-      // A failed start fails every scenario that needs it, with the app's own message, but is not unhandled.
+      // A failed start fails every scenario that needs it, with the app's own message, but is not
+      // unhandled.
       server.catch(() => {})
       this.#servers.set(key, server)
     }

@@ -33,14 +33,14 @@ export interface ConformanceTarget {
    */
   formats?: readonly SessionFormatName[]
   /**
-   * The app's folder (with the `start` script): when given, the `start` topic also runs the app the way
-   * a person does, `pnpm --dir <appDir> start`, with PORT and HOST.
+   * The app's folder (with the `start` script): when given, the `start` topic also runs the app the
+   * way a person does, `pnpm --dir <appDir> start`, with PORT and HOST.
    */
   appDir?: string | URL
   /**
-   * Runs the suite with server-side sessions: `'redis'` starts a `redis-server` for the file and sets
-   * `SESSION_STORE` to its URL (stopped when the file ends); `'memory'` sets `SESSION_STORE=memory`.
-   * Formats then default to sealed and signed (flask cannot use a store).
+   * Runs the suite with server-side sessions: `'redis'` starts a `redis-server` for the file and
+   * sets `SESSION_STORE` to its URL (stopped when the file ends); `'memory'` sets
+   * `SESSION_STORE=memory`. Formats then default to sealed and signed (flask cannot use a store).
    */
   store?: 'memory' | 'redis'
 }

@@ -106,8 +106,9 @@ export function middlewareNotRun(what: string, fix: string): CookietinError {
 }
 
 /**
- * The session store failed or did not answer within `storeTimeout`: the session could not be read or
- * saved. Nothing was sent for the session, so the client keeps its cookie; answer 503 and retry later.
+ * The session store failed or did not answer within `storeTimeout`: the session could not be read
+ * or saved. Nothing was sent for the session, so the client keeps its cookie; answer 503 and retry
+ * later.
  */
 export class StoreUnavailableError extends CookietinError {
   declare readonly code: 'STORE_UNAVAILABLE'

@@ -1,7 +1,7 @@
 /**
  * A value now, or a promise of it. On the `node` back-end every crypto call returns values, so a
- * session is read and written without waiting for a microtask; Web Crypto returns promises. Code that
- * serves both is written once with `chain`, which continues synchronously when it can.
+ * session is read and written without waiting for a microtask; Web Crypto returns promises. Code
+ * that serves both is written once with `chain`, which continues synchronously when it can.
  */
 export type MaybePromise<T> = T | Promise<T>
 
@@ -21,7 +21,9 @@ export function all<T>(values: readonly MaybePromise<T>[]): MaybePromise<T[]> {
   return values.some(isPromise) ? Promise.all(values) : (values as T[])
 }
 
-/** Runs `run` and hands back a promise whatever it returned or threw, as an async function would. */
+/**
+ * Runs `run` and hands back a promise whatever it returned or threw, as an async function would.
+ */
 export function toPromise<T>(run: () => MaybePromise<T>): Promise<T> {
   try {
     const result = run()

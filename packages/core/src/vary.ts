@@ -1,6 +1,7 @@
 /**
- * The `Vary` header value once `Cookie` is added to `current`, or `undefined` when it already covers
- * it (the token itself, or `*`). For adapters whose framework has no `vary` helper (Hono, Fetch).
+ * The `Vary` header value once `Cookie` is added to `current`, or `undefined` when it already
+ * covers it (the token itself, or `*`). For adapters whose framework has no `vary` helper (Hono,
+ * Fetch).
  */
 export function varyWithCookie(current: string | null | undefined): string | undefined {
   if (!current) return 'Cookie'

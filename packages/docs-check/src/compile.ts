@@ -1,9 +1,9 @@
 /**
- * Compiles each sample as its own project, the way a reader's project would: `index.ts` in a folder of
- * a temporary project whose `node_modules` are this package's (the built workspace packages, the
- * frameworks and their types), under `tsc --strict` with `module: nodenext`. One program per sample,
- * because a sample's `declare module` augmentation must not leak into the next one; the declaration
- * files every program shares are parsed once.
+ * Compiles each sample as its own project, the way a reader's project would: `index.ts` in a folder
+ * of a temporary project whose `node_modules` are this package's (the built workspace packages, the
+ * frameworks and their types), under `tsc --strict` with `module: nodenext`. One program per
+ * sample, because a sample's `declare module` augmentation must not leak into the next one; the
+ * declaration files every program shares are parsed once.
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -4,11 +4,11 @@ type Held = 'writeHead' | 'write' | 'end' | 'flushHeaders'
 const HELD: readonly Held[] = ['writeHead', 'write', 'end', 'flushHeaders']
 
 /**
- * Only for an asynchronous crypto back-end (one injected by the user): the session's cookies are not
- * ready when the route starts writing, so the response's first write waits for `commit`, then every
- * held call runs in order. While held, `write()` returns false and `drain` fires on release, so a
- * streaming route buffers nothing; if the commit fails, the response is destroyed, which releases
- * its writers. Only this response's own methods are wrapped, never a prototype.
+ * Only for an asynchronous crypto back-end (one injected by the user): the session's cookies are
+ * not ready when the route starts writing, so the response's first write waits for `commit`, then
+ * every held call runs in order. While held, `write()` returns false and `drain` fires on release,
+ * so a streaming route buffers nothing; if the commit fails, the response is destroyed, which
+ * releases its writers. Only this response's own methods are wrapped, never a prototype.
  */
 export function holdResponse(
   res: ServerResponse,
@@ -28,7 +28,8 @@ export function holdResponse(
   for (const name of HELD) {
     methods[name] = (...args: unknown[]) => {
       if (queue.length === 0) {
-        // From a microtask: a change the route makes right after `res.json()`, in the same tick, is kept.
+        // From a microtask: a change the route makes right after `res.json()`, in the same tick, is
+        // kept.
         Promise.resolve()
           .then(commit)
           .then(release, (error: unknown) => {

@@ -31,9 +31,15 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      /** This request's cookietin session (a Flask-style dict), committed as the response's headers are written. */
+      /**
+       * This request's cookietin session (a Flask-style dict), committed as the response's headers
+       * are written.
+       */
       session: Session<TypedSessionData>
-      /** This request's cookies: `get`, `getSigned`, `set`, `setSigned`, `delete`, `all`. Not `req.cookies`, which is cookie-parser's. */
+      /**
+       * This request's cookies: `get`, `getSigned`, `set`, `setSigned`, `delete`, `all`. Not
+       * `req.cookies`, which is cookie-parser's.
+       */
       cookieJar: CookieJar
     }
   }
@@ -42,7 +48,8 @@ declare global {
 /**
  * Commits the session now instead of as the headers are written, so the route can catch
  * `SessionTooLargeError` and answer 413 itself (nothing is then written for the session: the client
- * keeps its previous one). Changes made after this call, and cookies set on `req.cookieJar`, are still sent.
+ * keeps its previous one). Changes made after this call, and cookies set on `req.cookieJar`, are
+ * still sent.
  */
 export function commitSession(req: Request): Promise<void> {
   // Without the middleware, `req.session` throws MIDDLEWARE_NOT_RUN: a rejection, as documented.
@@ -54,7 +61,9 @@ function send(res: Response, { setCookie, vary }: ScopeResult): void {
   if (vary) res.vary('Cookie')
 }
 
-/** Names the route in warnings by its pattern, so a warning is logged once per route, never per URL. */
+/**
+ * Names the route in warnings by its pattern, so a warning is logged once per route, never per URL.
+ */
 const routeOf = (req: Request) =>
   `${req.method} ${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`
 
@@ -107,14 +116,16 @@ export function cookietin<T extends object = TypedSessionData>(
     // Mounted twice (app and router): one session per request.
     if (Object.hasOwn(req, 'cookieJar')) return next()
     // On this app's own request prototype (`app.request`), once: a route that runs before the
-    // middleware then gets an error naming it instead of `undefined`. Apps without cookietin keep theirs.
+    // middleware then gets an error naming it instead of `undefined`. Apps without cookietin keep
+    // theirs.
     guardUntilAttached(
       Object.getPrototypeOf(req) as object,
       GUARDED,
       (name) => `req.${name}`,
       NOT_RUN_FIX,
     )
-    // `req` itself is the request info core needs (`req.secure`), and what the late-change hook gets.
+    // `req` itself is the request info core needs (`req.secure`), and what the late-change hook
+    // gets.
     const begun = handler.begin(req.headers.cookie, req)
     if (isPromise(begun)) {
       begun.then((scope) => {

@@ -225,7 +225,8 @@ export function fuzzHeaders(options: HeaderOptions): HeaderFigures {
       fail(`parseCookies returned an object inheriting from Object.prototype`)
       figures.disagreements++
     }
-    // Every name it found, a sample of them for the 10,000-pair headers, and names it may have skipped.
+    // Every name it found, a sample of them for the 10,000-pair headers, and names it may have
+    // skipped.
     let names = Object.keys(parsed)
     if (names.length > 200) names = Array.from({ length: 200 }, () => r.pick(names))
     names.push(...PROTOTYPE_NAMES, name(r), name(r))

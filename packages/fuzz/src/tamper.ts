@@ -65,7 +65,9 @@ function handlerFor(
   })
 }
 
-/** A random session's data: strings, numbers, nesting, sometimes large enough to chunk or compress. */
+/**
+ * A random session's data: strings, numbers, nesting, sometimes large enough to chunk or compress.
+ */
 function randomData(r: Random): Record<string, unknown> {
   const data: Record<string, unknown> = {}
   for (let i = r.between(1, 6); i > 0; i--) {
@@ -137,12 +139,14 @@ export async function tamper(options: TamperOptions): Promise<TamperFigures> {
         )
       }
       const genuineSet = new Set(genuine)
-      // Tokens that are genuine somewhere else: another secret, another cookie name, another format.
+      // Tokens that are genuine somewhere else: another secret, another cookie name, another
+      // format.
       const foreign: Record<string, string[]> = {
         'outsider secret': [await mintRandom(r, stranger)],
         'another kind': [],
       }
-      // Flask binds no cookie name into its signature (nor does Flask): a name swap is not a change.
+      // Flask binds no cookie name into its signature (nor does Flask): a name swap is not a
+      // change.
       if (format !== 'flask') foreign['name swap'] = [await mintRandom(r, otherName, 'other')]
       for (const other of FORMATS.filter((f) => f !== format)) {
         ;(foreign['another kind'] as string[]).push(

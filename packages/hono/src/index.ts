@@ -16,7 +16,9 @@ import { createMiddleware } from 'hono/factory'
 export { SessionTooLargeError, isCookietinError } from '@cookietin/core'
 export type { CookieJar, Session, SessionData, SessionOptions } from '@cookietin/core'
 
-/** The Hono environment the middleware provides: `c.get('session')` and `c.get('cookies')`, typed. */
+/**
+ * The Hono environment the middleware provides: `c.get('session')` and `c.get('cookies')`, typed.
+ */
 export interface CookietinEnv<T extends object = SessionData> {
   Variables: {
     session: Session<T>
@@ -68,9 +70,10 @@ function forwardedHttps(c: Context): boolean {
 }
 
 /**
- * Commits the session now rather than after the route, so the route can catch `SessionTooLargeError`
- * and answer 413 itself (nothing is then written for the session: the client keeps its previous one).
- * Changes made after this call, and cookies set on the jar, are still sent.
+ * Commits the session now rather than after the route, so the route can catch
+ * `SessionTooLargeError` and answer 413 itself (nothing is then written for the session: the client
+ * keeps its previous one). Changes made after this call, and cookies set on the jar, are still
+ * sent.
  */
 export function commitSession(c: { var: { session?: Session<object> } }): Promise<void> {
   return commitScope(c.var.session)
@@ -83,8 +86,9 @@ function applyHeaders(headers: Headers, { setCookie, vary }: ScopeResult): void 
 }
 
 /**
- * Cookie sessions for Hono on any runtime it supports. Options are core's `SessionOptions` (secrets,
- * format, cookie attributes...), checked now: a bad secret throws at start-up, not at the first request.
+ * Cookie sessions for Hono on any runtime it supports. Options are core's `SessionOptions`
+ * (secrets, format, cookie attributes...), checked now: a bad secret throws at start-up, not at the
+ * first request.
  *
  * @example
  * const app = new Hono<CookietinEnv<{ user: string }>>()

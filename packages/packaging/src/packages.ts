@@ -29,7 +29,9 @@ export function readJson<T = Manifest>(file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T
 }
 
-/** Every non-private package under packages/: what `pnpm publish -r` and `changeset publish` ship. */
+/**
+ * Every non-private package under packages/: what `pnpm publish -r` and `changeset publish` ship.
+ */
 export function publicPackages(): PublicPackage[] {
   return readdirSync(PACKAGES_DIR)
     .filter((folder) => existsSync(join(PACKAGES_DIR, folder, 'package.json')))
@@ -42,7 +44,10 @@ export function publicPackages(): PublicPackage[] {
     .sort((a, b) => a.name.localeCompare(b.name))
 }
 
-/** A package.json map without the source condition: what `publishConfig.exports`/`.imports` must hold. */
+/**
+ * A package.json map without the source condition: what `publishConfig.exports`/`.imports` must
+ * hold.
+ */
 export function stripSourceCondition(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value
   return Object.fromEntries(

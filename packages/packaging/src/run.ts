@@ -48,7 +48,9 @@ export function run(
   })
 }
 
-/** Describes a finished command for a failure message: what ran, where, and the end of its output. */
+/**
+ * Describes a finished command for a failure message: what ran, where, and the end of its output.
+ */
 export function describeRun(
   command: string,
   args: readonly string[],
@@ -79,8 +81,8 @@ export async function mustRun(
 }
 
 /**
- * At most `size` CPU-heavy jobs at a time (tsc, servers): the machine may have two cores, and running
- * a dozen type-checks at once only makes each of them slower.
+ * At most `size` CPU-heavy jobs at a time (tsc, servers): the machine may have two cores, and
+ * running a dozen type-checks at once only makes each of them slower.
  */
 export function createLimit(size: number): <T>(job: () => Promise<T>) => Promise<T> {
   let active = 0

@@ -7,7 +7,10 @@ export interface TarEntry {
   data: Buffer
 }
 
-/** Reads a .tgz as npm writes it (ustar, regular files only): enough to look inside a packed package. */
+/**
+ * Reads a .tgz as npm writes it (ustar, regular files only): enough to look inside a packed
+ * package.
+ */
 export async function readTarball(
   file: string,
 ): Promise<{ files: TarEntry[]; manifest: Manifest }> {

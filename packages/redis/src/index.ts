@@ -33,7 +33,9 @@ export interface RedisStoreOptions {
   now?: () => number
 }
 
-/** One Lua script, run by its SHA1 and loaded with EVAL the first time a server does not know it. */
+/**
+ * One Lua script, run by its SHA1 and loaded with EVAL the first time a server does not know it.
+ */
 function script(source: string) {
   const sha = createHash('sha1').update(source).digest('hex')
   return async (client: RedisClientLike, keys: string[], args: string[]): Promise<unknown> => {
@@ -68,8 +70,9 @@ export function redisKeys(prefix: string): RedisKeys {
 
 /**
  * Server-side sessions on Redis or Valkey, through the app's own ioredis (or iovalkey) client or
- * cluster (connections, TLS, auth and reconnection stay the app's). One hash per session, one field per data key, written
- * by a Lua script so a commit's changes apply atomically and only the changed fields are touched.
+ * cluster (connections, TLS, auth and reconnection stay the app's). One hash per session, one field
+ * per data key, written by a Lua script so a commit's changes apply atomically and only the changed
+ * fields are touched.
  *
  * @example
  * const client = new Redis(process.env.REDIS_URL!, { enableOfflineQueue: false })

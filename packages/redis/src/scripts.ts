@@ -6,7 +6,8 @@
 /**
  * Applies one commit to a session hash. KEYS[1] the session; ARGV: create ('1' or '0'), ttl seconds
  * ('' keeps the expiry), the number of fields to remove, those fields, then field/value pairs.
- * Returns the session's remaining lifetime in ms, or 0 when it no longer exists (and create is '0').
+ * Returns the session's remaining lifetime in ms, or 0 when it no longer exists (and create is
+ * '0').
  */
 export const WRITE_SESSION = `
 local key = KEYS[1]

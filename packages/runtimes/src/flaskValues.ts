@@ -1,7 +1,7 @@
 /**
- * fixtures/flask.json writes Flask's tagged values as plain JSON: `{"$tuple": [...]}`, `{"$markup": "..."}`,
- * `{"$uuid": "..."}`, `{"$date": "ISO"}`, `{"$bytes": "hex"}`. These convert both ways, and `canonical`
- * gives a key-sorted text to compare a decoded session with the fixture.
+ * fixtures/flask.json writes Flask's tagged values as plain JSON: `{"$tuple": [...]}`, `{"$markup":
+ * "..."}`, `{"$uuid": "..."}`, `{"$date": "ISO"}`, `{"$bytes": "hex"}`. These convert both ways,
+ * and `canonical` gives a key-sorted text to compare a decoded session with the fixture.
  */
 import { FlaskTuple, FlaskUUID, Markup, isFlaskTuple, isFlaskUUID } from '@cookietin/core/flask'
 
@@ -84,7 +84,9 @@ export function canonical(value: unknown): string {
 export interface FlaskFixtureCase {
   id: string
   description: string
-  /** Index in `secrets` of the secret that signed it (1: a fallback, so loads reports keyIndex 1). */
+  /**
+   * Index in `secrets` of the secret that signed it (1: a fallback, so loads reports keyIndex 1).
+   */
   signedWith: number
   value: { [key: string]: FixtureValue }
   /** The cookie Node produced at `now`; a leading `.` means zlib-compressed. */

@@ -1,8 +1,9 @@
 /**
- * Runs the suite on Node, Bun or Deno: `<runtime> dist/host.js <name>` with the phase's input as JSON
- * on stdin; prints one JSON line per result. Bundled with every package import left bare, so the
- * runtime itself resolves `@cookietin/*` and `hono` from node_modules with its own export conditions.
- * The runtime is told apart here only to pick its HTTP server and stdin API; the library never is.
+ * Runs the suite on Node, Bun or Deno: `<runtime> dist/host.js <name>` with the phase's input as
+ * JSON on stdin; prints one JSON line per result. Bundled with every package import left bare, so
+ * the runtime itself resolves `@cookietin/*` and `hono` from node_modules with its own export
+ * conditions. The runtime is told apart here only to pick its HTTP server and stdin API; the
+ * library never is.
  */
 import type { CryptoBackend } from '@cookietin/core'
 import type { FetchHandler, Host, Server } from './suite.ts'
@@ -71,7 +72,9 @@ async function serveDeno(deno: DenoGlobal, fetch: FetchHandler): Promise<Server>
   return { origin: `http://127.0.0.1:${port}`, close: () => server.shutdown() }
 }
 
-/** Where the runtime resolves a specifier from here (to show the dist, not the source, is loaded). */
+/**
+ * Where the runtime resolves a specifier from here (to show the dist, not the source, is loaded).
+ */
 function resolveFromHere(specifier: string): string {
   try {
     return import.meta.resolve(specifier)

@@ -1,7 +1,8 @@
 /**
  * Node module hooks for the `node-webcrypto` run: resolves core's `#crypto-backend` without the
- * `node` condition, as every non-Node runtime does, so the whole library (sessions, the Hono adapter,
- * flask) runs on the Web Crypto back-end with nothing injected. Node cannot drop a condition by flag.
+ * `node` condition, as every non-Node runtime does, so the whole library (sessions, the Hono
+ * adapter, flask) runs on the Web Crypto back-end with nothing injected. Node cannot drop a
+ * condition by flag.
  */
 import type { ResolveHook } from 'node:module'
 

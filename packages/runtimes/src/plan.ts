@@ -47,7 +47,10 @@ export type SuiteLine =
       type: 'info'
       runtime: string
       version: string
-      /** `createKeyring(...).backend.name` with no backend injected: what `#crypto-backend` resolved to. */
+      /**
+       * `createKeyring(...).backend.name` with no backend injected: what `#crypto-backend` resolved
+       * to.
+       */
       backend: string
       /** Where each `@cookietin/*` entry resolved (if the runtime can tell). */
       resolved: Record<string, string>

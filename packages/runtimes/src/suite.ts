@@ -53,7 +53,10 @@ export interface Host {
   version: string
   /** Serves the app on a real HTTP server; without it the app is called through `app.request`. */
   serve?: ((fetch: FetchHandler) => Promise<Server>) | undefined
-  /** The web back-end, to run the crypto checks a second time where the runtime resolved the node one. */
+  /**
+   * The web back-end, to run the crypto checks a second time where the runtime resolved the node
+   * one.
+   */
   webBackend?: CryptoBackend | undefined
   resolved?: Record<string, string> | undefined
 }
@@ -81,7 +84,10 @@ const clip = (text: string | undefined) =>
       ? `${text.slice(0, 160)}... (${text.length} chars)`
       : text
 
-/** Deterministic bytes (xorshift32): the same "random" data on every runtime, incompressible for deflate. */
+/**
+ * Deterministic bytes (xorshift32): the same "random" data on every runtime, incompressible for
+ * deflate.
+ */
 function pseudoRandomBytes(length: number, seed: number): Uint8Array {
   const out = new Uint8Array(length)
   let x = seed >>> 0 || 1
@@ -96,7 +102,9 @@ function pseudoRandomBytes(length: number, seed: number): Uint8Array {
   return out
 }
 
-/** 6 KB (6144 characters) of random data, as base64 text: deflate can only take back base64's 25 %. */
+/**
+ * 6 KB (6144 characters) of random data, as base64 text: deflate can only take back base64's 25 %.
+ */
 const INCOMPRESSIBLE = encodeBase64Url(pseudoRandomBytes(4608, 0x9e3779b9))
 const COMPRESSIBLE = Array.from(
   { length: 60 },
@@ -190,7 +198,8 @@ async function checkNativeVectors(kind: Kind, backend: CryptoBackend | undefined
     const open = kind === 'signed' ? verifyValue : unsealValue
     const expected = canonical({ ok: true, ...v.verify.expect })
     if (v.envelope.startsWith('01')) {
-      // Deflate builds differ in their bytes (docs/format.md): a compressed token must open, not match.
+      // Deflate builds differ in their bytes (docs/format.md): a compressed token must open, not
+      // match.
       compressed++
       if (token === v.token) sameBytes++
       const own = await open(verifier, v.cookieName, token, { now: v.verify.now })
@@ -258,7 +267,8 @@ async function checkFlaskVectors(backend: CryptoBackend | undefined): Promise<st
   }
   const first = cases[0]
   if (first) {
-    // One character of the signed payload changed (not the signature's last one: its low bits are padding).
+    // One character of the signed payload changed (not the signature's last one: its low bits are
+    // padding).
     const changed = first.cookie.startsWith('e') ? 'f' : 'e'
     const tampered = await reader.loads(`${changed}${first.cookie.slice(1)}`, now)
     if (tampered.ok || tampered.reason !== 'bad_signature')
@@ -431,7 +441,8 @@ function formatApp(format: FormatId): Hono<CookietinEnv> {
     try {
       await commitSession(c)
     } catch (error) {
-      // Nothing was written: the client keeps its previous session (the adapter sends no cookie for it).
+      // Nothing was written: the client keeps its previous session (the adapter sends no cookie for
+      // it).
       if (isCookietinError(error) && error.code === 'SESSION_TOO_LARGE') {
         return c.json({ error: { code: 'SESSION_TOO_LARGE', message: error.message } }, 413)
       }
@@ -645,8 +656,8 @@ async function migrateRoundTrip(): Promise<string> {
 }
 
 function interopBlob(format: FormatId): string {
-  // Native formats: 6 KB of random data, so chunked. Compressing formats: text that
-  // deflates well, so the writer's zlib (node:zlib or CompressionStream) is what the reader inflates.
+  // Native formats: 6 KB of random data, so chunked. Compressing formats: text that deflates well,
+  // so the writer's zlib (node:zlib or CompressionStream) is what the reader inflates.
   return format === 'sealed+deflate' || format === 'flask' ? COMPRESSIBLE : INCOMPRESSIBLE
 }
 

@@ -1,8 +1,8 @@
 /**
  * Runs the suite on workerd (through miniflare): POST the phase's input as JSON, get the suite's
- * JSON lines back. Bundled whole by esbuild with the conditions a Workers bundler uses
- * (`workerd`, `worker`, `browser`, `import`, `default`), so core's `#crypto-backend` is the web one.
- * Workers have no server to start: the app is exercised through `app.request`, inside workerd.
+ * JSON lines back. Bundled whole by esbuild with the conditions a Workers bundler uses (`workerd`,
+ * `worker`, `browser`, `import`, `default`), so core's `#crypto-backend` is the web one. Workers
+ * have no server to start: the app is exercised through `app.request`, inside workerd.
  */
 import type { SuiteInput, SuiteLine } from './plan.ts'
 import { runSuite } from './suite.ts'

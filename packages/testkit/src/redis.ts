@@ -13,7 +13,9 @@ export interface RedisServer {
   /** `redis://127.0.0.1:PORT` */
   readonly url: string
   readonly dir: string
-  /** Stops the process (SIGTERM; `redis-server` saves its append-only file first) and waits for it. */
+  /**
+   * Stops the process (SIGTERM; `redis-server` saves its append-only file first) and waits for it.
+   */
   stop(): Promise<void>
   /** Freezes the process (SIGSTOP): connections stay open, nothing is answered. */
   pause(): void
@@ -178,7 +180,8 @@ export async function startRedisCluster(): Promise<RedisCluster> {
         '0',
         '--cluster-yes',
       ],
-      // Synchronous: bounded, so a create that never completes fails here instead of stalling tests.
+      // Synchronous: bounded, so a create that never completes fails here instead of stalling
+      // tests.
       { stdio: 'ignore', timeout: 20_000 },
     )
     // Every node, not only the first: a client that asks a node still joining for the slot map

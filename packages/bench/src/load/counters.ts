@@ -4,7 +4,10 @@
  */
 export const counters = { hits: 0, loaded: 0 }
 
-/** The route's bookkeeping: one call per request; `loaded` when the request's session came from its cookie. */
+/**
+ * The route's bookkeeping: one call per request; `loaded` when the request's session came from its
+ * cookie.
+ */
 export function count(loaded: boolean): void {
   counters.hits++
   if (loaded) counters.loaded++

@@ -44,7 +44,9 @@ export interface LoadConfigResult {
   cpuUsPerRequest: Spread
   /** CPU µs per request minus the bare server of the same framework, paired round by round. */
   addedCpuUs: Spread | null
-  /** Every measured request of a session server carried a session its server verified and loaded. */
+  /**
+   * Every measured request of a session server carried a session its server verified and loaded.
+   */
   verified: boolean
   rounds: LoadRound[]
   /** What the priming requests showed: cookie names the client carried. */
@@ -88,7 +90,8 @@ function clockTicksPerSecond(): number {
 /** utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/<pid>/stat). */
 function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
+  // The command name (field 2) is in parentheses and may hold spaces: count fields after the last
+  // ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return Number(fields[11]) + Number(fields[12])
 }
@@ -181,8 +184,9 @@ function cookieHeaderFrom(setCookies: readonly string[]): string {
 
 /**
  * Gets a session cookie from a first request, then proves the server verifies it: sent back, the
- * session is loaded (the counter is past 1) and a new Set-Cookie comes back; tampered, it is refused
- * (the counter starts again at 1). Returns the Cookie header the load client sends on every request.
+ * session is loaded (the counter is past 1) and a new Set-Cookie comes back; tampered, it is
+ * refused (the counter starts again at 1). Returns the Cookie header the load client sends on every
+ * request.
  */
 export async function prime(handle: ServerHandle): Promise<{ cookie: string; names: string[] }> {
   const { config } = handle

@@ -1,8 +1,9 @@
 /**
- * `pnpm --filter @cookietin/bench memory`: five clients ask an Express route for a 100 MB export and
- * never read it. A middleware that holds the response without backpressure makes the route buffer the
- * whole export per client; one that keeps backpressure leaves the server's memory where the bare route
- * leaves it. Prints the RSS growth per variant and the ratio to the bare route; writes a JSON file.
+ * `pnpm --filter @cookietin/bench memory`: five clients ask an Express route for a 100 MB export
+ * and never read it. A middleware that holds the response without backpressure makes the route
+ * buffer the whole export per client; one that keeps backpressure leaves the server's memory where
+ * the bare route leaves it. Prints the RSS growth per variant and the ratio to the bare route;
+ * writes a JSON file.
  */
 import { fork } from 'node:child_process'
 import { writeFileSync } from 'node:fs'

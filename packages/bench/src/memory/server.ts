@@ -1,7 +1,7 @@
 /**
- * One memory-test server as its own process: `server.ts <variant>`. An Express 5 route streams a large
- * export from a synchronous source (`Readable.from(generator).pipe(res)`), with or without cookietin.
- * Reports its port over IPC and its RSS on request.
+ * One memory-test server as its own process: `server.ts <variant>`. An Express 5 route streams a
+ * large export from a synchronous source (`Readable.from(generator).pipe(res)`), with or without
+ * cookietin. Reports its port over IPC and its RSS on request.
  */
 import { createServer } from 'node:http'
 import { Readable } from 'node:stream'

@@ -1,7 +1,7 @@
 /**
- * The micro benchmark's cases (issue 7): what is timed, and, for every case, a check that its output
- * is right, so a fast wrong answer can never win. `checkAgreement` runs every check before any
- * timing; the smoke test runs the same checks without timing.
+ * The micro benchmark's cases (issue 7): what is timed, and, for every case, a check that its
+ * output is right, so a fast wrong answer can never win. `checkAgreement` runs every check before
+ * any timing; the smoke test runs the same checks without timing.
  */
 import { deepStrictEqual, ok, strictEqual } from 'node:assert/strict'
 import {
@@ -87,7 +87,9 @@ function tokenChars(length: number, seed = 1): string {
   return out
 }
 
-/** The three headers of issue 7: typical 5 cookies (~200 B), 40 cookies (~3.4 KB), one 3 KB value. */
+/**
+ * The three headers of issue 7: typical 5 cookies (~200 B), 40 cookies (~3.4 KB), one 3 KB value.
+ */
 const HEADERS = {
   five: [
     `_ga=GA1.2.1234567890.1700000000`,

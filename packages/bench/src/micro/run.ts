@@ -9,9 +9,9 @@ export interface MicroSettings {
   /** mitata's `min_samples` per case per round (its default is 12). */
   minSamples: number
   /**
-   * `wall` (default) times with mitata's clock; `cpu` with this process's CPU time (all its threads:
-   * Web Crypto's thread pool and the garbage collector's helpers included), which a busy shared machine
-   * disturbs far less, at the price of not showing thread-pool waiting.
+   * `wall` (default) times with mitata's clock; `cpu` with this process's CPU time (all its
+   * threads: Web Crypto's thread pool and the garbage collector's helpers included), which a busy
+   * shared machine disturbs far less, at the price of not showing thread-pool waiting.
    */
   clock: 'wall' | 'cpu'
   /** Only these groups (default: all), to time a few cases with full settings in little time. */
@@ -29,10 +29,10 @@ interface MicroCaseResult {
   group: string
   lib: string
   /**
-   * Time of one call in µs: each round's median sample (mitata's p50; fast cases are timed in batches,
-   * so a sample already averages thousands of calls, garbage collection included), spread over rounds.
-   * The median rather than the mean because the machine is shared: a round in which the scheduler
-   * took the core away shifts a few samples, not the median.
+   * Time of one call in µs: each round's median sample (mitata's p50; fast cases are timed in
+   * batches, so a sample already averages thousands of calls, garbage collection included), spread
+   * over rounds. The median rather than the mean because the machine is shared: a round in which
+   * the scheduler took the core away shifts a few samples, not the median.
    */
   us: Spread
   /** Each round's mean (mitata's `avg`), for reference: noisier on a busy machine. */
@@ -47,7 +47,8 @@ export interface MicroResults {
 
 /**
  * Checks every case agrees, then times them: `rounds` rounds, each running every case once in a
- * freshly shuffled order, so that no case always runs first (cold) or last (after the others' garbage).
+ * freshly shuffled order, so that no case always runs first (cold) or last (after the others'
+ * garbage).
  */
 export async function runMicro(
   settings: MicroSettings,
@@ -90,7 +91,8 @@ function pushTo(map: Map<string, number[]>, key: string, value: number): void {
 
 async function timeCase(c: MicroCase, settings: MicroSettings) {
   const fn = c.fn
-  // A wrapper keeps the result alive so V8 cannot drop the work; async results are awaited by mitata.
+  // A wrapper keeps the result alive so V8 cannot drop the work; async results are awaited by
+  // mitata.
   const probe = fn()
   const timed =
     probe instanceof Promise ? async () => do_not_optimize(await fn()) : () => do_not_optimize(fn())

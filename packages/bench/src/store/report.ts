@@ -32,7 +32,9 @@ const NAMES: Record<string, string> = {
   'express-session-redis': 'express-session + connect-redis',
 }
 
-/** express-session's added CPU over cookietin's, per request kind: the target is >= 1.5x. */
+/**
+ * express-session's added CPU over cookietin's, per request kind: the issue's target is >= 1.5x.
+ */
 function ratios(rows: StoreRow[], bare: number): string[] {
   return ['/', '/read'].map((path) => {
     const ours = rows.find((row) => row.library === 'cookietin-redis' && row.path === path)

@@ -1,10 +1,9 @@
 /**
- * One store benchmark server, its own child process: `server.ts <library> <redis url>`.
- * `bare` (no session), `cookietin-redis` (@cookietin/express + @cookietin/redis), `express-session-redis`
+ * One store benchmark server, its own child process: `server.ts <library> <redis url>`. `bare` (no
+ * session), `cookietin-redis` (@cookietin/express + @cookietin/redis), `express-session-redis`
  * (express-session + connect-redis), on the same Redis: connect-redis on node-redis (the client it
- * supports), @cookietin/redis on ioredis.
- * Routes: `GET /` increments a counter (a changed session), `GET /read` only reads it,
- * `GET /set?key=K` sets key K, `GET /keys` lists the session's keys.
+ * supports), @cookietin/redis on ioredis. Routes: `GET /` increments a counter (a changed session),
+ * `GET /read` only reads it, `GET /set?key=K` sets key K, `GET /keys` lists the session's keys.
  */
 import { createServer } from 'node:http'
 import { cookietin } from '@cookietin/express'

@@ -107,7 +107,8 @@ export const cookieScenarios = defineScenarios('cookies', [
         const name = `v${index}`
         const reply = await c.put(path(name), { json: { value } })
         expectStatus(reply, 204)
-        // parseSetCookie already checked the wire value is cookie-octets; '%' itself must be encoded.
+        // parseSetCookie already checked the wire value is cookie-octets; '%' itself must be
+        // encoded.
         if (value.includes('%'))
           expect(reply.cookie(name)?.value, `${JSON.stringify(value)} on the wire`).not.toBe(value)
         expect(
@@ -360,7 +361,8 @@ export const cookieScenarios = defineScenarios('cookies', [
       expectStatus(reply, 204)
       expect(reply.cookie('scoped')?.path, reply.summary).toBe('/api')
       expect(await c.cookieNames('/api/cookies')).toEqual([])
-      // A Domain other than the request's host is refused by a browser, so this one is only inspected.
+      // A Domain other than the request's host is refused by a browser, so this one is only
+      // inspected.
       const withDomain = await c.delete(path('wide', '?domain=example.com'), { store: false })
       expectStatus(withDomain, 204)
       const cookie = withDomain.cookie('wide')

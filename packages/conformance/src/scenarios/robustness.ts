@@ -19,8 +19,8 @@ import { ALL_FORMATS, STORE_FORMATS } from '../types.ts'
 const NODE_HEADER_LIMIT = 16 * 1024
 
 /**
- * A request carrying `cookie` sees a new empty session and is not logged in; `thorough` also checks the
- * pages and flashes (kept to a few cases: each request counts on a busy machine).
+ * A request carrying `cookie` sees a new empty session and is not logged in; `thorough` also checks
+ * the pages and flashes (kept to a few cases: each request counts on a busy machine).
  */
 async function expectFreshWith(
   c: Client,
@@ -108,7 +108,8 @@ export const robustnessScenarios = defineScenarios('robustness', [
       const sent = Date.now()
       await patchSession(c, { a: 1 })
       // The server stamped the token between `sent` and now: on a loaded machine a request can take
-      // seconds, so the expiry is counted from the answer (the latest the stamp can be), not the ask.
+      // seconds, so the expiry is counted from the answer (the latest the stamp can be), not the
+      // ask.
       const answered = Date.now()
       const cookie = await c.cookieHeader()
       const read = await c.get('/api/session', { cookie })
@@ -241,7 +242,8 @@ export const robustnessScenarios = defineScenarios('robustness', [
       const session = await c.cookieHeader()
       const filler: string[] = []
       let header = session
-      // The rest of the request head (request line, Host, User-Agent, Accept...) takes under 400 bytes.
+      // The rest of the request head (request line, Host, User-Agent, Accept...) takes under 400
+      // bytes.
       for (let index = 0; header.length + 60 < NODE_HEADER_LIMIT - 700; index++) {
         const pair = `f${String(index).padStart(4, '0')}=${'v'.repeat(40)}`
         filler.push(pair)

@@ -22,8 +22,9 @@ function startWith(ctx: ScenarioContext, ...secrets: string[]) {
 }
 
 /**
- * The file's shared server with these secrets. Sessions live in cookies, so a request to another server
- * with the same secrets is what a restart looks like to a client; only the headline scenario restarts for real.
+ * The file's shared server with these secrets. Sessions live in cookies, so a request to another
+ * server with the same secrets is what a restart looks like to a client; only the headline scenario
+ * restarts for real.
  */
 function serverWith(ctx: ScenarioContext, ...secrets: string[]) {
   return ctx.server({ SESSION_SECRETS: secrets.join(',') })

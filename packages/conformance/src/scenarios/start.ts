@@ -9,7 +9,10 @@ import { defineScenarios, type ScenarioContext } from '../scenario.ts'
 
 const START_TIMEOUT = 45_000
 
-/** Listens on `port` (0: any) of 127.0.0.1 and closes again: the port it got, or an error if it is taken. */
+/**
+ * Listens on `port` (0: any) of 127.0.0.1 and closes again: the port it got, or an error if it is
+ * taken.
+ */
 function probePort(port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
@@ -30,7 +33,10 @@ interface Started {
   exited: Promise<number | null>
 }
 
-/** `pnpm --dir <app> start` with `env` added to this process's environment, in its own process group. */
+/**
+ * `pnpm --dir <app> start` with `env` added to this process's environment, in its own process
+ * group.
+ */
 function pnpmStart(ctx: ScenarioContext, env: Record<string, string | undefined>): Started {
   const appDir = ctx.target.appDir
   if (appDir === undefined) throw new Error('start-up scenarios need the target to name its appDir')

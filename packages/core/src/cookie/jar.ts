@@ -22,18 +22,27 @@ export interface InvalidSignedCookieEvent {
 export interface CookieJarOptions {
   /** Signs and verifies `setSigned`/`getSigned` cookies. */
   keyring?: Keyring | undefined
-  /** Whether the request came over HTTPS, as the framework reports it; resolves `secure: 'auto'`. */
+  /**
+   * Whether the request came over HTTPS, as the framework reports it; resolves `secure: 'auto'`.
+   */
   secure?: boolean
-  /** Hears of each signed cookie read with `getSigned` that is tampered, expired or wrongly keyed. */
+  /**
+   * Hears of each signed cookie read with `getSigned` that is tampered, expired or wrongly keyed.
+   */
   onInvalid?: ((event: InvalidSignedCookieEvent) => void) | undefined
 }
 
 /** A signed cookie as `readSigned` found it. */
 export interface SignedCookie {
   value: string
-  /** An older secret signed it: re-issue it (`getSigned(name, { reissue })` does) before that secret is retired. */
+  /**
+   * An older secret signed it: re-issue it (`getSigned(name, { reissue })` does) before that secret
+   * is retired.
+   */
   stale: boolean
-  /** When its signature expires, in Unix seconds; `undefined` when it was signed without `maxAge`. */
+  /**
+   * When its signature expires, in Unix seconds; `undefined` when it was signed without `maxAge`.
+   */
   expiresAt: number | undefined
 }
 
@@ -148,7 +157,10 @@ export class CookieJar {
     }
   }
 
-  /** Sets a cookie; a second `set` of the same name, path and domain replaces the first. @default path '/' */
+  /**
+   * Sets a cookie; a second `set` of the same name, path and domain replaces the first. @default
+   * path '/'
+   */
   set(name: string, value: string, options: JarCookieOptions = {}): void {
     checkOptionNames('cookies.set', options, ATTRIBUTES, ADVICE)
     const resolved = this.#resolve(options)
@@ -156,10 +168,13 @@ export class CookieJar {
     this.#outgoing.set(outgoingKey(name, resolved), serializeCookie(name, value, resolved))
   }
 
-  /** Sets a cookie the user can read but not change; `maxAge` is also enforced inside the signature. */
+  /**
+   * Sets a cookie the user can read but not change; `maxAge` is also enforced inside the signature.
+   */
   async setSigned(name: string, value: string, options: JarCookieOptions = {}): Promise<void> {
     checkOptionNames('cookies.setSigned', options, ATTRIBUTES)
-    // Validate before signing: only token names can be signed, which keeps them apart from session tokens.
+    // Validate before signing: only token names can be signed, which keeps them apart from session
+    // tokens.
     if (!isValidCookieName(name)) {
       throw new CookieError('INVALID_COOKIE_NAME', `Invalid cookie name ${JSON.stringify(name)}`)
     }
@@ -178,7 +193,10 @@ export class CookieJar {
     this.#outgoing.set(outgoingKey(name, resolved), serializeCookieDeletion(name, resolved))
   }
 
-  /** The `Set-Cookie` header values to send, one per cookie; a later set of the same cookie replaces an earlier one. */
+  /**
+   * The `Set-Cookie` header values to send, one per cookie; a later set of the same cookie replaces
+   * an earlier one.
+   */
   get setCookieHeaders(): string[] {
     return this.#outgoing ? [...this.#outgoing.values()] : []
   }

@@ -15,7 +15,9 @@ import {
   pathProblem,
 } from './validate.ts'
 
-/** RFC 6265bis §5.6: a browser ignores a cookie whose name and value together exceed 4096 octets. */
+/**
+ * RFC 6265bis §5.6: a browser ignores a cookie whose name and value together exceed 4096 octets.
+ */
 export const MAX_COOKIE_SIZE = 4096
 
 /** RFC 6265bis §5.5: a browser caps a cookie's lifetime at 400 days (in seconds: 34560000). */
@@ -30,7 +32,9 @@ export type SameSite = 'Strict' | 'Lax' | 'None' | 'strict' | 'lax' | 'none' | t
 /** The Priority attribute (a Chrome extension, not in RFC 6265bis), in any case. */
 export type Priority = 'Low' | 'Medium' | 'High' | 'low' | 'medium' | 'high'
 
-/** Attributes of a `Set-Cookie` header. Every one is validated; a bad one throws a `CookieError`. */
+/**
+ * Attributes of a `Set-Cookie` header. Every one is validated; a bad one throws a `CookieError`.
+ */
 export interface CookieOptions {
   /**
    * Seconds until the cookie expires: a non-negative integer; `0` expires it now.
@@ -85,8 +89,8 @@ export interface CookieOptions {
    */
   sameSite?: SameSite
   /**
-   * Store the cookie partitioned by top-level site (CHIPS, draft-cutler-httpstate-partitioned-cookies).
-   * Forces `Secure`, which CHIPS requires.
+   * Store the cookie partitioned by top-level site (CHIPS,
+   * draft-cutler-httpstate-partitioned-cookies). Forces `Secure`, which CHIPS requires.
    * @default false
    */
   partitioned?: boolean
@@ -149,11 +153,11 @@ export function serializeCookie(name: string, value: string, options?: CookieOpt
  * Serializes a `Set-Cookie` header value that deletes the cookie `name`: an empty value,
  * `Max-Age=0` and an `Expires` in 1970 (for clients that predate Max-Age).
  *
- * A browser replaces (and so deletes) only the cookie with the same name, domain and path
- * (RFC 6265bis §5.7, the storage model), so pass the `domain` and `path` the cookie was set with.
- * There is no default path: without one the browser uses the request's directory, which is
- * rarely what was set; callers usually pass `{ path: '/' }`. Prefix rules apply as in {@link serializeCookie} (so a `__Host-`
- * cookie is deleted with `Path=/; Secure`).
+ * A browser replaces (and so deletes) only the cookie with the same name, domain and path (RFC
+ * 6265bis §5.7, the storage model), so pass the `domain` and `path` the cookie was set with. There
+ * is no default path: without one the browser uses the request's directory, which is rarely what
+ * was set; callers usually pass `{ path: '/' }`. Prefix rules apply as in {@link serializeCookie}
+ * (so a `__Host-` cookie is deleted with `Path=/; Secure`).
  *
  * @example serializeCookieDeletion('lang', { path: '/' })
  * // 'lang=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT'

@@ -34,7 +34,9 @@ for (let c = 0x21; c < 0x7f; c++) {
 }
 TABLE[0x20] = AV_OCTET
 
-/** Optional whitespace (RFC 9110 §5.6.3 OWS): the only characters trimmed around names and values. */
+/**
+ * Optional whitespace (RFC 9110 §5.6.3 OWS): the only characters trimmed around names and values.
+ */
 export function isOws(code: number): boolean {
   return code === 0x20 || code === 0x09
 }

@@ -1,13 +1,15 @@
 /**
  * The one seam between core and a crypto implementation. Two implementations exist:
  * `backend.web.ts` (Web Crypto + CompressionStream: Bun, Deno, workers, browsers) and
- * `backend.node.ts` (node:crypto + node:zlib, ~20x faster on Node because it is synchronous).
- * The package's `imports` map (`#crypto-backend`) picks one by export condition, never by sniffing globals.
+ * `backend.node.ts` (node:crypto + node:zlib, ~20x faster on Node because it is synchronous). The
+ * package's `imports` map (`#crypto-backend`) picks one by export condition, never by sniffing
+ * globals.
  *
- * Every method may answer with a value or a promise (`MaybePromise`): the Node back-end answers with
- * values and says so with `synchronous`, which lets sessions be read and written without waiting;
- * Web Crypto answers with promises. The optional `*Text` methods and base64url helpers are fast paths
- * a back-end may offer (the Node one does); core uses them when present, the byte path otherwise.
+ * Every method may answer with a value or a promise (`MaybePromise`): the Node back-end answers
+ * with values and says so with `synchronous`, which lets sessions be read and written without
+ * waiting; Web Crypto answers with promises. The optional `*Text` methods and base64url helpers are
+ * fast paths a back-end may offer (the Node one does); core uses them when present, the byte path
+ * otherwise.
  */
 import type { MaybePromise } from '../maybePromise.ts'
 
@@ -57,8 +59,9 @@ export interface AesGcm {
 export interface CryptoBackend {
   readonly name: 'node' | 'web'
   /**
-   * True when every method (and every method of the keys it imports) returns its value rather than a
-   * promise. Sessions are then read and written synchronously, and Express never holds a response.
+   * True when every method (and every method of the keys it imports) returns its value rather than
+   * a promise. Sessions are then read and written synchronously, and Express never holds a
+   * response.
    */
   readonly synchronous?: boolean
   /** HKDF-SHA256 with an empty salt. */

@@ -1,7 +1,7 @@
 /**
  * The Web Crypto back-end, also published as `@cookietin/core/web-crypto` for apps that want it on
- * Node too (to check both agree, or where `node:crypto` is not allowed):
- * `cookietin({ secrets, backend: webCrypto })` with `import { backend as webCrypto } from '@cookietin/core/web-crypto'`.
+ * Node too (to check both agree, or where `node:crypto` is not allowed): `cookietin({ secrets,
+ * backend: webCrypto })` with `import { backend as webCrypto } from '@cookietin/core/web-crypto'`.
  * Its crypto calls return promises, so Express then holds each response for its commit (with
  * backpressure).
  */

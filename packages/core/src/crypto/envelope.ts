@@ -11,7 +11,10 @@ const HEADER_BYTES = 9
 const FLAG_DEFLATE = 1
 /** A token's data never inflates past this: a small cookie must not become a large allocation. */
 export const MAX_DATA_BYTES = 1 << 20
-/** Clocks of two servers sharing keys differ; a token issued this far in the future is still accepted. */
+/**
+ * Clocks of two servers sharing keys differ; a token issued this far in the future is still
+ * accepted.
+ */
 export const CLOCK_SKEW_SECONDS = 60
 /** Times are unsigned 32-bit seconds: the format runs out in February 2106. */
 const MAX_TIME = 0xffffffff
@@ -31,8 +34,8 @@ export interface SealOptions {
    */
   now?: number
   /**
-   * Deflate the data when it is over 64 bytes and that makes it shorter. Off by default: compressing
-   * secrets next to attacker-chosen data leaks them through length (CRIME/BREACH).
+   * Deflate the data when it is over 64 bytes and that makes it shorter. Off by default:
+   * compressing secrets next to attacker-chosen data leaks them through length (CRIME/BREACH).
    * @default false
    */
   compress?: boolean
@@ -67,7 +70,8 @@ export type OpenResult =
   | { ok: false; reason: InvalidReason }
 
 const encoder = new TextEncoder()
-// fatal: invalid UTF-8 is malformed, never U+FFFD. ignoreBOM: a value that starts with U+FEFF keeps it.
+// fatal: invalid UTF-8 is malformed, never U+FFFD. ignoreBOM: a value that starts with U+FEFF keeps
+// it.
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
@@ -213,7 +217,9 @@ export function tokenKind(token: unknown, prefix: 's1.' | 'e1.'): 'ok' | Invalid
 /** `bindName` as a string, for back-ends that take text. */
 export const bindNameText = (name: string, tokenPrefix: string): string => `${name}\0${tokenPrefix}`
 
-/** `name` NUL `token-prefix`: binds the cookie name so a value cannot be moved to another cookie. */
+/**
+ * `name` NUL `token-prefix`: binds the cookie name so a value cannot be moved to another cookie.
+ */
 export function bindName(name: string, tokenPrefix: string): Uint8Array {
   return encoder.encode(`${name}\0${tokenPrefix}`)
 }

@@ -1,10 +1,10 @@
 /**
  * DEFLATE (RFC 1951) and zlib (RFC 1950) decompression in plain TypeScript, for the Web Crypto
- * back-end. `DecompressionStream` cannot serve there: it cannot stop at a limit before producing the
- * output (it can only be cancelled afterwards), and runtimes that predate the Compression Streams
- * standard's rule (Node 20 among them) ignore bytes after the end of the stream. This reads exactly
- * one stream, stops the moment the output would pass the limit, and answers which of the two
- * failures it met. Only authenticated data reaches it (a token whose MAC or tag verified).
+ * back-end. `DecompressionStream` cannot serve there: it cannot stop at a limit before producing
+ * the output (it can only be cancelled afterwards), and runtimes that predate the Compression
+ * Streams standard's rule (Node 20 among them) ignore bytes after the end of the stream. This reads
+ * exactly one stream, stops the moment the output would pass the limit, and answers which of the
+ * two failures it met. Only authenticated data reaches it (a token whose MAC or tag verified).
  */
 import type { CompressionFormat, DecompressFailure } from './backend.ts'
 
@@ -37,7 +37,8 @@ interface Huffman {
 
 /**
  * Builds a code from code lengths, refusing what zlib refuses: an over-subscribed set, and an
- * incomplete one unless it is a single code of length 1 (`allowSingle`, literal and distance codes).
+ * incomplete one unless it is a single code of length 1 (`allowSingle`, literal and distance
+ * codes).
  */
 function huffman(lengths: ArrayLike<number>, allowSingle: boolean): Huffman {
   const counts = new Uint16Array(16)

@@ -5,7 +5,10 @@ import { encodeBase64Url } from './base64url.ts'
 import { distinctBytes, hasObviouslyNoEntropy } from './secretStrength.ts'
 import type { AesGcm, CryptoBackend, Hmac } from './backend.ts'
 
-/** RFC 2104 and NIST SP 800-107 want a key at least as long as the hash output: 32 bytes for SHA-256. */
+/**
+ * RFC 2104 and NIST SP 800-107 want a key at least as long as the hash output: 32 bytes for
+ * SHA-256.
+ */
 export const MIN_SECRET_BYTES = 32
 
 export type Secret = string | Uint8Array
@@ -20,7 +23,10 @@ export interface KeyringOptions {
   random?: (buffer: Uint8Array) => Uint8Array
 }
 
-/** One secret's derived keys. Sub-keys come from HKDF so the raw secret is never used by two algorithms. */
+/**
+ * One secret's derived keys. Sub-keys come from HKDF so the raw secret is never used by two
+ * algorithms.
+ */
 export interface DerivedKey {
   /** Position in the ring: 0 is the newest. */
   readonly index: number
@@ -62,7 +68,9 @@ function toBytes(secret: Secret): Uint8Array {
   return typeof secret === 'string' ? encoder.encode(secret) : Uint8Array.from(secret)
 }
 
-/** Names a secret in an error without ever printing it: position, and which end of the ring it is. */
+/**
+ * Names a secret in an error without ever printing it: position, and which end of the ring it is.
+ */
 function nameSecret(index: number, count: number): string {
   if (count === 1) return 'The secret'
   const where =
@@ -126,16 +134,17 @@ function checkSecrets(secrets: readonly Secret[] | null | undefined): Uint8Array
 }
 
 /**
- * A ring of secrets, newest first. The newest signs and seals; every one verifies, so secrets can be
- * rotated by putting a new one in front and dropping the oldest later.
- * Throws `ConfigError` at once for a missing, short, repeated or obviously non-random secret
- * (`WEAK_SECRET` for fewer than 32 bytes or fewer than 8 distinct byte values).
+ * A ring of secrets, newest first. The newest signs and seals; every one verifies, so secrets can
+ * be rotated by putting a new one in front and dropping the oldest later. Throws `ConfigError` at
+ * once for a missing, short, repeated or obviously non-random secret (`WEAK_SECRET` for fewer than
+ * 32 bytes or fewer than 8 distinct byte values).
  */
 export function createKeyring(
   secrets: Secret | readonly Secret[],
   options: KeyringOptions = {},
 ): Keyring {
-  // `null`/`undefined` reach here from untyped callers (an unset environment variable): NO_SECRET, not a TypeError.
+  // `null`/`undefined` reach here from untyped callers (an unset environment variable): NO_SECRET,
+  // not a TypeError.
   const list = checkSecrets(
     typeof secrets === 'string' || secrets instanceof Uint8Array ? [secrets] : secrets,
   )

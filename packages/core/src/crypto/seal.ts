@@ -26,10 +26,11 @@ const TAG_BYTES = 16
 const MIN_BLOB_TEXT_LENGTH = 50
 
 /**
- * Encrypts and authenticates `value` for the cookie `name` with AES-256-GCM and a random 96-bit nonce.
- * The times live inside the ciphertext; the cookie name and key id are additional authenticated data.
- * Rejects with `CookieError` `INVALID_COOKIE_VALUE` for a value with a lone surrogate (it has no
- * UTF-8 form; `serializeCookie` refuses the same value), and `ConfigError` for invalid options.
+ * Encrypts and authenticates `value` for the cookie `name` with AES-256-GCM and a random 96-bit
+ * nonce. The times live inside the ciphertext; the cookie name and key id are additional
+ * authenticated data. Rejects with `CookieError` `INVALID_COOKIE_VALUE` for a value with a lone
+ * surrogate (it has no UTF-8 form; `serializeCookie` refuses the same value), and `ConfigError` for
+ * invalid options.
  */
 export function sealValue(
   keyring: Keyring,
@@ -80,8 +81,8 @@ export function sealValueMaybe(
 }
 
 /**
- * Opens a token from `sealValue`. Never throws for any `token`: bad input is `{ ok: false, reason }`.
- * Throws `ConfigError` `INVALID_OPTION` only for an invalid `options.now`.
+ * Opens a token from `sealValue`. Never throws for any `token`: bad input is `{ ok: false, reason
+ * }`. Throws `ConfigError` `INVALID_OPTION` only for an invalid `options.now`.
  */
 export function unsealValue(
   keyring: Keyring,

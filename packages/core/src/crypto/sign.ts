@@ -24,10 +24,11 @@ const MAC_TEXT_LENGTH = 43 // 32 bytes, unpadded base64url
 const MIN_ENVELOPE_TEXT_LENGTH = 12 // the 9-byte envelope header
 
 /**
- * Signs `value` for the cookie `name`: readable by anyone who base64-decodes it, changeable by no one.
- * HMAC-SHA256 covers the cookie name, the key id, the issued-at and expires-at times and the value.
- * Rejects with `CookieError` `INVALID_COOKIE_VALUE` for a value with a lone surrogate (it has no
- * UTF-8 form; `serializeCookie` refuses the same value), and `ConfigError` for invalid options.
+ * Signs `value` for the cookie `name`: readable by anyone who base64-decodes it, changeable by no
+ * one. HMAC-SHA256 covers the cookie name, the key id, the issued-at and expires-at times and the
+ * value. Rejects with `CookieError` `INVALID_COOKIE_VALUE` for a value with a lone surrogate (it
+ * has no UTF-8 form; `serializeCookie` refuses the same value), and `ConfigError` for invalid
+ * options.
  */
 export function signValue(
   keyring: Keyring,
@@ -69,8 +70,8 @@ export function signValueMaybe(
 }
 
 /**
- * Verifies a token from `signValue`. Never throws for any `token`: bad input is `{ ok: false, reason }`.
- * Throws `ConfigError` `INVALID_OPTION` only for an invalid `options.now`.
+ * Verifies a token from `signValue`. Never throws for any `token`: bad input is `{ ok: false,
+ * reason }`. Throws `ConfigError` `INVALID_OPTION` only for an invalid `options.now`.
  */
 export function verifyValue(
   keyring: Keyring,
@@ -148,7 +149,9 @@ function verifyWith(
   )
 }
 
-/** Whether `text` is the canonical base64url of 32 bytes: a MAC that is merely wrong, not malformed. */
+/**
+ * Whether `text` is the canonical base64url of 32 bytes: a MAC that is merely wrong, not malformed.
+ */
 function isMacText(text: string, decode: (text: string) => Uint8Array | null): boolean {
   return text.length === MAC_TEXT_LENGTH && decode(text)?.length === 32
 }

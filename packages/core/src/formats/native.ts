@@ -118,5 +118,7 @@ function nativeFormat(name: 'sealed' | 'signed', encode: Encoder, decode: Decode
 
 /** AES-256-GCM: nobody without the key can read or change the session. The default. */
 export const sealedFormat = nativeFormat('sealed', sealValueMaybe, unsealValueMaybe)
-/** HMAC-SHA256: anyone can read the session (it is encoded, not encrypted); nobody can change it. */
+/**
+ * HMAC-SHA256: anyone can read the session (it is encoded, not encrypted); nobody can change it.
+ */
 export const signedFormat = nativeFormat('signed', signValueMaybe, verifyValueMaybe)

@@ -16,8 +16,8 @@ export interface Unstorable {
 
 /**
  * What one value is to a format: stored as it is, walked into (an array or tuple's items, a dict's
- * values, which sit `levels` deeper), or refused. Rules return shared constants except to refuse, so
- * walking allocates nothing per value.
+ * values, which sit `levels` deeper), or refused. Rules return shared constants except to refuse,
+ * so walking allocates nothing per value.
  */
 export type Verdict =
   | { readonly kind: 'leaf' }
@@ -68,7 +68,9 @@ export function describeValue(value: unknown): string {
     : `an instance of ${name}`
 }
 
-/** A `{}` literal or a null-prototype object, also from another realm: what JSON keeps as an object. */
+/**
+ * A `{}` literal or a null-prototype object, also from another realm: what JSON keeps as an object.
+ */
 export function isPlainObject(value: object): value is Record<string, unknown> {
   const proto: unknown = Object.getPrototypeOf(value)
   return proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null

@@ -16,7 +16,10 @@ export interface Flash {
 
 /** What a session format stores: everything a session is, nothing about its cookie. */
 export interface SessionPayload {
-  /** Random identity; `regenerate()` replaces it so an attacker-planted session is worth nothing after login. */
+  /**
+   * Random identity; `regenerate()` replaces it so an attacker-planted session is worth nothing
+   * after login.
+   */
   id: string
   data: Record<string, unknown>
   flashes: Flash[]
@@ -24,7 +27,9 @@ export interface SessionPayload {
 }
 
 export interface FormatContext {
-  /** The session cookie's name, bound into the MAC so the value cannot be moved to another cookie. */
+  /**
+   * The session cookie's name, bound into the MAC so the value cannot be moved to another cookie.
+   */
   name: string
   /** Authenticated lifetime in seconds. */
   maxAge: number
@@ -44,17 +49,26 @@ export type DecodeResult =
       payload: SessionPayload
       /** Verified by an older key: re-issue. */
       stale: boolean
-      /** The payload's JSON as stored, when the format has `toJson` and this is what it gives for `payload`. */
+      /**
+       * The payload's JSON as stored, when the format has `toJson` and this is what it gives for
+       * `payload`.
+       */
       json?: string
     }
   | { ok: false; reason: InvalidSessionReason }
 
-/** A wire format for sessions: the native sealed and signed ones, or Flask's (`@cookietin/core/flask`). */
+/**
+ * A wire format for sessions: the native sealed and signed ones, or Flask's
+ * (`@cookietin/core/flask`).
+ */
 export interface SessionFormat {
   readonly name: string
   /** Largest number of cookies one session may span; Flask reads exactly one. */
   readonly maxChunks?: number
-  /** True when `encode`, `encodeJson` and `decode` return values, never promises (a synchronous back-end). */
+  /**
+   * True when `encode`, `encodeJson` and `decode` return values, never promises (a synchronous
+   * back-end).
+   */
   readonly synchronous?: boolean
   encode(payload: SessionPayload, context: FormatContext): MaybePromise<string>
   /** Never throws: untrusted input. */
@@ -64,7 +78,9 @@ export interface SessionFormat {
    * changes from the string it writes anyway instead of serializing the payload again.
    */
   toJson?(payload: SessionPayload): string
-  /** Optional: `encode` of the payload whose `toJson` is `json`; may return the token synchronously. */
+  /**
+   * Optional: `encode` of the payload whose `toJson` is `json`; may return the token synchronously.
+   */
   encodeJson?(json: string, context: FormatContext): MaybePromise<string>
   /**
    * Optional: the first part of `value`, about to be stored under a session key, that this format
@@ -76,7 +92,10 @@ export interface SessionFormat {
 
 export interface FormatSetup {
   secrets: readonly Secret[]
-  /** The session's keyring, derived once from `secrets`; absent when they are too short for one (Flask allows it). */
+  /**
+   * The session's keyring, derived once from `secrets`; absent when they are too short for one
+   * (Flask allows it).
+   */
   keyring?: Keyring
   /** The session lifetime in seconds (the codec's `maxAge`). */
   maxAge: number
@@ -86,5 +105,7 @@ export interface FormatSetup {
   warn: (message: string) => void
 }
 
-/** Builds a format from the codec's secrets; it throws `ConfigError` for bad secrets at start-up. */
+/**
+ * Builds a format from the codec's secrets; it throws `ConfigError` for bad secrets at start-up.
+ */
 export type SessionFormatFactory = (setup: FormatSetup) => SessionFormat

@@ -42,8 +42,8 @@ const COOKIE_OPTIONS = [
 ] as const
 
 /**
- * Options of express-session, cookie-session and koa-session, and cookie attributes given at the top
- * level: what to write instead.
+ * Options of express-session, cookie-session and koa-session, and cookie attributes given at the
+ * top level: what to write instead.
  */
 const ADVICE: Readonly<Record<string, string>> = {
   ...Object.fromEntries(
@@ -96,7 +96,9 @@ function expectType(
   }
 }
 
-/** The cookie attributes: known names, no lifetime (that is the session's `maxAge`), right types. */
+/**
+ * The cookie attributes: known names, no lifetime (that is the session's `maxAge`), right types.
+ */
 function checkCookieOptions(cookie: Record<string, unknown>): void {
   for (const key of Object.keys(cookie)) {
     if (closestName(key, ['maxAge', 'expires']) !== undefined) {
@@ -108,7 +110,10 @@ function checkCookieOptions(cookie: Record<string, unknown>): void {
   expectType(cookie, 'cookie.', 'partitioned', 'boolean')
 }
 
-/** `secrets` absent, `undefined` or holding `undefined`: almost always an unset environment variable. */
+/**
+ * `secrets` absent, `undefined` or holding `undefined`: almost always an unset environment
+ * variable.
+ */
 function checkSecretsPresent(options: Record<string, unknown>): void {
   const generate =
     'Pass one or more secrets of at least 32 bytes, newest first (kept in an environment ' +
@@ -136,7 +141,9 @@ function checkSecretsPresent(options: Record<string, unknown>): void {
   })
 }
 
-/** `maxAge` in seconds, at most the 400 days browsers keep a cookie; milliseconds are caught here. */
+/**
+ * `maxAge` in seconds, at most the 400 days browsers keep a cookie; milliseconds are caught here.
+ */
 function checkMaxAge(maxAge: unknown): void {
   if (typeof maxAge !== 'number' || !Number.isInteger(maxAge) || maxAge <= 0) {
     throw invalid(

@@ -50,9 +50,10 @@ export interface Chunk {
 }
 
 /**
- * Splits `value` so that each `Set-Cookie` line (name, value and attributes) stays within 4096 bytes,
- * the size every browser keeps (RFC 6265bis §5.6). Values are base64url, one byte per character.
- * `suffixLength` is the length of the `; Max-Age=...` part that follows `name=value` in each line.
+ * Splits `value` so that each `Set-Cookie` line (name, value and attributes) stays within 4096
+ * bytes, the size every browser keeps (RFC 6265bis §5.6). Values are base64url, one byte per
+ * character. `suffixLength` is the length of the `; Max-Age=...` part that follows `name=value` in
+ * each line.
  */
 export function splitIntoChunksAfter(name: string, value: string, suffixLength: number): Chunk[] {
   if (name.length + 1 + suffixLength + value.length <= MAX_COOKIE_SIZE) return [{ name, value }]

@@ -45,16 +45,18 @@ export interface SessionCodec<T extends object = SessionData> {
    */
   load(cookies: CookieJar): MaybePromise<Session<T>>
   /**
-   * The `Set-Cookie` lines the session needs now, or `undefined` when nothing changed since the last
-   * commit. Throws `SessionTooLargeError` with the session left as it was, so the client keeps its
-   * previous cookie. A value on a synchronous back-end.
+   * The `Set-Cookie` lines the session needs now, or `undefined` when nothing changed since the
+   * last commit. Throws `SessionTooLargeError` with the session left as it was, so the client keeps
+   * its previous cookie. A value on a synchronous back-end.
    */
   commit(session: Session<T>, secureRequest: boolean): MaybePromise<string[] | undefined>
 }
 
 const SESSION_BINDING = 'session:'
 
-/** Validates options and secrets now, at start-up, so a misconfiguration never waits for a request. */
+/**
+ * Validates options and secrets now, at start-up, so a misconfiguration never waits for a request.
+ */
 export function createSessionCodec<T extends object = SessionData>(
   options: SessionOptions<T>,
 ): SessionCodec<T> {
@@ -62,8 +64,8 @@ export function createSessionCodec<T extends object = SessionData>(
 }
 
 /**
- * Cookie sessions, revocable ones, or server-side ones, as the resolved options say.
- * `insecureHint` is the adapter's advice for a TLS-terminating proxy (e.g. Express's `trust proxy`).
+ * Cookie sessions, revocable ones, or server-side ones, as the resolved options say. `insecureHint`
+ * is the adapter's advice for a TLS-terminating proxy (e.g. Express's `trust proxy`).
  */
 export function sessionCodecFor<T extends object>(
   resolved: ResolvedSessionOptions<T>,
@@ -268,7 +270,8 @@ function codecFor<T extends object>(
       state.loadedJson = state.destroyed ? undefined : toJson(state.payload)
       return lines
     }
-    // The id is kept only once the commit succeeds: a refused commit must leave the session as it was.
+    // The id is kept only once the commit succeeds: a refused commit must leave the session as it
+    // was.
     let json = decision.json
     let payload = state.payload
     if (payload.id === '') {
@@ -301,7 +304,8 @@ function codecFor<T extends object>(
     if (chunks.length > maxChunks || size > maxSize) {
       throw new SessionTooLargeError(size, Math.min(maxSize, maxChunks * 4096))
     }
-    // A base64url token needs no escaping: the line is name, token and the attributes serialized once.
+    // A base64url token needs no escaping: the line is name, token and the attributes serialized
+    // once.
     const safe = isSafeValue(token)
     const lines = chunks.map((chunk) =>
       safe

@@ -1,7 +1,9 @@
 import type { SessionPayload } from '../formats/types.ts'
 import type { SessionState } from './session.ts'
 
-/** What committing a session must do, and the payload JSON computed to decide it (reused to write). */
+/**
+ * What committing a session must do, and the payload JSON computed to decide it (reused to write).
+ */
 export type CommitDecision =
   | { action: 'none' }
   | { action: 'delete' }
@@ -11,9 +13,9 @@ const NONE: CommitDecision = { action: 'none' }
 const DELETE: CommitDecision = { action: 'delete' }
 
 /**
- * Decides without crypto whether the session's cookie must be written, deleted or left alone: written
- * on a change, a regenerate, a stale key or a rolling read; deleted when destroyed or emptied (a
- * destroyed session written to again is written as a new one).
+ * Decides without crypto whether the session's cookie must be written, deleted or left alone:
+ * written on a change, a regenerate, a stale key or a rolling read; deleted when destroyed or
+ * emptied (a destroyed session written to again is written as a new one).
  */
 export function decideCommit(
   state: SessionState,

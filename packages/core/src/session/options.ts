@@ -21,7 +21,8 @@ export interface SessionCookieOptions
   > {
   /**
    * `'auto'` sets Secure when the request came over HTTPS, as the adapter's framework reports it
-   * (Express `req.secure` with `trust proxy`, Koa `ctx.secure` with `app.proxy`, Hono the request URL).
+   * (Express `req.secure` with `trust proxy`, Koa `ctx.secure` with `app.proxy`, Hono the request
+   * URL).
    * @default 'auto'
    */
   secure?: boolean | 'auto'
@@ -39,34 +40,39 @@ export interface InvalidSessionEvent {
 
 export interface SessionOptions<T extends object = Record<string, unknown>> {
   /**
-   * Secrets, newest first: the newest signs or seals, every one verifies. Each must be at least 32 bytes
-   * (`openssl rand -base64 32`). Rotate by putting a new secret in front; drop the old one a lifetime later.
-   * Missing or `undefined` (an unset environment variable) is a `ConfigError` `NO_SECRET` at start-up.
+   * Secrets, newest first: the newest signs or seals, every one verifies. Each must be at least 32
+   * bytes (`openssl rand -base64 32`). Rotate by putting a new secret in front; drop the old one a
+   * lifetime later. Missing or `undefined` (an unset environment variable) is a `ConfigError`
+   * `NO_SECRET` at start-up.
    * @example secrets: [process.env.SESSION_SECRET_NEW, process.env.SESSION_SECRET_OLD]
    */
   secrets: Secret | readonly Secret[]
   /**
-   * `'sealed'` encrypts (AES-256-GCM): nobody can read or change the session. `'signed'` (HMAC-SHA256)
-   * leaves it readable by the user but unchangeable, like Flask. Or a format factory, such as `flask`
-   * from `@cookietin/core/flask`.
+   * `'sealed'` encrypts (AES-256-GCM): nobody can read or change the session. `'signed'`
+   * (HMAC-SHA256) leaves it readable by the user but unchangeable, like Flask. Or a format factory,
+   * such as `flask` from `@cookietin/core/flask`.
    * @default 'sealed'
    */
   format?: 'sealed' | 'signed' | SessionFormatFactory
   /** @default 'session' */
   cookieName?: string
   /**
-   * Lifetime in seconds (not milliseconds), authenticated inside the cookie so the server enforces it
-   * whatever the browser keeps. Permanent sessions also send it as Max-Age. At most 400 days
+   * Lifetime in seconds (not milliseconds), authenticated inside the cookie so the server enforces
+   * it whatever the browser keeps. Permanent sessions also send it as Max-Age. At most 400 days
    * (34560000), the most browsers keep a cookie: more is a `ConfigError`.
    * @default 1209600 (14 days)
    */
   maxAge?: number
   /**
-   * Whether new sessions outlive the browser (Max-Age). Each session can change it with `session.permanent`.
+   * Whether new sessions outlive the browser (Max-Age). Each session can change it with
+   * `session.permanent`.
    * @default false (as in Flask)
    */
   permanent?: boolean
-  /** Re-send the cookie on every response that read the session, renewing its lifetime. @default false */
+  /**
+   * Re-send the cookie on every response that read the session, renewing its lifetime. @default
+   * false
+   */
   rolling?: boolean
   /**
    * Attributes of the session cookie. Its lifetime is not one of them: that is `maxAge` (with
@@ -75,20 +81,22 @@ export interface SessionOptions<T extends object = Record<string, unknown>> {
    */
   cookie?: SessionCookieOptions
   /**
-   * Most cookies one session may span (`name.0`, `name.1`, ...) when it outgrows one 4096-byte cookie.
-   * Two hold about 7.9 KB, as much as a default nginx or curl's jar lets through in one request; the
-   * default `maxSize` fits in one. Raise it with `maxSize`, and the proxy's header buffers.
+   * Most cookies one session may span (`name.0`, `name.1`, ...) when it outgrows one 4096-byte
+   * cookie. Two hold about 7.9 KB, as much as a default nginx or curl's jar lets through in one
+   * request; the default `maxSize` fits in one. Raise it with `maxSize`, and the proxy's header
+   * buffers.
    * @default 2
    */
   maxChunks?: number
   /**
-   * Most bytes (names and values) of all the session's cookies together. The session must pass every
-   * hop both ways: nginx's default `proxy_buffer_size` (4 KB) answers 502 when the app's response
-   * headers, `Set-Cookie` lines included, outgrow 4096 bytes; its `large_client_header_buffers 4 8k`
-   * refuses a `Cookie` line over 8182 bytes; curl's cookie jar silently leaves out cookies past about
-   * 8100 bytes. 3 KB passes them all with room for the response's other headers and the site's other
-   * cookies (docs/sessions.md, "Size and chunking"). Raise it only with those limits.
-   * With a `store`: most bytes of the session's stored JSON (keys and values).
+   * Most bytes (names and values) of all the session's cookies together. The session must pass
+   * every hop both ways: nginx's default `proxy_buffer_size` (4 KB) answers 502 when the app's
+   * response headers, `Set-Cookie` lines included, outgrow 4096 bytes; its
+   * `large_client_header_buffers 4 8k` refuses a `Cookie` line over 8182 bytes; curl's cookie jar
+   * silently leaves out cookies past about 8100 bytes. 3 KB passes them all with room for the
+   * response's other headers and the site's other cookies (docs/sessions.md, "Size and chunking").
+   * Raise it only with those limits. With a `store`: most bytes of the session's stored JSON (keys
+   * and values).
    * @default 3072, or 1048576 (1 MiB) with a `store`
    */
   maxSize?: number
@@ -100,9 +108,9 @@ export interface SessionOptions<T extends object = Record<string, unknown>> {
    */
   store?: SessionStore
   /**
-   * The data key that names the session's user (e.g. `'userId'`). With a store, sessions are indexed
-   * by it so a user's sessions can be listed and revoked; with `revocations`, cookie sessions are
-   * checked against the user's last revocation on load.
+   * The data key that names the session's user (e.g. `'userId'`). With a store, sessions are
+   * indexed by it so a user's sessions can be listed and revoked; with `revocations`, cookie
+   * sessions are checked against the user's last revocation on load.
    */
   userKey?: string
   /**
@@ -122,7 +130,10 @@ export interface SessionOptions<T extends object = Record<string, unknown>> {
    * @default false
    */
   compress?: boolean
-  /** Standard Schema validator (zod, valibot, arktype...): data that fails it reads as an empty session. */
+  /**
+   * Standard Schema validator (zod, valibot, arktype...): data that fails it reads as an empty
+   * session.
+   */
   schema?: StandardSchemaV1<unknown, T>
   /**
    * Readers of another library's session cookies, from `@cookietin/core/migrate`. A request without
@@ -140,7 +151,8 @@ export interface SessionOptions<T extends object = Record<string, unknown>> {
   onInvalid?: (event: InvalidSessionEvent) => void
   /**
    * Where warnings go (each distinct one once): configuration, and in production (`NODE_ENV`) a
-   * session cookie sent without Secure under `secure: 'auto'` (a proxy the framework does not trust).
+   * session cookie sent without Secure under `secure: 'auto'` (a proxy the framework does not
+   * trust).
    * @default console.warn
    */
   warn?: (message: string) => void
@@ -152,7 +164,9 @@ export interface SessionOptions<T extends object = Record<string, unknown>> {
   now?: () => number
 }
 
-/** Everything a session handler needs, validated and derived once when the middleware is created. */
+/**
+ * Everything a session handler needs, validated and derived once when the middleware is created.
+ */
 export interface ResolvedSessionOptions<T extends object = Record<string, unknown>> {
   readonly cookieName: string
   readonly maxAge: number
@@ -188,8 +202,8 @@ export interface ResolvedSessionOptions<T extends object = Record<string, unknow
 const DEFAULT_MAX_AGE = 14 * 24 * 60 * 60
 
 /**
- * `NODE_ENV`, where the runtime has one and lets us read it: feature-detected, so core needs no Node
- * (workers have no `process`; Deno may refuse the read without a permission).
+ * `NODE_ENV`, where the runtime has one and lets us read it: feature-detected, so core needs no
+ * Node (workers have no `process`; Deno may refuse the read without a permission).
  */
 function nodeEnv(): string | undefined {
   try {
@@ -282,7 +296,8 @@ export function resolveSessionOptions<T extends object>(
     'cookie.secure',
     "true, false or 'auto'",
   )
-  // Browsers only accept prefixed cookies over HTTPS; 'auto' would fail on the first plain-HTTP request.
+  // Browsers only accept prefixed cookies over HTTPS; 'auto' would fail on the first plain-HTTP
+  // request.
   check(
     !/^__(secure|host)-/i.test(cookieName) || cookie.secure === true,
     'cookie.secure',
@@ -310,7 +325,8 @@ export function resolveSessionOptions<T extends object>(
       ...(options.backend ? { backend: options.backend } : {}),
     })
   } catch (error) {
-    // A Flask secret may be short (Flask allows it, the format warns); signed jar cookies then refuse.
+    // A Flask secret may be short (Flask allows it, the format warns); signed jar cookies then
+    // refuse.
     if (typeof formatOption !== 'function') throw error
   }
   const setup: FormatSetup = { secrets, maxAge, warn, random, ...(keyring ? { keyring } : {}) }

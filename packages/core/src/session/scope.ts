@@ -12,12 +12,17 @@ export interface ScopeResult {
   vary: boolean
 }
 
-/** What an adapter tells core about the request: whether it came over HTTPS, and anything else it wants back. */
+/**
+ * What an adapter tells core about the request: whether it came over HTTPS, and anything else it
+ * wants back.
+ */
 export interface RequestInfo {
   readonly secure: boolean
 }
 
-/** What the handler does for the scope when a session cannot be sent (it warns, naming the route). */
+/**
+ * What the handler does for the scope when a session cannot be sent (it warns, naming the route).
+ */
 export interface ScopeHooks {
   /**
    * The session changed after `finish` (the response's headers were built), so no response carries
@@ -135,7 +140,10 @@ export class RequestScope<T extends object = SessionData> implements SessionOwne
     }
   }
 
-  /** Called by the session on a write after `finish`; the change is judged once the route's code has run. */
+  /**
+   * Called by the session on a write after `finish`; the change is judged once the route's code has
+   * run.
+   */
   noteLateWrite(): void {
     if (this.#lateWriteNoted || !this.#hooks.lateChange) return
     this.#lateWriteNoted = true

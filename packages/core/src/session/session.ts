@@ -23,7 +23,10 @@ export interface SessionState {
   accessed: boolean
   regenerated: boolean
   destroyed: boolean
-  /** Cookie names this session was read from (`name` or `name.0`, `name.1`, ...), to delete on shrink or destroy. */
+  /**
+   * Cookie names this session was read from (`name` or `name.0`, `name.1`, ...), to delete on
+   * shrink or destroy.
+   */
   loadedCookies: string[]
   /**
    * Another library's cookies this session was migrated from (`migrateFrom`): every commit that
@@ -134,8 +137,9 @@ export class Session<T extends object = SessionData> {
 
   /**
    * Stores `value` under `key`; `undefined` deletes the key. Throws `UnstorableValueError` (code
-   * `UNSTORABLE_VALUE`), changing nothing, for a value the session's format cannot store: a function,
-   * a `Map`, a `BigInt` in a JSON session, a cycle, a `__proto__` key... The error's `path` names it.
+   * `UNSTORABLE_VALUE`), changing nothing, for a value the session's format cannot store: a
+   * function, a `Map`, a `BigInt` in a JSON session, a cycle, a `__proto__` key... The error's
+   * `path` names it.
    */
   set<K extends keyof T & string>(key: K, value: T[K]): this {
     if (value === undefined) {
@@ -148,8 +152,8 @@ export class Session<T extends object = SessionData> {
   }
 
   /**
-   * Replaces all the data at once (flashes stay). Every value is checked before anything changes, so
-   * a refused one (`UnstorableValueError`) leaves the session as it was.
+   * Replaces all the data at once (flashes stay). Every value is checked before anything changes,
+   * so a refused one (`UnstorableValueError`) leaves the session as it was.
    */
   replace(data: Partial<T>): void {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
@@ -188,7 +192,9 @@ export class Session<T extends object = SessionData> {
     return value
   }
 
-  /** Empties the data (flashes too). The cookie is deleted on commit unless something is set again. */
+  /**
+   * Empties the data (flashes too). The cookie is deleted on commit unless something is set again.
+   */
   clear(): void {
     const payload = this.#write()
     payload.data = emptyData()
@@ -221,7 +227,10 @@ export class Session<T extends object = SessionData> {
     return this[SESSION_STATE].modified
   }
 
-  /** Permanent sessions outlive the browser (Max-Age); others end with it. Both expire on the server. */
+  /**
+   * Permanent sessions outlive the browser (Max-Age); others end with it. Both expire on the
+   * server.
+   */
   get permanent(): boolean {
     return this.#read().permanent
   }
@@ -238,7 +247,8 @@ export class Session<T extends object = SessionData> {
 
   /**
    * Queues a message for the next request that calls `consumeFlashes()`, as Flask's `flash()`, also
-   * after `clear()` or `destroy()` (a "logged out" message reaches the next page). Both are strings.
+   * after `clear()` or `destroy()` (a "logged out" message reaches the next page). Both are
+   * strings.
    */
   flash(message: string, category = 'message'): void {
     for (const [name, text] of [

@@ -1,4 +1,6 @@
-/** The Standard Schema v1 interface (standardschema.dev), inlined so core keeps zero dependencies. */
+/**
+ * The Standard Schema v1 interface (standardschema.dev), inlined so core keeps zero dependencies.
+ */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
   readonly '~standard': {
     readonly version: 1

@@ -127,7 +127,8 @@ export function storeCodecFor<T extends object>(
     record: Readonly<Record<string, string>> | undefined,
     token: { id: string; permanent: boolean; stale: boolean },
   ): MaybePromise<Session<T>> {
-    // Expired, revoked or never written: the cookie is left alone until the session is written again.
+    // Expired, revoked or never written: the cookie is left alone until the session is written
+    // again.
     if (record === undefined) return session(present)
     const payload = fromRecord(token.id, token.permanent, record)
     if (!payload) {
@@ -156,7 +157,8 @@ export function storeCodecFor<T extends object>(
 
   function load(jar: CookieJar): MaybePromise<Session<T>> {
     const cookies = jar.all()
-    // Chunks a cookie session left (before the app moved to a store) are found, so they are deleted.
+    // Chunks a cookie session left (before the app moved to a store) are found, so they are
+    // deleted.
     const present = findSessionCookies(cookies, cookieName, options.maxChunks)
     const value = cookies[cookieName]
     if (value === undefined) return session(present)

@@ -1,6 +1,8 @@
 import { isCookietinError } from '../errors.ts'
 
-/** `warn` logs each distinct text once: name a failure by its code, never by its varying message. */
+/**
+ * `warn` logs each distinct text once: name a failure by its code, never by its varying message.
+ */
 const nameOf = (error: unknown) =>
   isCookietinError(error) ? error.code : error instanceof Error ? error.name : typeof error
 

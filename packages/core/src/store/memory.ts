@@ -26,7 +26,10 @@ interface Entry {
 
 let warnedInProduction = false
 
-/** Read as an optional property of `globalThis`: Node, Bun and Deno have it, browsers and workers not. */
+/**
+ * Read as an optional property of `globalThis`: Node, Bun and Deno have it, browsers and workers
+ * not.
+ */
 type RuntimeGlobals = { readonly ['process']?: { env?: Record<string, string | undefined> } }
 
 function isProduction(): boolean {
@@ -34,8 +37,9 @@ function isProduction(): boolean {
 }
 
 /**
- * Sessions in this process's memory: for tests and single-process development. Sessions end when the
- * process does and are not shared between processes, so it warns once under `NODE_ENV=production`.
+ * Sessions in this process's memory: for tests and single-process development. Sessions end when
+ * the process does and are not shared between processes, so it warns once under
+ * `NODE_ENV=production`.
  */
 export class MemoryStore implements SessionStore, UserSessions {
   readonly #sessions = new Map<string, Entry>()

@@ -1,7 +1,8 @@
 /**
- * The contract between sessions and a server-side store (the memory store here, `@cookietin/redis`).
- * A stored session is a flat record of string fields, so a store can apply one request's changes
- * field by field (a Redis hash): two requests that change different keys both persist.
+ * The contract between sessions and a server-side store (the memory store here,
+ * `@cookietin/redis`). A stored session is a flat record of string fields, so a store can apply one
+ * request's changes field by field (a Redis hash): two requests that change different keys both
+ * persist.
  */
 
 /** One commit's changes to a stored session, applied atomically. */
@@ -11,13 +12,15 @@ export interface StoreWrite {
   /** Fields to remove. */
   readonly remove: readonly string[]
   /**
-   * Create the record, replacing whatever the id held. Otherwise the write applies only if the record
-   * still exists, so a request running while its session is revoked never brings it back.
+   * Create the record, replacing whatever the id held. Otherwise the write applies only if the
+   * record still exists, so a request running while its session is revoked never brings it back.
    */
   readonly create: boolean
   /** Seconds the record lives from now; absent keeps its current expiry. */
   readonly ttl?: number
-  /** The session's user, when it changed: the per-user index moves the id from `before` to `now`. */
+  /**
+   * The session's user, when it changed: the per-user index moves the id from `before` to `now`.
+   */
   readonly user?: { readonly now: string | null; readonly before: string | null }
 }
 
@@ -36,14 +39,14 @@ export interface UserSessions {
   /** Ids of `user`'s live stored sessions. */
   listSessions(user: string): Promise<string[]>
   /**
-   * Revokes every session of `user` except the one whose id is `except`: stored sessions are deleted,
-   * and cookie sessions created before now read as new from then on. Returns how many stored
-   * sessions were deleted.
+   * Revokes every session of `user` except the one whose id is `except`: stored sessions are
+   * deleted, and cookie sessions created before now read as new from then on. Returns how many
+   * stored sessions were deleted.
    */
   revokeSessions(user: string, options?: { except?: string }): Promise<number>
   /**
-   * The last revocation of `user`: sessions created before `time` (Unix ms), except `except`, are no
-   * longer valid. Checked on load for cookie sessions.
+   * The last revocation of `user`: sessions created before `time` (Unix ms), except `except`, are
+   * no longer valid. Checked on load for cookie sessions.
    */
   revokedBefore(user: string): Promise<{ time: number; except?: string } | undefined>
 }

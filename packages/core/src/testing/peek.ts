@@ -1,13 +1,16 @@
 /**
  * Reading what a cookie value says about itself without any secret: which format it is, its key id,
- * its times and, for the readable formats (signed and Flask), its payload. Nothing here is verified:
- * it is for display, debugging and tests; `inspectCookie` verifies when given secrets.
+ * its times and, for the readable formats (signed and Flask), its payload. Nothing here is
+ * verified: it is for display, debugging and tests; `inspectCookie` verifies when given secrets.
  */
 import { decodeBase64Url } from '@cookietin/core'
 
 export type CookieKind = 'sealed' | 'signed' | 'flask' | 'plain'
 
-/** Most bytes a compressed payload may inflate to here (the native format's limit, docs/format.md §9). */
+/**
+ * Most bytes a compressed payload may inflate to here (the native format's limit, docs/format.md
+ * §9).
+ */
 const MAX_INFLATED_BYTES = 1 << 20
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 const B64 = /^[A-Za-z0-9_-]+$/
@@ -16,7 +19,9 @@ export interface Peeked {
   kind: CookieKind
   /** The native key id (`s1.`/`e1.`), else null. */
   keyId: string | null
-  /** Unix seconds, as the token says (unauthenticated); null when it does not say or cannot be read. */
+  /**
+   * Unix seconds, as the token says (unauthenticated); null when it does not say or cannot be read.
+   */
   issuedAt: number | null
   /** Unix seconds; null for no expiry or unknown (Flask's lifetime is a server setting). */
   expiresAt: number | null

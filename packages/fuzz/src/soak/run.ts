@@ -34,7 +34,9 @@ export interface SoakFigures {
   /** Requests cut off by the client before the response was read. */
   cutOff: number
   rotations: number
-  /** The server's RSS in MiB: after the first fifth of the run, the highest after that, at the end. */
+  /**
+   * The server's RSS in MiB: after the first fifth of the run, the highest after that, at the end.
+   */
   rss: { warm: number; max: number; end: number }
   failures: string[]
 }

@@ -1,7 +1,7 @@
 /**
  * Express 5: bare, the floor as an Express middleware (signed, sealed), @cookietin/express (signed,
- * sealed), cookie-session, express-session (MemoryStore).
- * The three libraries each declare their own `req.session` type, so the routes read it through `SessionLike`.
+ * sealed), cookie-session, express-session (MemoryStore). The three libraries each declare their
+ * own `req.session` type, so the routes read it through `SessionLike`.
  */
 import { type RequestListener, ServerResponse } from 'node:http'
 import { cookietin } from '@cookietin/express'
@@ -18,9 +18,9 @@ type FloorRequest = Request & { [FLOOR]?: FloorSession | undefined }
 /**
  * The floor as Express middleware: the cookie read and verified onto `req` before the route, the
  * Set-Cookie written when the response's headers go out, after the route has decided. Express sends
- * headers from inside the route (`res.send`), so a session middleware must hook the write: here once,
- * on the app's response prototype (as @cookietin/express does), since a closure per request is a cost
- * of some middlewares, not of the task.
+ * headers from inside the route (`res.send`), so a session middleware must hook the write: here
+ * once, on the app's response prototype (as @cookietin/express does), since a closure per request
+ * is a cost of some middlewares, not of the task.
  */
 function floorSession(app: Express, floor: Floor): RequestHandler {
   const response = app.response as unknown as ServerResponse & { req: FloorRequest }
@@ -100,7 +100,8 @@ export function createListener(library: string): RequestListener {
         )
       } else {
         // rolling: without it express-session sends no Set-Cookie for a known session id, and the
-        // benchmark wants every response to carry one. MemoryStore is its default (and only built-in) store.
+        // benchmark wants every response to carry one. MemoryStore is its default (and only
+        // built-in) store.
         app.use(
           expressSession({
             name: 'session',

@@ -1,7 +1,7 @@
 /**
  * Hono on @hono/node-server: bare, the floor as a Hono middleware (signed, sealed), @cookietin/hono
- * (signed, sealed), Hono's own signed-cookie helper (`hono/cookie`), and hono-sessions (CookieStore:
- * the session sealed with iron-webcrypto).
+ * (signed, sealed), Hono's own signed-cookie helper (`hono/cookie`), and hono-sessions
+ * (CookieStore: the session sealed with iron-webcrypto).
  */
 import type { RequestListener } from 'node:http'
 import { type CookietinEnv, cookietin } from '@cookietin/hono'
@@ -30,7 +30,9 @@ function floorSession(floor: Floor): MiddlewareHandler<FloorEnv> {
   }
 }
 
-/** Node's request listener for a fetch handler; the promise it returns settles inside the adapter. */
+/**
+ * Node's request listener for a fetch handler; the promise it returns settles inside the adapter.
+ */
 function toListener(fetch: Parameters<typeof getRequestListener>[0]): RequestListener {
   const listener = getRequestListener(fetch)
   return (req, res) => {

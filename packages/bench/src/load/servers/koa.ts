@@ -15,7 +15,8 @@ type FloorContext = Context & { [FLOOR]?: FloorSession | undefined }
 
 /**
  * The floor as Koa middleware: the cookie read and verified onto `ctx` before the rest of the
- * chain, the Set-Cookie set after it returns (Koa sends headers only once every middleware is done).
+ * chain, the Set-Cookie set after it returns (Koa sends headers only once every middleware is
+ * done).
  */
 function floorSession(floor: Floor): Middleware {
   return async (ctx, next) => {

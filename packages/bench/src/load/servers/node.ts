@@ -1,4 +1,7 @@
-/** The floor servers: bare `node:http`, and the hand-written signed and sealed session cookies of floor.ts. */
+/**
+ * The floor servers: bare `node:http`, and the hand-written signed and sealed session cookies of
+ * floor.ts.
+ */
 import type { RequestListener, ServerResponse } from 'node:http'
 import { createFloor } from '../../floor.ts'
 import { LOAD_MAX_AGE, LOAD_SECRET } from '../configs.ts'

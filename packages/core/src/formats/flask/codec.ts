@@ -10,9 +10,14 @@ import { decodeTaggedJson, encodeTaggedJson, isPlainObject } from './taggedJson.
 export const FLASK_DEFAULT_MAX_AGE = 2_678_400
 /** Flask's `SecureCookieSessionInterface.salt`. */
 const FLASK_SESSION_SALT = 'cookie-session'
-/** How far in the future a signed timestamp may lie before it is refused (clock skew between servers). */
+/**
+ * How far in the future a signed timestamp may lie before it is refused (clock skew between
+ * servers).
+ */
 const FLASK_DEFAULT_CLOCK_SKEW = 60
-/** Largest JSON text a cookie may inflate to; a 4 KB cookie of zlib can otherwise inflate to 4 MB. */
+/**
+ * Largest JSON text a cookie may inflate to; a 4 KB cookie of zlib can otherwise inflate to 4 MB.
+ */
 const FLASK_MAX_PAYLOAD_BYTES = 1 << 20
 /** A longer cookie is refused unread: browsers keep at most 4096 bytes per cookie. */
 const MAX_COOKIE_LENGTH = 16_384
@@ -35,7 +40,8 @@ export interface FlaskCodecOptions {
   /** Crypto implementation; defaults to the one the `node`/`default` export condition picks. */
   backend?: CryptoBackend | undefined
   /**
-   * itsdangerous salt; change it only if the Flask app overrides `SecureCookieSessionInterface.salt`.
+   * itsdangerous salt; change it only if the Flask app overrides
+   * `SecureCookieSessionInterface.salt`.
    * @default 'cookie-session'
    */
   salt?: string | undefined
@@ -58,9 +64,14 @@ export type FlaskLoadFailure = 'malformed' | 'bad_signature' | 'expired' | 'futu
 export type FlaskLoadResult =
   | {
       ok: true
-      /** The session dict: a null-prototype object with tagged values decoded (see `FlaskTuple` and co). */
+      /**
+       * The session dict: a null-prototype object with tagged values decoded (see `FlaskTuple` and
+       * co).
+       */
       value: Record<string, unknown>
-      /** Index in `secrets` of the secret that verified; anything but 0 means: re-issue the cookie. */
+      /**
+       * Index in `secrets` of the secret that verified; anything but 0 means: re-issue the cookie.
+       */
       keyIndex: number
       /** When the cookie was signed, Unix seconds. */
       timestamp: number
@@ -164,7 +175,10 @@ export function createFlaskCodec(options: FlaskCodecOptions): FlaskCodec {
   }
 }
 
-/** What the session format uses: `createFlaskCodec` with results that are values on a synchronous back-end. */
+/**
+ * What the session format uses: `createFlaskCodec` with results that are values on a synchronous
+ * back-end.
+ */
 export interface FlaskCodecMaybe {
   readonly backend: CryptoBackend
   /** The signed cookie for a payload JSON from `encodeTaggedJson`. */

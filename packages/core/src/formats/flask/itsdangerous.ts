@@ -4,9 +4,10 @@
  * signer_kwargs={'key_derivation': 'hmac', 'digest_method': hashlib.sha1})`.
  *
  * Wire form: `<payload>.<timestamp>.<signature>`, all base64url without padding, where
- * - payload is base64url(JSON), or `.` + base64url(zlib(JSON)) when that is shorter by 2 bytes or more
- *   (`URLSafeSerializerMixin.dump_payload`: `len(compressed) < len(json) - 1`);
- * - timestamp is the big-endian Unix time in seconds with leading zero bytes stripped (`int_to_bytes`);
+ * - payload is base64url(JSON), or `.` + base64url(zlib(JSON)) when that is shorter by 2 bytes or
+ *   more (`URLSafeSerializerMixin.dump_payload`: `len(compressed) < len(json) - 1`);
+ * - timestamp is the big-endian Unix time in seconds with leading zero bytes stripped
+ *   (`int_to_bytes`);
  * - signature is HMAC-SHA1(key, `<payload>.<timestamp>`) with key = HMAC-SHA1(secret, salt)
  *   (`Signer.derive_key` with `key_derivation='hmac'`).
  */
@@ -19,7 +20,9 @@ const SIGNATURE_BYTES = 20 // SHA-1
 const WIRE_ALPHABET = /^[A-Za-z0-9_.-]*$/
 
 export interface TimestampSignerOptions {
-  /** Newest first: the first signs, every one verifies (the reverse of itsdangerous's list order). */
+  /**
+   * Newest first: the first signs, every one verifies (the reverse of itsdangerous's list order).
+   */
   secrets: readonly string[]
   salt: string
   backend: CryptoBackend
@@ -30,13 +33,20 @@ type UnsignResult =
   | { ok: false; reason: 'malformed' | 'bad_signature' }
 
 export interface TimestampSigner {
-  /** `TimestampSigner.sign`: appends `.<timestamp>.<signature>` to `value` (which must be ASCII). */
+  /**
+   * `TimestampSigner.sign`: appends `.<timestamp>.<signature>` to `value` (which must be ASCII).
+   */
   sign(value: string, timestamp: number): MaybePromise<string>
-  /** `TimestampSigner.unsign` without the age check: which key verified and the signed timestamp. */
+  /**
+   * `TimestampSigner.unsign` without the age check: which key verified and the signed timestamp.
+   */
   unsign(signed: string): MaybePromise<UnsignResult>
 }
 
-/** `base64_encode(int_to_bytes(n))`: big-endian, leading zero bytes stripped (0 is the empty string). */
+/**
+ * `base64_encode(int_to_bytes(n))`: big-endian, leading zero bytes stripped (0 is the empty
+ * string).
+ */
 export function encodeTimestamp(seconds: number): string {
   if (!Number.isSafeInteger(seconds) || seconds < 0) {
     throw new RangeError(
@@ -50,7 +60,8 @@ export function encodeTimestamp(seconds: number): string {
 
 /**
  * `bytes_to_int(base64_decode(text))`: up to 8 bytes, leading zero bytes allowed as itsdangerous
- * allows them. Values past 2^53 lose precision, which only matters for "is it in the future": it is.
+ * allows them. Values past 2^53 lose precision, which only matters for "is it in the future": it
+ * is.
  */
 export function decodeTimestamp(text: string): number | null {
   const bytes = decodeBase64Url(text)
@@ -127,8 +138,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
  * `URLSafeSerializerMixin.load_payload` up to the JSON text: base64url, then zlib when the payload
- * starts with `.`, then strict UTF-8. Inflating past `maxBytes` is `too_large` (Python has no limit).
- * Only ever called on a payload whose signature verified, so a key holder wrote it.
+ * starts with `.`, then strict UTF-8. Inflating past `maxBytes` is `too_large` (Python has no
+ * limit). Only ever called on a payload whose signature verified, so a key holder wrote it.
  */
 export function decodePayload(
   payload: string,

@@ -5,8 +5,8 @@
  *
  * Numbers: JavaScript has one number type where Python has `int` and `float`.
  * - Writing: a safe integer (|n| < 2^53) is written as a Python int (`2`); any other number as
- *   Python's `repr(float)` (`0.1`, `1e+16`, `9007199254740992.0`, `1e-05`, `-0.0`, `NaN`, `Infinity`);
- *   a `bigint` as an int.
+ *   Python's `repr(float)` (`0.1`, `1e+16`, `9007199254740992.0`, `1e-05`, `-0.0`, `NaN`,
+ *   `Infinity`); a `bigint` as an int.
  * - Reading: a float is a number; an int is a number when safe, otherwise a `bigint` (lossless).
  * So Python ints round-trip exactly, and so do floats except integral ones under 2^53:
  * Python's `2.0` reads as `2` and is written back as the int `2` (equal in Python, `2 == 2.0`).
@@ -17,7 +17,10 @@ export interface JsonObject {
   [key: string]: JsonValue
 }
 
-/** Nesting limit for reading and writing. Python itself fails a little under 1000 (its recursion limit). */
+/**
+ * Nesting limit for reading and writing. Python itself fails a little under 1000 (its recursion
+ * limit).
+ */
 export const MAX_JSON_DEPTH = 512
 /** CPython 3.11's `sys.get_int_max_str_digits()` default: longer ints make `json.loads` fail. */
 export const MAX_INT_DIGITS = 4300
@@ -69,7 +72,9 @@ export function quotePythonString(text: string): string {
   return `"${text.replace(NOT_PRINTABLE_ASCII, escapeUnit)}"`
 }
 
-/** Python's `float.__repr__` (shortest round-tripping digits; scientific below 1e-4 and from 1e16). */
+/**
+ * Python's `float.__repr__` (shortest round-tripping digits; scientific below 1e-4 and from 1e16).
+ */
 export function formatPythonFloat(value: number): string {
   if (Number.isNaN(value)) return 'NaN'
   if (value === Number.POSITIVE_INFINITY) return 'Infinity'
@@ -162,10 +167,10 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 }
 
 /**
- * Python's `json.loads` (strict mode, its defaults): also accepts `NaN`, `Infinity` and `-Infinity`,
- * rejects control characters inside strings and a leading BOM; duplicate keys keep the last value.
- * Objects are null-prototype, so a `__proto__` key is just a key. Returns `undefined` for anything
- * Python would reject (and for nesting deeper than `MAX_JSON_DEPTH`). Never throws.
+ * Python's `json.loads` (strict mode, its defaults): also accepts `NaN`, `Infinity` and
+ * `-Infinity`, rejects control characters inside strings and a leading BOM; duplicate keys keep the
+ * last value. Objects are null-prototype, so a `__proto__` key is just a key. Returns `undefined`
+ * for anything Python would reject (and for nesting deeper than `MAX_JSON_DEPTH`). Never throws.
  */
 export function parsePythonJson(text: string): JsonValue | undefined {
   let pos = 0
@@ -231,7 +236,8 @@ export function parsePythonJson(text: string): JsonValue | undefined {
     pos += token.length
     if (match[1] !== undefined || match[2] !== undefined) return Number(token)
     if (token.length - (token.startsWith('-') ? 1 : 0) > MAX_INT_DIGITS) fail()
-    // Python's int('-0') is 0: never let an int read as JavaScript's -0 (which writes as the float -0.0).
+    // Python's int('-0') is 0: never let an int read as JavaScript's -0 (which writes as the float
+    // -0.0).
     if (token.length <= 15) return Number(token) || 0
     const big = BigInt(token)
     return big >= -9007199254740991n && big <= 9007199254740991n ? Number(big) : big

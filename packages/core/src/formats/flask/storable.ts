@@ -12,7 +12,9 @@ import { MAX_INT_DIGITS, MAX_JSON_DEPTH } from './pythonJson.ts'
 import { TAG_KEYS } from './taggedJson.ts'
 import { hasHtml, isFlaskTuple, isFlaskUUID } from './values.ts'
 
-/** A tuple is a tag object around a list; a dict that reads as a tag is wrapped in a `' di'` one. */
+/**
+ * A tuple is a tag object around a list; a dict that reads as a tag is wrapped in a `' di'` one.
+ */
 const TUPLE: Verdict = { kind: 'list', levels: 2 }
 const WRAPPED_DICT: Verdict = { kind: 'dict', levels: 2 }
 const TYPES =

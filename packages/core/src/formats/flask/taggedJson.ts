@@ -68,7 +68,8 @@ function tagValue(value: unknown): JsonValue {
   const open = new Set<object>()
 
   // `level` is the JSON nesting level the value's outermost object or array lands on (the session
-  // dict is level 1), so that whatever is written here nests no deeper than `parsePythonJson` reads.
+  // dict is level 1), so that whatever is written here nests no deeper than `parsePythonJson`
+  // reads.
   const check = (deepest: number) => {
     if (deepest > MAX_JSON_DEPTH) {
       throw new RangeError(`Session data nests deeper than ${MAX_JSON_DEPTH} levels of JSON`)
@@ -175,8 +176,8 @@ function untagOne(key: string, value: unknown): unknown {
 }
 
 /**
- * Flask's `TaggedJSONSerializer.untag` applied bottom-up, as `json.loads(..., object_hook=untag)` does.
- * Objects come back null-prototype. Throws nothing: an ill-formed tag gives `{ ok: false }`.
+ * Flask's `TaggedJSONSerializer.untag` applied bottom-up, as `json.loads(..., object_hook=untag)`
+ * does. Objects come back null-prototype. Throws nothing: an ill-formed tag gives `{ ok: false }`.
  */
 function untagValue(tree: JsonValue): { ok: true; value: unknown } | { ok: false } {
   const walk = (node: JsonValue): unknown => {
@@ -196,12 +197,16 @@ function untagValue(tree: JsonValue): { ok: true; value: unknown } | { ok: false
   }
 }
 
-/** `session_json_serializer.dumps(value)` as Flask calls it inside a request: the exact JSON text. */
+/**
+ * `session_json_serializer.dumps(value)` as Flask calls it inside a request: the exact JSON text.
+ */
 export function encodeTaggedJson(value: unknown): string {
   return stringifyPythonJson(tagValue(value))
 }
 
-/** `session_json_serializer.loads(text)`; `{ ok: false }` for anything Flask would not have written. */
+/**
+ * `session_json_serializer.loads(text)`; `{ ok: false }` for anything Flask would not have written.
+ */
 export function decodeTaggedJson(text: string): { ok: true; value: unknown } | { ok: false } {
   const tree = parsePythonJson(text)
   return tree === undefined ? { ok: false } : untagValue(tree)

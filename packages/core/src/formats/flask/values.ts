@@ -4,7 +4,8 @@
  * `bytes` is a `Uint8Array` and `datetime` a `Date`; the three below have no native equivalent.
  *
  * Every class is also recognised by a `Symbol.for` brand, so a value made by a second loaded copy
- * of this package (ESM next to CJS) still encodes with its tag instead of silently as a list or error.
+ * of this package (ESM next to CJS) still encodes with its tag instead of silently as a list or
+ * error.
  */
 
 const TUPLE = Symbol.for('cookietin.flask.tuple')
@@ -42,7 +43,9 @@ export type FlaskTuple<T = unknown> = Tuple<T>
 interface FlaskTupleConstructor {
   /** The empty tuple `()`. */
   new <T = unknown>(): FlaskTuple<T>
-  /** The items, in order. Unlike `new Array(3)`, `new FlaskTuple(3)` is the one-item tuple `(3,)`. */
+  /**
+   * The items, in order. Unlike `new Array(3)`, `new FlaskTuple(3)` is the one-item tuple `(3,)`.
+   */
   new <A extends unknown[]>(...items: A): FlaskTuple<A[number]>
   readonly prototype: FlaskTuple
   /** A tuple of the items of any iterable (no spread, so long inputs are fine). */
@@ -52,9 +55,10 @@ interface FlaskTupleConstructor {
 export const FlaskTuple: FlaskTupleConstructor = Tuple
 
 /**
- * `markupsafe.Markup` (tag `' m'`): a string already safe to put in HTML, so templates do not escape it.
- * Like Flask, any object with a `__html__()` method encodes with this tag; it always decodes to `Markup`.
- * The constructor does not escape: `new Markup('<b>x</b>')` is the HTML `<b>x</b>`.
+ * `markupsafe.Markup` (tag `' m'`): a string already safe to put in HTML, so templates do not
+ * escape it. Like Flask, any object with a `__html__()` method encodes with this tag; it always
+ * decodes to `Markup`. The constructor does not escape: `new Markup('<b>x</b>')` is the HTML
+ * `<b>x</b>`.
  */
 export class Markup {
   readonly value: string
@@ -79,9 +83,10 @@ export class Markup {
 const UUID_HEX = /^[0-9a-f]{32}$/
 
 /**
- * A Python `uuid.UUID` (tag `' u'`, written as its 32 lowercase hex digits, `UUID.hex`).
- * The constructor takes the forms Python's `UUID(str)` takes: hyphens, braces, `urn:uuid:`, any case.
- * @example new FlaskUUID('12345678-1234-5678-1234-567812345678').hex === '12345678123456781234567812345678'
+ * A Python `uuid.UUID` (tag `' u'`, written as its 32 lowercase hex digits, `UUID.hex`). The
+ * constructor takes the forms Python's `UUID(str)` takes: hyphens, braces, `urn:uuid:`, any case.
+ * @example new FlaskUUID('12345678-1234-5678-1234-567812345678').hex ===
+ *   '12345678123456781234567812345678'
  */
 export class FlaskUUID {
   declare readonly [UUID]: true
