@@ -1,6 +1,6 @@
 /**
  * The "Store mode (Redis)" section of BENCHMARKS.md, from `bench/results/store.json` (written by
- * `pnpm --filter @cookietin/bench store`); empty when that file is absent.
+ * `pnpm --filter @cookietin/bench run store`); empty when that file is absent.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -54,7 +54,7 @@ export function renderStoreSection(): string {
   const lines = [
     '## Store mode (Redis)',
     '',
-    `> From [\`bench/results/store.json\`](bench/results/store.json), written by \`pnpm --filter @cookietin/bench store\` (${results.date ?? 'date not recorded'}; load average at the start ${results.loadAverage?.map((n) => n.toFixed(1)).join(', ') ?? 'not recorded'}). Each figure is the median of ${results.rounds ?? 1} interleaved rounds of ${results.duration} s (after a warm-up), 10 connections over 50 sessions, Express 5, both on the same redis-server (connect-redis on node-redis, the client it supports; @cookietin/redis on ioredis). On a shared, busy machine these figures move by 2x or more between runs: compare rows of one run only.`,
+    `> From [\`bench/results/store.json\`](bench/results/store.json), written by \`pnpm --filter @cookietin/bench run store\` (${results.date ?? 'date not recorded'}; load average at the start ${results.loadAverage?.map((n) => n.toFixed(1)).join(', ') ?? 'not recorded'}). Each figure is the median of ${results.rounds ?? 1} interleaved rounds of ${results.duration} s (after a warm-up), 10 connections over 50 sessions, Express 5, both on the same redis-server (connect-redis on node-redis, the client it supports; @cookietin/redis on ioredis). On a shared, busy machine these figures move by 2x or more between runs: compare rows of one run only.`,
     '',
     `Bare Express (no session): ${bare ? `${bare.cpuPerRequestUs.toFixed(1)} µs of app CPU per request` : 'not measured'}. "Added" is a row's app CPU per request minus that.`,
     '',

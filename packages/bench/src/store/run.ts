@@ -2,7 +2,7 @@
  * Store mode against express-session + connect-redis, on the same redis-server in the same run:
  * added CPU per request in the app process (over a bare Express), p99 latency, Redis commands and
  * Redis CPU per request, and the merged-write test (100 concurrent requests, each setting its own
- * key, on one session). `pnpm --filter @cookietin/bench store [--quick]`.
+ * key, on one session). `pnpm --filter @cookietin/bench run store [--quick]`.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
