@@ -32,18 +32,45 @@ const NAMES: Record<string, string> = {
   'express-session-redis': 'express-session + connect-redis',
 }
 
-/**
- * express-session's added CPU over cookietin's, per request kind: the issue's target is >= 1.5x.
- */
-function ratios(rows: StoreRow[], bare: number): string[] {
-  return ['/', '/read'].map((path) => {
+/** The store targets: express-session's added CPU at least this many times cookietin's, p99 no worse. */
+const STORE_CPU_LIMIT = 1.5
+
+/** express-session's added CPU over cookietin's, per request kind, with both targets judged. */
+function ratios(rows: StoreRow[], bare: number): { lines: string[]; missed: boolean } {
+  let missed = false
+  const lines = ['/', '/read'].map((path) => {
     const ours = rows.find((row) => row.library === 'cookietin-redis' && row.path === path)
     const theirs = rows.find((row) => row.library === 'express-session-redis' && row.path === path)
     if (!ours || !theirs) return ''
     const ratio = (theirs.cpuPerRequestUs - bare) / (ours.cpuPerRequestUs - bare)
-    return `- ${path === '/' ? 'Changed' : 'Read-only'}: express-session + connect-redis adds ${ratio.toFixed(2)}x the app CPU cookietin adds (target >= 1.5x); p99 ${theirs.p99} ms vs ${ours.p99} ms.`
+    const cpuMet = ratio >= STORE_CPU_LIMIT
+    const p99Met = ours.p99 <= theirs.p99
+    missed ||= !cpuMet || !p99Met
+    const verdict = (met: boolean) => (met ? '**met**' : '**missed**')
+    return (
+      `- ${path === '/' ? 'Changed' : 'Read-only'}: express-session + connect-redis adds ` +
+      `${ratio.toFixed(2)}x the app CPU cookietin adds (target >= ${STORE_CPU_LIMIT}x: ` +
+      `${verdict(cpuMet)}); p99 ${ours.p99} ms for cookietin vs ${theirs.p99} ms (target no ` +
+      `worse: ${verdict(p99Met)}).`
+    )
   })
+  return { lines, missed }
 }
+
+/** What a missed store target means, from CPU profiles of both servers. */
+const MISSED_NOTE =
+  'Why missed, and what would close it: profiles of both servers on the read-only route ' +
+  '(`node --cpu-prof` on `src/store/server.ts`, 10 connections for 8 s) show the app CPU per ' +
+  'request dominated by socket writes and garbage collection, which both pay: ioredis writes each ' +
+  "command with its own `write` (about 17% of cookietin's busy time), node-redis corks them into a " +
+  "`writev`, and each response is one more `writev`. cookietin's own work (unsealing the id cookie, " +
+  'decoding the hash fields, the held response for the asynchronous store) is under 10% of the ' +
+  'profile, so one round trip fewer than express-session (1 against 2 on a read) does not show ' +
+  'as less CPU. In one profiled run (a busy machine) cookietin served 1.5x the requests per CPU ' +
+  'second, so part of ' +
+  'the gap is how the two are measured; closing it for real needs fewer syscalls per request ' +
+  '(ioredis `enableAutoPipelining` did not batch across requests here, since each request ' +
+  'arrives in its own tick) and a p99 figure from more than 5 rounds.'
 
 export function renderStoreSection(): string {
   const file = join(RESULTS_DIR, 'store.json')
@@ -51,6 +78,7 @@ export function renderStoreSection(): string {
   const results = JSON.parse(readFileSync(file, 'utf8')) as StoreResults
   const bare = results.measured.find((row) => row.library === 'bare')
   const rows = results.measured.filter((row) => row.library !== 'bare')
+  const judged = ratios(rows, bare?.cpuPerRequestUs ?? 0)
   const lines = [
     '## Store mode (Redis)',
     '',
@@ -65,8 +93,9 @@ export function renderStoreSection(): string {
         `| ${NAMES[row.library] ?? row.library} | ${row.path === '/' ? 'changed' : 'read-only'} | ${Math.round(row.requests / results.duration)} | ${(row.cpuPerRequestUs - (bare?.cpuPerRequestUs ?? 0)).toFixed(1)} | ${row.p50} | ${row.p99} | ${row.redisCommandsPerRequest.toFixed(2)} | ${row.redisCpuPerRequestUs.toFixed(1)} |`,
     ),
     '',
-    ...ratios(rows, bare?.cpuPerRequestUs ?? 0),
+    ...judged.lines,
     '',
+    ...(judged.missed ? [MISSED_NOTE, ''] : []),
     "Redis counts the commands a Lua script runs: cookietin's changed request is 2 round trips (HGETALL, then one EVALSHA running EXISTS, HSET, PTTL), its read-only request 1 (HGETALL); express-session's are GET + SET and GET + EXPIRE (its `touch`).",
     '',
     '**Merged writes**: one session, then 100 concurrent requests (each on its own connection) each setting its own key; keys present afterwards:',
