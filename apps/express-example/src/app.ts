@@ -2,7 +2,7 @@
  * The example site on Express. Every route is plain Express on `@cookietin/express`: the session is
  * `req.session` (get, set, flash, regenerate, destroy), the request's cookies `req.cookieJar` (get,
  * set, setSigned, getSigned, delete). What is not about sessions or cookies comes from
- * `@cookietin/site`, shared with the Hono and Koa apps so the three answer alike: the checks of
+ * `@cookietin/site`, shared with the other example apps so all five answer alike: the checks of
  * each request body (`parse...`), the pages, the error shapes, the demo users and the
  * configuration.
  */

@@ -2,7 +2,7 @@
  * The example site on Hono. Every route is plain Hono on `@cookietin/hono`: the session is
  * `c.get('session')` (get, set, flash, regenerate, destroy), the request's cookies
  * `c.get('cookies')` (get, set, setSigned, getSigned, delete). What is not about sessions or
- * cookies comes from `@cookietin/site`, shared with the Express and Koa apps so the three answer
+ * cookies comes from `@cookietin/site`, shared with the other example apps so all five answer
  * alike: the checks of each request body (`parse...`), the pages, the error shapes, the demo users
  * and the configuration.
  */

@@ -2,8 +2,8 @@
  * The example site on Koa. Every route is plain Koa and `@koa/router` on `@cookietin/koa`: the
  * session is `ctx.session` (get, set, flash, regenerate; `ctx.session = null` destroys it), the
  * request's cookies `ctx.cookieJar` (get, set, setSigned, getSigned, delete). What is not about
- * sessions or cookies comes from `@cookietin/site`, shared with the Express and Hono apps so the
- * three answer alike: the checks of each request body (`parse...`), the pages, the error shapes,
+ * sessions or cookies comes from `@cookietin/site`, shared with the other example apps so all five
+ * answer alike: the checks of each request body (`parse...`), the pages, the error shapes,
  * the demo users and the configuration.
  */
 import { commitSession, cookietin } from '@cookietin/koa'
