@@ -78,34 +78,51 @@ async function freeClusterPort(): Promise<number> {
   throw new Error('no free port whose cluster bus port (+10000) is free as well')
 }
 
-/** Resolves once the server answers PING, or rejects after `timeout` ms. */
-async function waitForPing(port: number, timeout = 5000): Promise<void> {
+/**
+ * Resolves once the server on `port` answers with our own data folder: a free port can be taken
+ * between `freePort` and the spawn (by another test's server, on a busy machine), and that other
+ * server answering PING must not pass for ours. Rejects when ours exited (the port was taken) or
+ * after `timeout` ms.
+ */
+async function waitForOwnServer(
+  port: number,
+  dir: string,
+  child: ChildProcess,
+  timeout = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeout
   for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
+    if (child.exitCode !== null) throw new PortTakenError(port)
+    const ours = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1')
       socket.setTimeout(500)
       socket.once('data', (data) => {
         socket.destroy()
-        resolve(data.toString().startsWith('+PONG'))
+        resolve(data.toString().includes(dir))
       })
-      socket.once('connect', () => socket.write('PING\r\n'))
+      socket.once('connect', () => socket.write('CONFIG GET dir\r\n'))
       socket.once('error', () => resolve(false))
       socket.once('timeout', () => {
         socket.destroy()
         resolve(false)
       })
     })
-    if (ok) return
+    if (ours) return
     if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not start`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
 
+class PortTakenError extends Error {
+  constructor(port: number) {
+    super(`redis-server could not listen on port ${port}: another process took it`)
+  }
+}
+
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
-  const port = options.port ?? (await freePort())
+  let port = options.port ?? (await freePort())
   const dir = mkdtempSync(join(tmpdir(), 'cookietin-redis-'))
-  const args = [
+  const args = () => [
     '--port',
     String(port),
     '--bind',
@@ -122,9 +139,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   ]
   let child: ChildProcess | undefined
   const start = async () => {
-    const started = spawn('redis-server', args, { stdio: 'ignore' })
+    const started = spawn('redis-server', args(), { stdio: 'ignore' })
     child = started
-    await waitForPing(port)
+    await waitForOwnServer(port, dir, started)
   }
   const stop = async () => {
     const running = child
@@ -135,7 +152,16 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     running.kill('SIGTERM')
     await exited
   }
-  await start()
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await start()
+      break
+    } catch (error) {
+      // Lost the race for a port we picked ourselves: pick another.
+      if (!(error instanceof PortTakenError) || options.port !== undefined || attempt === 5) throw error
+      port = await freePort()
+    }
+  }
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
