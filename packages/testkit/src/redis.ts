@@ -158,7 +158,8 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       break
     } catch (error) {
       // Lost the race for a port we picked ourselves: pick another.
-      if (!(error instanceof PortTakenError) || options.port !== undefined || attempt === 5) throw error
+      if (!(error instanceof PortTakenError) || options.port !== undefined || attempt === 5)
+        throw error
       port = await freePort()
     }
   }
