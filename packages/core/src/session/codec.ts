@@ -26,6 +26,7 @@ import {
 import {
   createEmptyPayload,
   newSessionId,
+  newSessionState,
   SESSION_STATE,
   Session,
   type SessionData,
@@ -141,20 +142,7 @@ function codecFor<T extends object>(
     loadedCookies: string[],
     loaded?: { payload: SessionPayload; json: string; stale: boolean },
   ) => {
-    const state: SessionState = {
-      payload: loaded?.payload ?? createEmptyPayload('', options.permanent),
-      loadedJson: loaded?.json,
-      stale: loaded?.stale ?? false,
-      isNew: loaded === undefined,
-      modified: false,
-      writes: 0,
-      accessed: false,
-      regenerated: false,
-      destroyed: false,
-      loadedCookies,
-      owner: undefined,
-      finished: false,
-    }
+    const state = newSessionState(loadedCookies, options.permanent, loaded)
     return new Session<T>(state, newId, storable)
   }
 

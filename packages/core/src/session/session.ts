@@ -312,3 +312,25 @@ export class Session<T extends object = SessionData> {
 export function createEmptyPayload(id: string, permanent: boolean): SessionPayload {
   return { id, data: emptyData(), flashes: [], permanent }
 }
+
+/** A request's session state as loaded: `loaded` absent means a new, empty session. */
+export function newSessionState(
+  loadedCookies: string[],
+  permanent: boolean,
+  loaded?: { payload: SessionPayload; json: string; stale: boolean },
+): SessionState {
+  return {
+    payload: loaded?.payload ?? createEmptyPayload('', permanent),
+    loadedJson: loaded?.json,
+    stale: loaded?.stale ?? false,
+    isNew: loaded === undefined,
+    modified: false,
+    writes: 0,
+    accessed: false,
+    regenerated: false,
+    destroyed: false,
+    loadedCookies,
+    owner: undefined,
+    finished: false,
+  }
+}

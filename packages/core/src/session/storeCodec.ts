@@ -17,6 +17,7 @@ import type { ResolvedSessionOptions } from './options.ts'
 import {
   createEmptyPayload,
   newSessionId,
+  newSessionState,
   SESSION_STATE,
   Session,
   type SessionState,
@@ -90,20 +91,8 @@ export function storeCodecFor<T extends object>(
     info?: Stored,
     stale = false,
   ) {
-    const state: SessionState = {
-      payload: payload ?? createEmptyPayload('', options.permanent),
-      loadedJson: payload ? toJson(payload) : undefined,
-      stale,
-      isNew: payload === undefined,
-      modified: false,
-      writes: 0,
-      accessed: false,
-      regenerated: false,
-      destroyed: false,
-      loadedCookies,
-      owner: undefined,
-      finished: false,
-    }
+    const loaded = payload && { payload, json: toJson(payload), stale }
+    const state = newSessionState(loadedCookies, options.permanent, loaded)
     stored.set(state, info ?? { id: '', exists: false, fields: new Map(), user: null })
     return new Session<T>(state, newId, storable)
   }
